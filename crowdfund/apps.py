@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrowdfundConfig(AppConfig):
+    name = "crowdfund"
+    verbose_name = "Site"

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from crowdfund import views
+
+admin.site.site_header = _("Diaspora Solidarity Foundation")
+admin.site.site_title = _("Foundation admin")
+admin.site.index_title = _("Stories, gifts and money")
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("prisoners.urls")),
+    path("", include("donations.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    # Production serves uploads from the web server; see the README.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,134 @@
+import uuid
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from prisoners.models import Prisoner
+
+
+class Purpose(models.TextChoices):
+    LEGAL_DEFENSE = "legal_defense", _("Legal defense")
+    BASIC_NEEDS = "basic_needs", _("Basic needs")
+
+
+class Category(models.Model):
+    """What the money is spent on, under one of the two purposes of the campaign."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["purpose", "order", "code"]
+        verbose_name = _("spending category")
+        verbose_name_plural = _("spending categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DonationQuerySet(models.QuerySet):
+    def paid(self):
+        return self.filter(status=Donation.Status.PAID)
+
+
+class Donation(models.Model):
+    """One gift. Only a paid donation counts in any total."""
+
+    class Status(models.TextChoices):
+        # NEW: recorded, no payment started yet (or the provider could not be reached).
+        NEW = "new", _("Not started")
+        OPEN = "open", _("Open at the provider")
+        PENDING = "pending", _("Waiting for confirmation")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        CANCELED = "canceled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    class Method(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        CASH = "cash", _("Cash")
+        IDEAL = "ideal", _("iDEAL | Wero")
+        CARD = "card", _("Card")
+        OTHER_ONLINE = "other_online", _("Other online method")
+
+    class Provider(models.TextChoices):
+        # MANUAL: typed in by the treasurer; BANK: read from a bank statement.
+        MANUAL = "manual", _("Entered by hand")
+        BANK = "bank", _("Bank statement")
+        DEMO = "demo", _("Demo checkout")
+        MOLLIE = "mollie", "Mollie"
+        STRIPE = "stripe", "Stripe"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    amount = models.DecimalField(
+        _("amount (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR", editable=False)
+    prisoner = models.ForeignKey(
+        Prisoner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donations",
+        verbose_name=_("prisoner"),
+        help_text=_("Leave empty for the general fund."),
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose, blank=True)
+    method = models.CharField(_("method"), max_length=20, choices=Method)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.NEW, db_index=True
+    )
+    provider = models.CharField(
+        _("recorded through"), max_length=10, choices=Provider, default=Provider.MANUAL
+    )
+    provider_payment_id = models.CharField(
+        _("provider's payment id"), max_length=255, null=True, blank=True, editable=False
+    )
+    donor_name = models.CharField(_("donor's name"), max_length=200, blank=True)
+    donor_email = models.EmailField(_("donor's email"), blank=True)
+    is_anonymous = models.BooleanField(
+        _("anonymous"), default=False, help_text=_("Never show this donor's name in public.")
+    )
+    received_on = models.DateField(
+        _("received on"),
+        null=True,
+        blank=True,
+        help_text=_("The date the money reached the foundation's account."),
+    )
+    note = models.TextField(_("treasurer's note"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True, editable=False)
+
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        constraints = [
+            # A provider's payment is recorded once, however often it is reported.
+            models.UniqueConstraint(
+                fields=["provider", "provider_payment_id"],
+                condition=Q(provider_payment_id__isnull=False),
+                name="unique_provider_payment",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} EUR · {self.get_status_display()}"
+
+    @property
+    def fund_name(self) -> str:
+        return self.prisoner.name if self.prisoner_id else str(_("General fund"))

@@ -1,0 +1,32 @@
+"""Parsing and formatting of euro amounts. Money is a Decimal with two places, never a float."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+
+
+def to_amount(value: Decimal | int | str) -> Decimal:
+    """Exact euro amount from a Decimal, an int or a decimal string; floats are refused."""
+    if isinstance(value, float):
+        raise TypeError("Money is never a float; pass a Decimal or a string.")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ValueError(f"{value!r} is not an amount") from exc
+    if not amount.is_finite():
+        raise ValueError(f"{value!r} is not an amount")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_eur(amount: Decimal, language: str) -> str:
+    """`€ 1.234,50` in Spanish and Dutch, `€1,234.50` in English."""
+    amount = to_amount(amount)
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    if language.startswith("en"):
+        return f"{sign}€{','.join(groups)}.{cents}"
+    return f"{sign}€ {'.'.join(groups)},{cents}"

@@ -1,0 +1,22 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+
+from donations.money import format_eur
+
+register = template.Library()
+
+
+@register.filter
+def eur(amount: Decimal | None) -> str:
+    """Format an amount for the active language: `€ 1.234,50` or `€1,234.50`."""
+    return format_eur(amount or Decimal("0"), get_language() or "es")
+
+
+@register.filter
+def percent_of(part: Decimal | None, whole: Decimal | None) -> int:
+    """Whole-number percentage, capped at 100, for progress bars."""
+    if not whole:
+        return 0
+    return min(100, int((part or Decimal("0")) * 100 // whole))

@@ -1,0 +1,154 @@
+from io import BytesIO
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+
+from donations.models import Category, Donation
+from prisoners import demo_content as demo
+from prisoners.models import Campaign, Prisoner, Update
+
+LANGS = ("es", "nl", "en")
+PALETTE = ["#7a0e1f", "#2f4858", "#33658a", "#55828b", "#86bbbd", "#b2675e", "#644536"]
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - only created with DEBUG on, see below.
+
+
+def _per_lang(field: str, values: dict[str, str]) -> dict[str, str]:
+    return {f"{field}_{lang}": values[lang] for lang in LANGS}
+
+
+def _portrait(initials: str, color: str) -> ContentFile:
+    # An abstract placeholder: demo content must never look like a real person.
+    image = Image.new("RGB", (800, 600), color)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=220)
+    draw.text((400, 300), initials, fill="#ffffff", font=font, anchor="mm")
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return ContentFile(buffer.getvalue(), name=f"demo-{initials.lower()}.jpg")
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo campaign, categories, seven invented prisoners and a few gifts. Idempotent."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        self._campaign()
+        self._categories()
+        prisoners = self._prisoners()
+        self._donations(prisoners)
+        self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
+        if settings.DEBUG:
+            self._demo_staff()
+
+    def _campaign(self) -> None:
+        c = demo.CAMPAIGN
+        Campaign.objects.update_or_create(
+            pk=1,
+            defaults={
+                "foundation_name": c["foundation_name"],
+                "account_holder": c["account_holder"],
+                "iban": c["iban"],
+                "bic": c["bic"],
+                "general_reference": c["general_reference"],
+                "contact_email": c["contact_email"],
+                "goal": c["goal"],
+                **_per_lang("title", c["title"]),
+                **_per_lang("appeal", c["appeal"]),
+            },
+        )
+
+    def _categories(self) -> None:
+        for code, purpose, order, texts in demo.CATEGORIES:
+            defaults = {"purpose": purpose, "order": order}
+            for lang in LANGS:
+                defaults[f"name_{lang}"], defaults[f"description_{lang}"] = texts[lang]
+            Category.objects.update_or_create(code=code, defaults=defaults)
+
+    def _prisoners(self) -> dict[str, Prisoner]:
+        prisoners = {}
+        for index, row in enumerate(demo.PRISONERS):
+            slug, name, gender, reference, situation, held, since, age, city, month, study, goal = (
+                row
+            )
+            story_args = {
+                "name": name, "gender": gender, "age": age, "city": city,
+                "month": month, "study": study,
+            }  # fmt: skip
+            defaults = {
+                "name": name,
+                "payment_reference": reference,
+                "situation": situation,
+                "held_since": since,
+                "goal": goal,
+                "order": index + 1,
+                "is_published": True,
+                "consent_given_by": "Demo: familia / family",
+                "consent_given_on": since.replace(year=2021),
+            }
+            for lang in LANGS:
+                defaults[f"summary_{lang}"] = demo.summary(lang, situation)
+                defaults[f"story_{lang}"] = demo.story(lang, **story_args)
+                defaults[f"held_at_{lang}"] = demo.held_at(lang, held, city)
+                defaults[f"photo_alt_{lang}"] = {
+                    "es": f"Ilustración con las iniciales de {name}",
+                    "nl": f"Illustratie met de initialen van {name}",
+                    "en": f"Illustration with the initials of {name}",
+                }[lang]
+            prisoner, _created = Prisoner.objects.update_or_create(slug=slug, defaults=defaults)
+            if not prisoner.photo:
+                initials = "".join(part[0] for part in name.split())
+                prisoner.photo = _portrait(initials, PALETTE[index % len(PALETTE)])
+                prisoner.save()
+            Update.objects.update_or_create(
+                prisoner=prisoner,
+                published_on=since.replace(year=2022),
+                defaults={
+                    **_per_lang("title", demo.UPDATE["title"]),
+                    **_per_lang("body", demo.UPDATE["body"]),
+                },
+            )
+            prisoners[slug] = prisoner
+        return prisoners
+
+    def _donations(self, prisoners: dict[str, Prisoner]) -> None:
+        now = timezone.now()
+        for seed, amount, slug in demo.DONATIONS:
+            Donation.objects.update_or_create(
+                provider=Donation.Provider.DEMO,
+                provider_payment_id=f"demo-{seed}",
+                defaults={
+                    "amount": amount,
+                    "prisoner": prisoners.get(slug) if slug else None,
+                    "method": Donation.Method.BANK_TRANSFER,
+                    "status": Donation.Status.PAID,
+                    "is_anonymous": True,
+                    "received_on": now.date(),
+                    "paid_at": now,
+                },
+            )
+
+    def _demo_staff(self) -> None:
+        for username, group, superuser in [
+            ("admin", None, True),
+            ("editor", "Editors", False),
+            ("treasurer", "Treasurers", False),
+        ]:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"is_staff": True, "is_superuser": superuser}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            if group:
+                user.groups.add(Group.objects.get(name=group))
+        self.stdout.write(
+            "Demo staff accounts (DEBUG only): admin, editor and treasurer, "
+            f"each with password '{DEMO_PASSWORD}', at {settings.SITE_URL}/admin/"
+        )

@@ -1,0 +1,222 @@
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from modeltranslation.utils import build_localized_fieldname
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+
+from prisoners.photos import photo_without_metadata
+from prisoners.rich_text import EXTENSIONS, sanitize_html
+
+# Letters and digits that cannot be misread when copied from a phone into a bank app.
+REFERENCE_ALPHABET = "ACDEFGHJKLMNPRTUVWXY34679"
+REFERENCE_PREFIX = "DS"
+
+
+def new_payment_reference() -> str:
+    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4))
+
+
+def validate_iban(value: str) -> None:
+    try:
+        IBAN(value)
+    except SchwiftyException as exc:
+        raise ValidationError(_("This is not a valid IBAN.")) from exc
+
+
+def validate_bic(value: str) -> None:
+    try:
+        BIC(value)
+    except SchwiftyException as exc:
+        raise ValidationError(_("This is not a valid BIC.")) from exc
+
+
+def _sanitize_translations(instance: models.Model, field_names: tuple[str, ...]) -> None:
+    # The editor sanitises form input; this also covers the shell, imports and fixtures.
+    from django.conf import settings
+
+    for name in field_names:
+        for code, _name in settings.LANGUAGES:
+            localized = build_localized_fieldname(name, code)
+            value = getattr(instance, localized, None)
+            if value:
+                setattr(instance, localized, sanitize_html(value))
+
+
+class Campaign(models.Model):
+    """The one campaign this site runs: its appeal, goal and bank details."""
+
+    foundation_name = models.CharField(
+        _("foundation name"), max_length=200, default="De Solidaire Diaspora Stg"
+    )
+    title = models.CharField(_("campaign title"), max_length=200)
+    appeal = ProseEditorField(_("appeal"), extensions=EXTENSIONS, sanitize=True, blank=True)
+    goal = models.DecimalField(
+        _("goal (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("10000.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    account_holder = models.CharField(_("account holder"), max_length=70)
+    iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, validators=[validate_bic])
+    general_reference = models.CharField(
+        _("payment reference for the general fund"),
+        max_length=12,
+        default=REFERENCE_PREFIX + "FUND",
+        unique=True,
+        help_text=_("Donors write this on a bank transfer when any prisoner may receive the gift."),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("campaign settings")
+        verbose_name_plural = _("campaign settings")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        self.iban = IBAN(self.iban).compact if self.iban else self.iban
+        self.bic = self.bic.replace(" ", "").upper()
+
+    def save(self, *args, **kwargs) -> None:
+        _sanitize_translations(self, ("appeal",))
+        super().save(*args, **kwargs)
+
+    @property
+    def iban_display(self) -> str:
+        return IBAN(self.iban).formatted
+
+
+class Situation(models.TextChoices):
+    AWAITING_TRIAL = "awaiting_trial", _("Awaiting trial")
+    SENTENCED = "sentenced", _("Sentenced")
+    HOUSE_ARREST = "house_arrest", _("Under house arrest")
+    RELEASED = "released", _("Released")
+
+
+class PrisonerQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Prisoner(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("web address"), max_length=80, unique=True)
+    summary = models.CharField(
+        _("one-line summary"), max_length=200, help_text=_("Shown on the home page card.")
+    )
+    story = ProseEditorField(_("story"), extensions=EXTENSIONS, sanitize=True, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="prisoners/", blank=True)
+    photo_alt = models.CharField(
+        _("photo description"),
+        max_length=200,
+        blank=True,
+        help_text=_("Describe the photo for people who cannot see it."),
+    )
+    situation = models.CharField(
+        _("situation"), max_length=20, choices=Situation, default=Situation.AWAITING_TRIAL
+    )
+    held_at = models.CharField(_("where held"), max_length=200, blank=True)
+    held_since = models.DateField(_("held since"), null=True, blank=True)
+    goal = models.DecimalField(
+        _("goal (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("1500.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    payment_reference = models.CharField(
+        _("payment reference"),
+        max_length=12,
+        unique=True,
+        default=new_payment_reference,
+        help_text=_("Donors write this on a bank transfer. Do not change it once published."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    consent_given_by = models.CharField(
+        _("consent given by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who agreed to publication: the prisoner, or which family member."),
+    )
+    consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PrisonerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("prisoner")
+        verbose_name_plural = _("prisoners")
+        constraints = [
+            models.CheckConstraint(
+                name="published_needs_consent",
+                condition=Q(is_published=False)
+                | (~Q(consent_given_by="") & Q(consent_given_on__isnull=False)),
+                violation_error_message=_(
+                    "A prisoner can only be published once consent is recorded: "
+                    "who gave it and on which date."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("prisoners:detail", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.is_published and not (self.consent_given_by and self.consent_given_on):
+            raise ValidationError(
+                {
+                    "is_published": _(
+                        "Record who gave consent for publication, and when, before publishing."
+                    )
+                }
+            )
+        if self.photo and not self.photo_alt:
+            raise ValidationError(
+                {"photo_alt": _("Describe the photo for people who cannot see it.")}
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        _sanitize_translations(self, ("story",))
+        if self.photo and not self.photo._committed:
+            self.photo = photo_without_metadata(self.photo)
+        super().save(*args, **kwargs)
+
+
+class Update(models.Model):
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.CASCADE, related_name="updates", verbose_name=_("prisoner")
+    )
+    published_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    body = ProseEditorField(_("text"), extensions=EXTENSIONS, sanitize=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("news update")
+        verbose_name_plural = _("news updates")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        _sanitize_translations(self, ("body",))
+        super().save(*args, **kwargs)

@@ -1,0 +1,24 @@
+from django.http import Http404
+
+from donations.selectors import with_raised
+from prisoners.models import Campaign, Prisoner
+
+
+def campaign_get() -> Campaign:
+    campaign = Campaign.objects.first()
+    if campaign is None:
+        # Only a brand-new installation has no campaign; `load_demo` or the admin creates it.
+        raise Http404("No campaign has been set up yet.")
+    return campaign
+
+
+def prisoners_published() -> list[Prisoner]:
+    return list(with_raised(Prisoner.objects.published()))
+
+
+def prisoner_published_get(*, slug: str) -> Prisoner:
+    prisoner = with_raised(Prisoner.objects.published()).filter(slug=slug).first()
+    if prisoner is None:
+        raise Http404("No such prisoner.")
+    prisoner.published_updates = list(prisoner.updates.filter(is_published=True))
+    return prisoner

@@ -1,0 +1,18 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from prisoners.models import Campaign, Prisoner, Update
+
+
+@register(Campaign)
+class CampaignTranslation(TranslationOptions):
+    fields = ("title", "appeal")
+
+
+@register(Prisoner)
+class PrisonerTranslation(TranslationOptions):
+    fields = ("summary", "story", "photo_alt", "held_at")
+
+
+@register(Update)
+class UpdateTranslation(TranslationOptions):
+    fields = ("title", "body")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from prisoners import views
+
+app_name = "prisoners"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("prisoners/<slug:slug>/", views.detail, name="detail"),
+]

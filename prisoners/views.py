@@ -1,0 +1,30 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from donations.selectors import campaign_totals
+from prisoners import selectors
+
+
+@require_GET
+def home(request):
+    return render(
+        request,
+        "prisoners/home.html",
+        {
+            "campaign": selectors.campaign_get(),
+            "totals": campaign_totals(),
+            "prisoners": selectors.prisoners_published(),
+        },
+    )
+
+
+@require_GET
+def detail(request, slug):
+    return render(
+        request,
+        "prisoners/detail.html",
+        {
+            "campaign": selectors.campaign_get(),
+            "prisoner": selectors.prisoner_published_get(slug=slug),
+        },
+    )
