@@ -5,6 +5,10 @@ from functools import cache
 
 from django.urls import reverse
 
+# Tiptap (inside django-prose-editor) injects one fixed <style> block with ProseMirror's
+# base CSS. Its hash changes only with the editor's version; the admin browser test fails
+# with the new hash when it does.
+_TIPTAP_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 _IMPORTMAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
 
 
@@ -26,5 +30,8 @@ class AdminEditorCSPMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.path.startswith(reverse("admin:index")):
-            response._csp_update = {"script-src": [_prose_editor_importmap_hash()]}
+            response._csp_update = {
+                "script-src": [_prose_editor_importmap_hash()],
+                "style-src": [_TIPTAP_STYLE_HASH],
+            }
         return response

@@ -1,13 +1,13 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from prisoners.models import Campaign, Prisoner, Update
 
 
 @admin.register(Campaign)
-class CampaignAdmin(TabbedTranslationAdmin):
+class CampaignAdmin(TranslationAdmin):
     fieldsets = [
         (_("Appeal"), {"fields": ["title", "appeal", "goal"]}),
         (
@@ -40,7 +40,7 @@ class UpdateInline(TranslationStackedInline):
 
 
 @admin.register(Prisoner)
-class PrisonerAdmin(TabbedTranslationAdmin):
+class PrisonerAdmin(TranslationAdmin):
     list_display = ["name", "situation", "is_published", "order", "payment_reference"]
     list_editable = ["order"]
     list_filter = ["is_published", "situation"]
@@ -104,7 +104,7 @@ class PrisonerAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Update)
-class UpdateAdmin(TabbedTranslationAdmin):
+class UpdateAdmin(TranslationAdmin):
     list_display = ["title", "prisoner", "published_on", "is_published"]
     list_filter = ["is_published", "prisoner"]
     date_hierarchy = "published_on"

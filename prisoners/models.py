@@ -1,6 +1,8 @@
+import contextlib
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -40,8 +42,6 @@ def validate_bic(value: str) -> None:
 
 def _sanitize_translations(instance: models.Model, field_names: tuple[str, ...]) -> None:
     # The editor sanitises form input; this also covers the shell, imports and fixtures.
-    from django.conf import settings
-
     for name in field_names:
         for code, _name in settings.LANGUAGES:
             localized = build_localized_fieldname(name, code)
@@ -85,13 +85,15 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self) -> None:
-        self.iban = IBAN(self.iban).compact if self.iban else self.iban
-        self.bic = self.bic.replace(" ", "").upper()
-
     def save(self, *args, **kwargs) -> None:
         _sanitize_translations(self, ("appeal",))
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Field validation has already reported a bad IBAN; only store a good one compactly.
+        with contextlib.suppress(SchwiftyException):
+            self.iban = IBAN(self.iban).compact
+        self.bic = self.bic.replace(" ", "").upper()
 
     @property
     def iban_display(self) -> str:
@@ -176,6 +178,12 @@ class Prisoner(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        _sanitize_translations(self, ("story",))
+        if self.photo and not self.photo._committed:
+            self.photo = photo_without_metadata(self.photo)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("prisoners:detail", args=[self.slug])
 
@@ -188,16 +196,15 @@ class Prisoner(models.Model):
                     )
                 }
             )
+        if self.photo and not self.photo._committed and self.photo.size > settings.PHOTO_MAX_BYTES:
+            limit = settings.PHOTO_MAX_BYTES // (1024 * 1024)
+            raise ValidationError(
+                {"photo": _("The photo may be at most %(mb)d MB.") % {"mb": limit}}
+            )
         if self.photo and not self.photo_alt:
             raise ValidationError(
                 {"photo_alt": _("Describe the photo for people who cannot see it.")}
             )
-
-    def save(self, *args, **kwargs) -> None:
-        _sanitize_translations(self, ("story",))
-        if self.photo and not self.photo._committed:
-            self.photo = photo_without_metadata(self.photo)
-        super().save(*args, **kwargs)
 
 
 class Update(models.Model):

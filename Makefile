@@ -1,0 +1,51 @@
+# `make run` and `make test` do all the set-up themselves; see the README.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# make test uses PostgreSQL when one answers on 127.0.0.1:5432, else the embedded SQLite
+# (and then skips the PostgreSQL-only tests, saying why).
+LOCAL_PG := postgres://postgres@127.0.0.1:5432/crowdfund
+PG_ANSWERS = $(shell (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && echo yes)
+TEST_DATABASE_URL = $(or $(DATABASE_URL),$(if $(PG_ANSWERS),$(LOCAL_PG)))
+
+.PHONY: install run test lint format messages bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+install: $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
+
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops)."
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install node_modules/.package-lock.json
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the gettext catalogs after changing interface strings (needs GNU gettext).
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages --no-obsolete --no-location -l es -l nl -l en -i '.venv/*' -i 'node_modules/*'
+	DEBUG=1 $(BIN)/python manage.py compilemessages -i '.venv' -i 'node_modules'
+
+clean:
+	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles
