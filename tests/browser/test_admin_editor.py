@@ -1,7 +1,11 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # The live server needs real commits; restore the migrated roles for the tests after.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_it_gives_an_editor_a_working_rich_text_editor(page, demo_site):

@@ -2,7 +2,11 @@ import pytest
 
 from tests.browser.conftest import axe_violations
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # The live server needs real commits; restore the migrated roles for the tests after.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_it_lets_a_donor_switch_language_and_open_a_story(page, demo_site):

@@ -13,7 +13,7 @@ MONEY_ADMIN = [
 
 @pytest.mark.parametrize("url_name", MONEY_ADMIN)
 @pytest.mark.parametrize("user_fixture", ["editor", "outsider"])
-def test_it_hides_donations_from_editors_and_outsiders(client, request, user_fixture, url_name):
+def test_it_hides_donations_from_editors_and_outsiders(client, db, request, user_fixture, url_name):
     client.force_login(request.getfixturevalue(user_fixture))
     assert client.get(reverse(url_name)).status_code == 403
 
