@@ -5,6 +5,7 @@ README. A value that cannot be read is an error at start-up, never a silent defa
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,7 +42,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_url(name: str, default: str) -> str:
-    raw = os.environ.get(name, default).strip().rstrip("/")
+    raw = (os.environ.get(name) or default).strip().rstrip("/")
     parts = urlsplit(raw)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ImproperlyConfigured(f"{name}={raw!r} must be an absolute http(s):// URL.")
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
     "crowdfund",
     "prisoners",
     "donations",
@@ -174,6 +177,73 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Payment providers. A provider whose keys are missing is hidden from the donation form.
+MOLLIE_API_KEY = os.environ.get("MOLLIE_API_KEY", "").strip()
+MOLLIE_API_URL = env_url("MOLLIE_API_URL", "https://api.mollie.com")
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "").strip()
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "").strip()
+STRIPE_API_BASE = env_url("STRIPE_API_BASE", "https://api.stripe.com")
+if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is.")
+DEMO_PAYMENTS = env_bool("DEMO_PAYMENTS", DEBUG)
+# What the donor's bank or card statement shows: the foundation, never the cause.
+PAYMENT_DESCRIPTION = "Gift De Solidaire Diaspora Stg"
+# Seconds to wait for a provider's API before telling the donor to choose another method.
+PAYMENT_API_TIMEOUT = 10
+
+# Online gifts: bounds blunt card testing; the presets are what the form offers first.
+DONATION_MIN = Decimal("5.00")
+DONATION_MAX = Decimal("10000.00")
+DONATION_PRESETS = [Decimal("10"), Decimal("25"), Decimal("50"), Decimal("100")]
+# Checkout starts allowed per window, per IP address and per email address.
+DONATION_RATE_LIMIT_PER_IP = 10
+DONATION_RATE_LIMIT_PER_EMAIL = 5
+DONATION_RATE_LIMIT_WINDOW = 10 * 60
+# `sync_payments` re-fetches payments left open or pending for longer than this.
+SYNC_PAYMENTS_AFTER_MINUTES = 5
+
+# Receipts are sent by a background task, never inside a webhook request. DEBUG (make run)
+# and the tests run tasks at once; production stores them for `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("TASKS_IMMEDIATE", DEBUG)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "donaciones@localhost")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The donation form redirects to the provider's hosted checkout; browsers apply
+# form-action to that redirect. A test fake serves its checkout next to its API.
+CHECKOUT_ORIGINS = sorted(
+    {
+        "https://www.mollie.com",
+        "https://checkout.stripe.com",
+        _origin(MOLLIE_API_URL),
+        _origin(STRIPE_API_BASE),
+    }
+    - {"https://api.mollie.com", "https://api.stripe.com"}
+)
+
 # No inline script anywhere; the admin's rich-text editor gets one exact hash added by
 # crowdfund.middleware for its import map.
 CONTENT_SECURITY_POLICY = {
@@ -186,7 +256,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        "form-action": [SELF, *CHECKOUT_ORIGINS],
     }
 }
 

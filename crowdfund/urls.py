@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from crowdfund import views
+from donations import webhooks
 
 admin.site.site_header = _("Diaspora Solidarity Foundation")
 admin.site.site_title = _("Foundation admin")
@@ -14,6 +15,8 @@ admin.site.index_title = _("Stories, gifts and money")
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("webhooks/mollie/", webhooks.mollie, name="webhook_mollie"),
+    path("webhooks/stripe/", webhooks.stripe, name="webhook_stripe"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("prisoners.urls")),

@@ -1,7 +1,13 @@
+import re
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from donations.models import Purpose
+from donations.money import format_eur
+from prisoners.models import Prisoner
 
 
 class TransferAmountForm(forms.Form):
@@ -15,3 +21,109 @@ class TransferAmountForm(forms.Form):
         initial=Decimal("25.00"),
         localize=True,
     )
+
+
+# Plain euros and cents only: no signs, exponents or thousands of decimals.
+AMOUNT_TEXT = re.compile(r"\d{1,9}(\.\d{1,2})?")
+
+METHOD_LABELS = {
+    "ideal": _("iDEAL | Wero"),
+    "mollie": _("Bancontact and other methods (Mollie)"),
+    "card": _("Card, Apple Pay or Google Pay"),
+    "bank_transfer": _("Bank transfer"),
+    "demo": _("Demo checkout (no real money)"),
+}
+
+
+class DonationForm(forms.Form):
+    preset = forms.TypedChoiceField(
+        label=_("Amount"), required=False, coerce=Decimal, widget=forms.RadioSelect
+    )
+    other_amount = forms.CharField(
+        label=_("Another amount (EUR)"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    prisoner = forms.ModelChoiceField(
+        label=_("Who is your gift for?"),
+        queryset=Prisoner.objects.none(),
+        required=False,
+        empty_label=_("Where it is needed most"),
+        to_field_name="slug",
+    )
+    purpose = forms.ChoiceField(
+        label=_("For what?"),
+        required=False,
+        choices=[("", _("Whatever is most urgent")), *Purpose.choices],
+        widget=forms.RadioSelect,
+    )
+    donor_name = forms.CharField(label=_("Your name"), required=False, max_length=200)
+    is_anonymous = forms.BooleanField(label=_("Give anonymously"), required=False)
+    donor_email = forms.EmailField(
+        label=_("Email for your receipt"),
+        help_text=_("We only use it for the receipt. It is never shown."),
+    )
+    public_message = forms.CharField(
+        label=_("Message of support (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    message_is_public = forms.BooleanField(
+        label=_("Show my message on the prisoner's page"), required=False
+    )
+    method = forms.ChoiceField(label=_("How do you want to pay?"), widget=forms.RadioSelect)
+    # A field people never see; bots fill it in.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, methods: list[str], prisoners, language: str, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["prisoner"].queryset = prisoners
+        self.fields["preset"].choices = [
+            (str(p), format_eur(p, language)) for p in settings.DONATION_PRESETS
+        ]
+        self.fields["method"].choices = [(m, METHOD_LABELS[m]) for m in methods]
+        if len(methods) == 1:
+            self.fields["method"].initial = methods[0]
+        self.language = language
+
+    def clean_other_amount(self) -> Decimal | None:
+        raw = self.cleaned_data["other_amount"].strip().replace("€", "").replace(" ", "")
+        if not raw:
+            return None
+        # Accept both 1.234,50 and 1,234.50: the last separator is the decimal one.
+        if "," in raw and raw.rfind(",") > raw.rfind("."):
+            raw = raw.replace(".", "").replace(",", ".")
+        else:
+            raw = raw.replace(",", "")
+        if not AMOUNT_TEXT.fullmatch(raw):
+            raise forms.ValidationError(_("Enter an amount in euros, for example 30 or 30,50."))
+        return Decimal(raw)
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+    def clean(self):
+        data = super().clean()
+        if "other_amount" in self.errors:
+            return data
+        amount = data.get("other_amount")
+        if amount is None:
+            amount = data.get("preset")
+        low, high = settings.DONATION_MIN, settings.DONATION_MAX
+        if amount is None:
+            self.add_error("other_amount", _("Choose an amount or type another one."))
+        elif not low <= amount <= high:
+            self.add_error(
+                "other_amount",
+                _("Give between %(min)s and %(max)s online. For more, please use a bank transfer.")
+                % {"min": format_eur(low, self.language), "max": format_eur(high, self.language)},
+            )
+        else:
+            data["amount"] = amount
+        if not data.get("is_anonymous") and not data.get("donor_name"):
+            self.add_error("donor_name", _("Give your name, or tick “Give anonymously”."))
+        return data

@@ -94,11 +94,30 @@ class Donation(models.Model):
     provider_payment_id = models.CharField(
         _("provider's payment id"), max_length=255, null=True, blank=True, editable=False
     )
+    provider_intent_id = models.CharField(
+        _("provider's payment intent"), max_length=255, null=True, blank=True, editable=False
+    )
+    amount_paid = models.DecimalField(
+        _("amount paid (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    fee = models.DecimalField(
+        _("provider fee (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    amount_mismatch = models.BooleanField(
+        _("paid amount differs"),
+        default=False,
+        help_text=_("The provider reported a different amount or currency; check it."),
+    )
     donor_name = models.CharField(_("donor's name"), max_length=200, blank=True)
     donor_email = models.EmailField(_("donor's email"), blank=True)
     is_anonymous = models.BooleanField(
         _("anonymous"), default=False, help_text=_("Never show this donor's name in public.")
     )
+    public_message = models.TextField(_("message"), max_length=500, blank=True)
+    message_is_public = models.BooleanField(
+        _("message may be shown"), default=False, help_text=_("The donor agreed to show it.")
+    )
+    language = models.CharField(_("language"), max_length=8, default="es")
     received_on = models.DateField(
         _("received on"),
         null=True,
@@ -109,6 +128,7 @@ class Donation(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True, editable=False)
+    receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True, editable=False)
 
     objects = DonationQuerySet.as_manager()
 
@@ -123,6 +143,11 @@ class Donation(models.Model):
                 condition=Q(provider_payment_id__isnull=False),
                 name="unique_provider_payment",
             ),
+            models.UniqueConstraint(
+                fields=["provider", "provider_intent_id"],
+                condition=Q(provider_intent_id__isnull=False),
+                name="unique_provider_intent",
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
         ]
 
@@ -132,3 +157,124 @@ class Donation(models.Model):
     @property
     def fund_name(self) -> str:
         return self.prisoner.name if self.prisoner_id else str(_("General fund"))
+
+    @property
+    def public_name(self) -> str:
+        return "" if self.is_anonymous else self.donor_name
+
+    @property
+    def is_settled(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+# How far a payment has come. A status may only move to a higher rank, so a late "open"
+# never undoes "paid"; the four final states never change again.
+STATUS_RANK = {
+    Donation.Status.NEW: 0,
+    Donation.Status.OPEN: 1,
+    Donation.Status.PENDING: 2,
+    Donation.Status.PAID: 3,
+    Donation.Status.FAILED: 3,
+    Donation.Status.CANCELED: 3,
+    Donation.Status.EXPIRED: 3,
+}
+FINAL_STATUSES = {s for s, rank in STATUS_RANK.items() if rank == 3}
+
+
+class PaymentEvent(models.Model):
+    """A provider's webhook, stored as received before it is acted on."""
+
+    class Outcome(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        APPLIED = "applied", _("Applied")
+        UNCHANGED = "unchanged", _("Nothing to change")
+        DUPLICATE = "duplicate", _("Duplicate")
+        UNKNOWN = "unknown", _("Unknown payment")
+        IGNORED = "ignored", _("Ignored type")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Provider unreachable")
+
+    provider = models.CharField(_("provider"), max_length=10, choices=Donation.Provider)
+    event_id = models.CharField(_("event id"), max_length=255, null=True, blank=True)
+    event_type = models.CharField(_("event type"), max_length=100, blank=True)
+    payload = models.TextField(_("body"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome, default=Outcome.RECEIVED
+    )
+    detail = models.TextField(_("what it changed"), blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("payment event")
+        verbose_name_plural = _("payment events")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_type or self.event_id or ''} {self.outcome}"
+
+
+class StatusChange(models.Model):
+    """Audit trail: every status a donation took, and what told us."""
+
+    class Source(models.TextChoices):
+        CHECKOUT = "checkout", _("Checkout start")
+        WEBHOOK = "webhook", _("Webhook")
+        RETURN = "return", _("Donor's return")
+        SYNC = "sync", _("Reconciliation")
+        ADMIN = "admin", _("Admin")
+
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Donation.Status)
+    to_status = models.CharField(max_length=10, choices=Donation.Status)
+    source = models.CharField(_("source"), max_length=10, choices=Source)
+    event = models.ForeignKey(PaymentEvent, on_delete=models.SET_NULL, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status} ({self.source})"
+
+
+class Refund(models.Model):
+    """Money that went back: a refund or a chargeback, counted once by its provider id."""
+
+    class Kind(models.TextChoices):
+        REFUND = "refund", _("Refund")
+        CHARGEBACK = "chargeback", _("Chargeback")
+
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
+    provider = models.CharField(_("provider"), max_length=10, choices=Donation.Provider)
+    provider_refund_id = models.CharField(_("provider's id"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("refund or chargeback")
+        verbose_name_plural = _("refunds and chargebacks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_refund_id"], name="unique_provider_refund"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} EUR"
+
+
+class DemoPayment(models.Model):
+    """The demo provider's own record of a simulated payment (local checkout only)."""
+
+    payment_id = models.CharField(max_length=40, primary_key=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Donation.Status, default=Donation.Status.OPEN)
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} {self.status}"

@@ -30,3 +30,17 @@ def format_eur(amount: Decimal, language: str) -> str:
     if language.startswith("en"):
         return f"{sign}€{','.join(groups)}.{cents}"
     return f"{sign}€ {'.'.join(groups)},{cents}"
+
+
+def from_cents(cents: int) -> Decimal:
+    """Exact euros from a provider's integer cents (Stripe), without a float on the way."""
+    return (Decimal(int(cents)) / 100).quantize(CENT)
+
+
+def to_cents(amount: Decimal) -> int:
+    return int((to_amount(amount) * 100).to_integral_value())
+
+
+def to_api_string(amount: Decimal) -> str:
+    """Mollie's amount format: a string with exactly two decimals, "25.00"."""
+    return f"{to_amount(amount):.2f}"

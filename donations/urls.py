@@ -5,6 +5,9 @@ from donations import views
 app_name = "donations"
 
 urlpatterns = [
+    path("donate/", views.donate, name="donate"),
+    path("donate/thanks/<uuid:public_id>/", views.thanks, name="thanks"),
+    path("donate/demo/<str:payment_id>/", views.demo_checkout, name="demo_checkout"),
     path("bank-transfer/", views.bank_transfer, name="bank_transfer"),
     path("how-we-use-the-money/", views.money_use, name="money_use"),
 ]

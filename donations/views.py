@@ -1,12 +1,26 @@
+import uuid
 from decimal import Decimal
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from donations.epc import epc_qr_svg
-from donations.forms import TransferAmountForm
+from donations.forms import DonationForm, TransferAmountForm
+from donations.models import DemoPayment, Donation, StatusChange
+from donations.payments import payment_refresh, payment_webhook
+from donations.providers import enabled_methods, get_provider
+from donations.providers.base import ProviderUnavailable
+from donations.ratelimit import checkout_allowed
 from donations.selectors import categories_by_purpose
+from donations.services import donation_checkout, donation_start
+from prisoners.models import Prisoner
 from prisoners.selectors import campaign_get, prisoners_published
 
 
@@ -45,4 +59,108 @@ def money_use(request):
         request,
         "donations/money_use.html",
         {"campaign": campaign_get(), "purposes": categories_by_purpose()},
+    )
+
+
+def _attempt(request) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.POST.get("attempt", ""))
+    except ValueError:
+        return uuid.uuid4()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def donate(request):
+    campaign = campaign_get()
+    language = get_language()
+    methods = [*enabled_methods(), "bank_transfer"]
+    form_args = {
+        "methods": methods,
+        "prisoners": Prisoner.objects.published(),
+        "language": language,
+    }
+    status = 200
+    if request.method == "POST":
+        form = DonationForm(request.POST, **form_args)
+        attempt = _attempt(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["method"] == "bank_transfer":
+                query = {"prisoner": data["prisoner"].slug} if data["prisoner"] else {}
+                return redirect(reverse("donations:bank_transfer") + "?" + urlencode(query))
+            ip = request.META.get("REMOTE_ADDR", "")
+            if not checkout_allowed(ip=ip, email=data["donor_email"]):
+                form.add_error(None, _("Too many attempts. Please wait a few minutes."))
+                status = 429
+            else:
+                donation = donation_start(attempt=attempt, data=data, language=language)
+                if donation.status not in (Donation.Status.NEW, Donation.Status.OPEN):
+                    return redirect("donations:thanks", donation.public_id)
+                try:
+                    return redirect(donation_checkout(donation=donation))
+                except ProviderUnavailable:
+                    form.add_error(
+                        "method",
+                        _(
+                            "We could not reach the payment provider. Nothing was charged. "
+                            "Please try again in a moment, or choose another way to pay."
+                        ),
+                    )
+                    attempt = uuid.uuid4()
+                    status = 503
+    else:
+        initial = {"preset": "25", "prisoner": request.GET.get("prisoner") or None}
+        form = DonationForm(initial=initial, **form_args)
+        attempt = uuid.uuid4()
+    return render(
+        request,
+        "donations/donate.html",
+        {"campaign": campaign, "form": form, "attempt": attempt},
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+def thanks(request, public_id):
+    donation = get_object_or_404(Donation.objects.select_related("prisoner"), public_id=public_id)
+    provider = get_provider(donation.provider) if donation.provider_payment_id else None
+    if provider and provider.is_enabled() and not donation.is_settled:
+        # The return alone proves nothing; ask the provider, through the webhook's path.
+        try:
+            payment_refresh(donation=donation, source=StatusChange.Source.RETURN)
+            donation.refresh_from_db()
+        except (ProviderUnavailable, LookupError):
+            pass
+    return render(
+        request,
+        "donations/thanks.html",
+        {"campaign": campaign_get(), "donation": donation},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def demo_checkout(request, payment_id):
+    provider = get_provider(Donation.Provider.DEMO)
+    if not provider.is_enabled():
+        raise Http404("Demo payments are switched off.")
+    payment = get_object_or_404(DemoPayment, payment_id=payment_id)
+    donation = get_object_or_404(
+        Donation, provider=Donation.Provider.DEMO, provider_payment_id=payment_id
+    )
+    if request.method == "POST":
+        try:
+            provider.simulate(payment_id, request.POST.get("outcome", ""))
+        except ValueError:
+            messages.error(request, _("Choose one of the outcomes."))
+            return redirect("donations:demo_checkout", payment_id)
+        # The same path as a real provider's webhook: store, fetch, apply.
+        payment_webhook(provider_name=Donation.Provider.DEMO, request=request)
+        return redirect("donations:thanks", donation.public_id)
+    return render(
+        request,
+        "donations/demo_checkout.html",
+        {"campaign": campaign_get(), "payment": payment, "donation": donation},
     )

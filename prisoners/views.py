@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from donations.selectors import campaign_totals
+from donations.selectors import campaign_totals, messages_of_support
 from prisoners import selectors
 
 
@@ -20,11 +20,13 @@ def home(request):
 
 @require_GET
 def detail(request, slug):
+    prisoner = selectors.prisoner_published_get(slug=slug)
     return render(
         request,
         "prisoners/detail.html",
         {
             "campaign": selectors.campaign_get(),
-            "prisoner": selectors.prisoner_published_get(slug=slug),
+            "prisoner": prisoner,
+            "messages_of_support": messages_of_support(prisoner=prisoner),
         },
     )

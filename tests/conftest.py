@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.db import connection
 
 from donations.models import Donation
@@ -36,6 +37,8 @@ def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Staff users are created in many tests; a slow password hash only slows the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate-limit counters live in the cache; each test starts with none.
+    cache.clear()
     # Production runs collectstatic for the hashed manifest; tests serve from the finders.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -8,3 +8,4 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DEMO_PAYMENTS", "1")
+os.environ.setdefault("TASKS_IMMEDIATE", "1")

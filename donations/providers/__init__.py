@@ -1,0 +1,31 @@
+"""Payment providers behind one interface (`base.PaymentProvider`).
+
+Views and services talk to providers through `get_provider`, never to an SDK directly.
+"""
+
+from donations.models import Donation
+from donations.providers.base import PaymentProvider
+from donations.providers.demo_provider import DemoProvider
+from donations.providers.mollie_provider import MollieProvider
+from donations.providers.stripe_provider import StripeProvider
+
+_PROVIDERS: dict[str, PaymentProvider] = {
+    p.name: p for p in (DemoProvider(), MollieProvider(), StripeProvider())
+}
+
+# The choice the donor makes on the form → the provider and the ledger's method.
+METHODS = {
+    "ideal": (Donation.Provider.MOLLIE, Donation.Method.IDEAL),
+    "mollie": (Donation.Provider.MOLLIE, Donation.Method.OTHER_ONLINE),
+    "card": (Donation.Provider.STRIPE, Donation.Method.CARD),
+    "demo": (Donation.Provider.DEMO, Donation.Method.OTHER_ONLINE),
+}
+
+
+def get_provider(name: str) -> PaymentProvider:
+    return _PROVIDERS[name]
+
+
+def enabled_methods() -> list[str]:
+    """The form's online methods whose provider is configured, in display order."""
+    return [key for key, (provider, _m) in METHODS.items() if _PROVIDERS[provider].is_enabled()]

@@ -1,0 +1,171 @@
+"""Stripe Checkout: cards, Apple Pay and Google Pay.
+
+The only module that imports the Stripe SDK.
+"""
+
+from __future__ import annotations
+
+import stripe
+from django.conf import settings
+from django.http import HttpRequest
+
+from donations.models import Donation
+from donations.money import from_cents, to_cents
+from donations.providers.base import (
+    Checkout,
+    PaymentProvider,
+    PaymentReport,
+    ProviderUnavailable,
+    RefundReport,
+    WebhookNotice,
+    WebhookRejected,
+    idempotency_key,
+)
+
+# Which object of each handled event names the payment we must re-fetch.
+_REFERENCE_FIELD = {
+    "checkout.session.completed": "id",
+    "checkout.session.async_payment_succeeded": "id",
+    "checkout.session.async_payment_failed": "id",
+    "checkout.session.expired": "id",
+    "charge.refunded": "payment_intent",
+    "charge.dispute.created": "payment_intent",
+}
+_EXPAND = [
+    "payment_intent.latest_charge.balance_transaction",
+    "payment_intent.latest_charge.refunds",
+]
+_FAILED_INTENT = {"requires_payment_method", "canceled"}
+# Disputes that the foundation won give the money back; the others took it.
+_DISPUTE_RETURNED = {"won", "warning_closed", "prevented"}
+
+
+def _id(value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value["id"]
+
+
+class StripeProvider(PaymentProvider):
+    name = Donation.Provider.STRIPE
+
+    def is_enabled(self) -> bool:
+        return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)
+
+    def _client(self) -> stripe.StripeClient:
+        return stripe.StripeClient(
+            settings.STRIPE_SECRET_KEY,
+            base_addresses={"api": settings.STRIPE_API_BASE},
+            max_network_retries=0,
+            http_client=stripe.RequestsClient(timeout=settings.PAYMENT_API_TIMEOUT),
+        )
+
+    def start_checkout(self, donation: Donation, *, return_url: str) -> Checkout:
+        reference = str(donation.public_id)
+        params = {
+            "mode": "payment",
+            "submit_type": "donate",
+            "allowed_payment_method_types": ["card"],
+            "client_reference_id": reference,
+            "metadata": {"donation": reference},
+            "payment_intent_data": {"metadata": {"donation": reference}},
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": "eur",
+                        "unit_amount": to_cents(donation.amount),
+                        # Neutral on purpose: this text shows on the donor's card statement.
+                        "product_data": {"name": settings.PAYMENT_DESCRIPTION},
+                    },
+                }
+            ],
+            "success_url": f"{return_url}?session_id={{CHECKOUT_SESSION_ID}}",
+            "cancel_url": return_url,
+            "locale": donation.language if donation.language in ("es", "nl", "en") else "auto",
+        }
+        if donation.donor_email:
+            params["customer_email"] = donation.donor_email
+        try:
+            session = self._client().v1.checkout.sessions.create(
+                params=params, options={"idempotency_key": idempotency_key(donation)}
+            )
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(f"Stripe: {exc}") from exc
+        return Checkout(payment_id=session.id, redirect_url=session.url)
+
+    def fetch_status(self, payment_id: str) -> PaymentReport:
+        client = self._client()
+        try:
+            session = client.v1.checkout.sessions.retrieve(payment_id, params={"expand": _EXPAND})
+            intent = session.payment_intent
+            disputes = (
+                client.v1.disputes.list(params={"payment_intent": intent.id}).data if intent else []
+            )
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404:
+                raise LookupError(payment_id) from exc
+            raise ProviderUnavailable(f"Stripe: {exc}") from exc
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(f"Stripe: {exc}") from exc
+
+        if session.status == "expired":
+            status = Donation.Status.EXPIRED
+        elif session.status == "open":
+            status = Donation.Status.OPEN
+        elif session.payment_status == "paid":
+            status = Donation.Status.PAID
+        elif intent is not None and intent.status in _FAILED_INTENT:
+            status = Donation.Status.FAILED
+        else:
+            status = Donation.Status.PENDING
+
+        charge = intent.latest_charge if intent else None
+        fee = None
+        refunds: list[RefundReport] = []
+        if charge is not None and not isinstance(charge, str):
+            transaction = charge.balance_transaction
+            if transaction is not None and not isinstance(transaction, str):
+                fee = from_cents(transaction.fee)
+            if charge.refunds:
+                refunds = [
+                    RefundReport(refund_id=r.id, amount=from_cents(r.amount))
+                    for r in charge.refunds.data
+                    if r.status in ("succeeded", "pending")
+                ]
+        refunds += [
+            RefundReport(refund_id=d.id, amount=from_cents(d.amount), is_chargeback=True)
+            for d in disputes
+            if d.status not in _DISPUTE_RETURNED
+        ]
+        paid = status == Donation.Status.PAID
+        return PaymentReport(
+            payment_id=session.id,
+            status=status,
+            amount_paid=from_cents(session.amount_total) if paid else None,
+            currency=(session.currency or "").upper() or None,
+            fee=fee,
+            intent_id=_id(intent),
+            refunds=tuple(refunds),
+        )
+
+    def parse_webhook(self, request: HttpRequest) -> WebhookNotice:
+        try:
+            event = stripe.Webhook.construct_event(
+                request.body,
+                request.headers.get("Stripe-Signature"),
+                settings.STRIPE_WEBHOOK_SECRET,
+            )
+        except (ValueError, stripe.SignatureVerificationError) as exc:
+            raise WebhookRejected(f"Stripe signature: {exc}") from exc
+        field = _REFERENCE_FIELD.get(event.type)
+        if field is None:
+            return WebhookNotice(
+                references=(), event_id=event.id, event_type=event.type, ignored=True
+            )
+        reference = _id(event.data.object.get(field))
+        return WebhookNotice(
+            references=(reference,) if reference else (),
+            event_id=event.id,
+            event_type=event.type,
+        )
