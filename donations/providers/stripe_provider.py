@@ -163,7 +163,7 @@ class StripeProvider(PaymentProvider):
             return WebhookNotice(
                 references=(), event_id=event.id, event_type=event.type, ignored=True
             )
-        reference = _id(event.data.object.get(field))
+        reference = _id(getattr(event.data.object, field, None))
         return WebhookNotice(
             references=(reference,) if reference else (),
             event_id=event.id,

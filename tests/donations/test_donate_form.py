@@ -36,8 +36,10 @@ def test_it_refuses_a_bad_amount_with_a_message_and_keeps_the_input(
     assert not Donation.objects.exists()
 
 
-@pytest.mark.parametrize(("typed", "amount"), [("30,50", "30.50"), ("1.234,50", "1234.50"),
-                                               ("1,234.50", "1234.50"), ("€ 7", "7.00")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [("30,50", "30.50"), ("1.234,50", "1234.50"), ("1,234.50", "1234.50"), ("€ 7", "7.00")],
+)
 def test_it_reads_amounts_as_people_type_them(give, demo_on, typed, amount):
     response, donation = give("demo", other_amount=typed)
     assert response.status_code == 302

@@ -14,6 +14,8 @@ def _error(status: int, detail: str):
 
 
 class FakeMollie(FakeAPI):
+    down_body = {"status": 503, "title": "Service Unavailable", "detail": "Try again later"}
+
     def __init__(self):
         self.payments: dict[str, dict] = {}
         self.by_key: dict[str, str] = {}

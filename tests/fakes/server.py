@@ -9,6 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 class FakeAPI:
     """Subclasses implement `route(method, path, query, body, headers) -> (status, dict)`."""
 
+    #: What the API answers during an outage, in the provider's own error format.
+    down_body: dict = {"error": "service unavailable"}
+
     def __init__(self):
         self.lock = threading.Lock()
         self.requests: list[tuple[str, str]] = []
@@ -23,7 +26,7 @@ class FakeAPI:
                 with api.lock:
                     api.requests.append((method, parts.path))
                     if api.down and not parts.path.startswith("/_control"):
-                        status, payload = 503, {"error": "service unavailable"}
+                        status, payload = 503, api.down_body
                     else:
                         status, payload = api.route(
                             method, parts.path, parse_qs(parts.query), body, self.headers
@@ -49,7 +52,9 @@ class FakeAPI:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self.thread.start()
 
     def close(self):

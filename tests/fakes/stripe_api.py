@@ -24,6 +24,8 @@ def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
 
 
 class FakeStripe(FakeAPI):
+    down_body = {"error": {"type": "api_error", "message": "Stripe is temporarily unavailable"}}
+
     def __init__(self):
         self.sessions: dict[str, dict] = {}
         self.intents: dict[str, dict] = {}

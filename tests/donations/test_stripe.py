@@ -1,0 +1,170 @@
+from decimal import Decimal
+
+import pytest
+
+from donations.models import Donation, PaymentEvent, Refund
+from donations.selectors import campaign_totals
+from tests.donations.conftest import form_data, post_stripe_event
+
+
+@pytest.fixture
+def card_gift(give, fake_stripe):
+    response, donation = give("card", other_amount="40")
+    return response, donation, donation.provider_payment_id
+
+
+def test_it_opens_a_checkout_session_as_stripe_expects(card_gift, fake_stripe):
+    response, donation, session_id = card_gift
+    assert response["Location"] == f"{fake_stripe.url}/pay/{session_id}"
+    params = fake_stripe.created_params[0]
+    assert params["mode"] == "payment"
+    assert params["submit_type"] == "donate"
+    assert params["allowed_payment_method_types[0]"] == "card"
+    assert params["client_reference_id"] == str(donation.public_id)
+    assert params["metadata[donation]"] == str(donation.public_id)
+    assert params["line_items[0][price_data][unit_amount]"] == "4000"
+    assert params["line_items[0][price_data][currency]"] == "eur"
+    assert params["success_url"].endswith("?session_id={CHECKOUT_SESSION_ID}")
+    assert params["customer_email"] == "camila@example.org"
+
+
+def test_it_never_opens_two_sessions_for_one_attempt(client, campaign, fake_stripe):
+    data = {**form_data("card"), "attempt": "0b6f7a0e-5d1e-4c1b-9d7e-222222222222"}
+    client.post("/en/donate/", data)
+    client.post("/en/donate/", data)
+    assert len(fake_stripe.sessions) == 1
+
+
+def test_it_marks_paid_and_records_the_fee(client, card_gift, fake_stripe, mailoutbox,
+                                           django_capture_on_commit_callbacks):  # fmt: skip
+    _response, donation, session_id = card_gift
+    event = fake_stripe.complete(session_id, fee_cents=85)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_stripe_event(client, event).status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PAID
+    assert donation.fee == Decimal("0.85")
+    assert donation.provider_intent_id == f"pi_{session_id[8:]}"
+    assert campaign_totals().raised == Decimal("40.00")
+    assert len(mailoutbox) == 1
+
+
+def test_it_processes_a_replayed_event_once(client, card_gift, fake_stripe):
+    _response, donation, session_id = card_gift
+    event = fake_stripe.complete(session_id)
+    for _ in range(3):
+        assert post_stripe_event(client, event).status_code == 200
+    outcomes = list(PaymentEvent.objects.order_by("id").values_list("outcome", flat=True))
+    assert outcomes == ["applied", "duplicate", "duplicate"]
+    assert donation.status_changes.filter(to_status=Donation.Status.PAID).count() == 1
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, "", "t=1,v1=deadbeef", "garbage"],
+    ids=["wrong-secret", "missing", "bad-digest", "unparseable"],
+)
+def test_it_rejects_a_forged_event_and_changes_nothing(client, card_gift, fake_stripe, header):
+    _response, donation, session_id = card_gift
+    event = fake_stripe.complete(session_id)
+    response = post_stripe_event(client, event, secret="whsec_attacker", header=header)
+    assert response.status_code == 400
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.OPEN
+    assert PaymentEvent.objects.get().outcome == PaymentEvent.Outcome.REJECTED
+
+
+def test_it_refetches_instead_of_trusting_the_event_body(client, card_gift, fake_stripe):
+    _response, donation, session_id = card_gift
+    # A correctly signed event that claims "paid" while Stripe says the session is open.
+    event = fake_stripe._event(
+        "checkout.session.completed",
+        {"id": session_id, "object": "checkout.session", "payment_status": "paid"},
+    )
+    assert post_stripe_event(client, event).status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.OPEN
+
+
+def test_it_waits_for_an_asynchronous_payment_then_marks_it_paid(client, card_gift, fake_stripe):
+    _response, donation, session_id = card_gift
+    post_stripe_event(client, fake_stripe.complete_async(session_id))
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PENDING
+    post_stripe_event(client, fake_stripe.async_succeeded(session_id))
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PAID
+
+
+def test_it_records_a_failed_asynchronous_payment(client, card_gift, fake_stripe):
+    _response, donation, session_id = card_gift
+    post_stripe_event(client, fake_stripe.complete_async(session_id))
+    post_stripe_event(client, fake_stripe.async_failed(session_id))
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.FAILED
+
+
+def test_it_records_an_expired_session(client, card_gift, fake_stripe):
+    _response, donation, session_id = card_gift
+    post_stripe_event(client, fake_stripe.expire(session_id))
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.EXPIRED
+
+
+def test_it_counts_a_partial_refund_and_a_dispute(client, card_gift, fake_stripe):
+    _response, donation, session_id = card_gift
+    post_stripe_event(client, fake_stripe.complete(session_id))
+    refund_event = fake_stripe.refund(session_id, 1500)
+    post_stripe_event(client, refund_event)
+    post_stripe_event(client, refund_event)  # replayed
+    assert campaign_totals().raised == Decimal("25.00")
+    post_stripe_event(client, fake_stripe.dispute(session_id, 2500))
+    assert campaign_totals().raised == Decimal("0.00")
+    assert sorted(Refund.objects.values_list("kind", "amount")) == [
+        ("chargeback", Decimal("25.00")),
+        ("refund", Decimal("15.00")),
+    ]
+
+
+def test_it_ignores_other_event_types(client, card_gift, fake_stripe):
+    event = fake_stripe._event("customer.created", {"id": "cus_1", "object": "customer"})
+    assert post_stripe_event(client, event).status_code == 200
+    assert PaymentEvent.objects.get().outcome == PaymentEvent.Outcome.IGNORED
+
+
+def test_it_answers_200_for_a_session_that_is_not_ours(client, campaign, fake_stripe):
+    fake_stripe._create(
+        {"success_url": "x?{CHECKOUT_SESSION_ID}",
+         "line_items[0][price_data][unit_amount]": "100",
+         "line_items[0][price_data][currency]": "eur"}, ""
+    )  # fmt: skip
+    event = fake_stripe.complete("cs_test_1")
+    assert post_stripe_event(client, event).status_code == 200
+    assert PaymentEvent.objects.get().outcome == PaymentEvent.Outcome.UNKNOWN
+    assert not Donation.objects.exists()
+
+
+def test_it_answers_503_when_stripe_is_down_at_webhook_time(client, card_gift, fake_stripe):
+    _response, donation, session_id = card_gift
+    event = fake_stripe.complete(session_id)
+    fake_stripe.down = True
+    assert post_stripe_event(client, event).status_code == 503
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.OPEN
+    fake_stripe.down = False
+    assert post_stripe_event(client, event).status_code == 200
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PAID
+
+
+def test_it_tells_the_donor_when_stripe_is_down_at_checkout(client, campaign, fake_stripe):
+    fake_stripe.down = True
+    response = client.post("/nl/donate/", form_data("card"))
+    assert response.status_code == 503
+    assert "betaaldienst niet bereiken" in response.content.decode()
+    assert Donation.objects.get().status == Donation.Status.NEW
+
+
+def test_it_hides_card_payment_without_keys(client, campaign, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    assert 'value="card"' not in client.get("/en/donate/").content.decode()
