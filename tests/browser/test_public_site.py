@@ -26,7 +26,7 @@ def test_it_lets_a_donor_switch_language_and_open_a_story(page, demo_site):
     assert page.get_by_role("heading", level=1).inner_text() == "Diego Demo"
     assert page.get_by_text("Awaiting trial").first.is_visible()
 
-    page.get_by_role("link", name="Support Diego Demo").click()
+    page.get_by_role("link", name="give by bank transfer", exact=True).click()
     assert "/en/bank-transfer/?prisoner=diego-demo" in page.url
     assert page.get_by_text("DSD7NR").first.is_visible()
     assert page.csp_errors == []

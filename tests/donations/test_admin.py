@@ -5,9 +5,17 @@ from django.urls import reverse
 
 from donations.models import Donation
 
+# The donation page shows its refunds and history as inlines; Django wants their counts.
+INLINES = {
+    f"{prefix}-{field}": "0"
+    for prefix in ("refunds", "status_changes")
+    for field in ("TOTAL_FORMS", "INITIAL_FORMS")
+}
+
 MONEY_ADMIN = [
     "admin:donations_donation_changelist",
     "admin:donations_donation_add",
+    "admin:donations_paymentevent_changelist",
 ]
 
 
@@ -33,6 +41,12 @@ def test_it_shows_donations_to_a_treasurer(client, treasurer, make_donation):
     assert "Visible To Treasurer" in response.content.decode()
 
 
+def test_it_shows_the_payment_audit_trail_to_a_treasurer(client, treasurer):
+    client.force_login(treasurer)
+    url = reverse("admin:donations_paymentevent_changelist")
+    assert client.get(url).status_code == 200
+
+
 def test_it_lets_a_treasurer_record_a_bank_transfer_by_hand(client, treasurer, make_prisoner):
     prisoner = make_prisoner()
     client.force_login(treasurer)
@@ -48,6 +62,7 @@ def test_it_lets_a_treasurer_record_a_bank_transfer_by_hand(client, treasurer, m
             "donor_name": "Maria",
             "donor_email": "",
             "note": "Statement line 12",
+            **INLINES,
         },
     )
     assert response.status_code == 302
@@ -56,6 +71,8 @@ def test_it_lets_a_treasurer_record_a_bank_transfer_by_hand(client, treasurer, m
     assert donation.provider == Donation.Provider.MANUAL
     assert donation.paid_at is not None
     assert donation.prisoner == prisoner
+    change = donation.status_changes.get()
+    assert (change.to_status, change.source) == ("paid", "admin")
 
 
 @pytest.mark.parametrize("amount", ["-5", "0", "abc", "1.234"])
@@ -63,10 +80,17 @@ def test_it_refuses_a_bad_amount_and_saves_nothing(client, treasurer, amount):
     client.force_login(treasurer)
     response = client.post(
         reverse("admin:donations_donation_add"),
-        {"amount": amount, "received_on": "2024-03-05", "method": "cash", "status": "paid"},
+        {
+            "amount": amount,
+            "received_on": "2024-03-05",
+            "method": "cash",
+            "status": "paid",
+            **INLINES,
+        },
     )
     assert response.status_code == 200
     assert "errornote" in response.content.decode()
+    assert "ManagementForm" not in response.content.decode()
     assert not Donation.objects.exists()
 
 

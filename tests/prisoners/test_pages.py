@@ -91,8 +91,9 @@ def test_it_falls_back_when_a_translation_is_missing(client, campaign, make_pris
     assert "Solo en castellano" in client.get("/nl/prisoners/only-es/").content.decode()
 
 
-def test_it_links_support_to_the_prisoners_bank_reference(client, site):
+def test_it_links_support_to_the_form_and_the_bank_reference(client, site):
     html = client.get("/en/prisoners/ana/").content.decode()
+    assert 'href="/en/donate/?prisoner=ana"' in html
     assert 'href="/en/bank-transfer/?prisoner=ana"' in html
     page = client.get("/en/bank-transfer/?prisoner=ana").content.decode()
     assert site.payment_reference in page
@@ -119,7 +120,14 @@ def _queries(client, url) -> int:
 
 
 @pytest.mark.parametrize(
-    "path", ["/en/", "/en/prisoners/p-1/", "/en/bank-transfer/", "/en/how-we-use-the-money/"]
+    "path",
+    [
+        "/en/",
+        "/en/prisoners/p-1/",
+        "/en/bank-transfer/",
+        "/en/how-we-use-the-money/",
+        "/en/donate/",
+    ],
 )
 def test_it_runs_the_same_number_of_queries_for_3_and_50_prisoners(
     client, campaign, make_prisoner, make_donation, path

@@ -1,0 +1,74 @@
+import re
+from decimal import Decimal
+
+import pytest
+
+from donations.models import Donation
+from tests.browser.conftest import axe_violations
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _raised(page) -> Decimal:
+    text = page.locator(".hero .progress-figures strong").inner_text()  # "€ 1.234,50"
+    return Decimal(re.sub(r"[^\d,]", "", text).replace(",", "."))
+
+
+def test_it_takes_a_donor_from_a_story_to_a_paid_gift(page, demo_site):
+    page.goto(demo_site.url + "/es/")
+    before = _raised(page)
+
+    page.get_by_role("link", name="Diego Demo").click()
+    page.get_by_role("link", name="Apoyar a Diego Demo").click()
+    assert page.get_by_label("¿Para quién es tu aporte?").input_value() == "diego-demo"
+    page.get_by_label("Otro monto (EUR)").fill("17,25")
+    page.get_by_label("Tu nombre").fill("Pía")
+    page.get_by_label("Correo para tu comprobante").fill("pia@example.org")
+    page.get_by_label("Pago de demostración (sin dinero real)").check()
+    page.get_by_role("button", name="Continuar al pago").click()
+
+    assert page.get_by_text("Este es un pago simulado").is_visible()
+    page.get_by_role("button", name="Pagar").click()
+
+    assert page.get_by_role("heading", name="¡Gracias!").is_visible()
+    assert page.get_by_text("€ 17,25").first.is_visible()
+    page.get_by_role("link", name="Volver a la campaña").click()
+    assert _raised(page) - before == Decimal("17.25")
+    donation = Donation.objects.get(donor_email="pia@example.org")
+    assert donation.status == Donation.Status.PAID and donation.prisoner.slug == "diego-demo"
+    assert page.csp_errors == []
+
+
+def test_it_shows_validation_messages_next_to_the_fields(page, demo_site):
+    page.goto(demo_site.url + "/en/donate/")
+    before = Donation.objects.count()
+    page.get_by_label("Another amount (EUR)").fill("2")
+    page.get_by_label("Email for your receipt").fill("not-an-email")
+    page.get_by_role("button", name="Continue to payment").click()
+    assert page.get_by_role("alert").is_visible()
+    amount = page.get_by_label("Another amount (EUR)")
+    assert amount.input_value() == "2"
+    assert amount.get_attribute("aria-invalid") == "true"
+    assert page.get_by_text("Give between €5.00 and €10,000.00 online").is_visible()
+    assert page.get_by_text("Enter a valid email address.").is_visible()
+    assert page.get_by_text("Give your name, or tick").is_visible()
+    assert Donation.objects.count() == before
+
+
+@pytest.mark.parametrize("state", ["form", "form-errors", "demo", "thanks-paid", "thanks-failed"])
+def test_the_giving_pages_have_no_accessibility_violations(axe_page, demo_site, state):
+    base = demo_site.url + "/nl/donate/"
+    axe_page.goto(base)
+    if state != "form":
+        if state != "form-errors":
+            axe_page.get_by_label("Je naam").fill("Jan")
+            axe_page.get_by_label("E-mail voor je ontvangstbewijs").fill("jan@example.org")
+            axe_page.get_by_label("Demobetaling (geen echt geld)").check()
+        axe_page.get_by_role("button", name="Verder naar betalen").click()
+    if state.startswith("thanks"):
+        name = "Betalen" if state == "thanks-paid" else "Laten mislukken"
+        axe_page.get_by_role("button", name=name).click()
+    assert axe_violations(axe_page) == []
