@@ -194,3 +194,20 @@ def test_it_flags_a_paid_amount_that_differs(client, mollie_gift, fake_mollie):
     assert donation.amount_paid == Decimal("2.50")
     assert campaign_totals().raised == Decimal("2.50")
     assert "expected 25.00" in donation.status_changes.last().note
+
+
+def test_its_fake_can_be_driven_over_http(client, mollie_gift, fake_mollie):
+    import json
+    import urllib.request
+
+    _response, donation, payment_id = mollie_gift
+    request = urllib.request.Request(
+        f"{fake_mollie.url}/_control/payments/{payment_id}/status",
+        data=json.dumps({"status": "paid"}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        assert json.load(answer)["status"] == "paid"
+    post_mollie_webhook(client, payment_id)
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PAID

@@ -168,3 +168,20 @@ def test_it_tells_the_donor_when_stripe_is_down_at_checkout(client, campaign, fa
 def test_it_hides_card_payment_without_keys(client, campaign, settings):
     settings.STRIPE_SECRET_KEY = ""
     assert 'value="card"' not in client.get("/en/donate/").content.decode()
+
+
+def test_its_fake_can_be_driven_over_http(client, card_gift, fake_stripe):
+    import json
+    import urllib.request
+
+    _response, donation, session_id = card_gift
+    request = urllib.request.Request(
+        f"{fake_stripe.url}/_control/sessions/{session_id}/complete",
+        data=json.dumps({"fee_cents": 60}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        event = json.load(answer)
+    assert post_stripe_event(client, event).status_code == 200
+    donation.refresh_from_db()
+    assert (donation.status, donation.fee) == ("paid", Decimal("0.60"))

@@ -36,6 +36,8 @@ class FakeStripe(FakeAPI):
         super().__init__()
 
     def route(self, method, path, query, body, headers):
+        if path.startswith("/_control/"):
+            return self._control(path, json.loads(body or b"{}"))
         if not headers.get("Authorization", "").startswith("Bearer sk_"):
             return 401, {"error": {"type": "authentication_error", "message": "No API key"}}
         if method == "POST" and path == "/v1/checkout/sessions":
@@ -87,6 +89,18 @@ class FakeStripe(FakeAPI):
             data["payment_intent"] = intent
         return data
 
+    def _control(self, path, data):
+        # POST /_control/sessions/<id>/<action>: the event Stripe would send (lock held).
+        match = re.fullmatch(r"/_control/sessions/(cs_\w+)/(\w+)", path)
+        actions = {
+            "complete": lambda sid: self._complete(sid, data.get("fee_cents", 0), None),
+            "expire": self._expire,
+            "refund": lambda sid: self._refund(sid, int(data["cents"])),
+        }
+        if not match or match.group(1) not in self.sessions or match.group(2) not in actions:
+            return _error(404, "unknown control route")
+        return 200, actions[match.group(2)](match.group(1))
+
     # Control: what happens at Stripe's side. Each returns the event Stripe would send.
     def _event(self, event_type: str, obj: dict) -> dict:
         return {
@@ -111,19 +125,22 @@ class FakeStripe(FakeAPI):
     def complete(self, session_id: str, *, fee_cents: int = 0, amount_cents=None) -> dict:
         """The donor paid by card: checkout.session.completed with payment_status=paid."""
         with self.lock:
-            session = self.sessions[session_id]
-            if amount_cents is not None:
-                session["amount_total"] = amount_cents
-            session.update(status="complete", payment_status="paid")
-            intent = self._intent(session_id, "succeeded")
-            intent["latest_charge"] = {
-                "id": f"ch_{session_id[8:]}", "object": "charge",
-                "amount": session["amount_total"], "payment_intent": intent["id"],
-                "balance_transaction": {"id": f"txn_{session_id[8:]}",
-                                        "object": "balance_transaction", "fee": fee_cents},
-                "refunds": {"object": "list", "data": [], "has_more": False, "url": "/v1/refunds"},
-            }  # fmt: skip
-            return self._event("checkout.session.completed", dict(session))
+            return self._complete(session_id, fee_cents, amount_cents)
+
+    def _complete(self, session_id, fee_cents, amount_cents):
+        session = self.sessions[session_id]
+        if amount_cents is not None:
+            session["amount_total"] = amount_cents
+        session.update(status="complete", payment_status="paid")
+        intent = self._intent(session_id, "succeeded")
+        intent["latest_charge"] = {
+            "id": f"ch_{session_id[8:]}", "object": "charge",
+            "amount": session["amount_total"], "payment_intent": intent["id"],
+            "balance_transaction": {"id": f"txn_{session_id[8:]}",
+                                    "object": "balance_transaction", "fee": fee_cents},
+            "refunds": {"object": "list", "data": [], "has_more": False, "url": "/v1/refunds"},
+        }  # fmt: skip
+        return self._event("checkout.session.completed", dict(session))
 
     def complete_async(self, session_id: str) -> dict:
         """An asynchronous method: completed, but the money is still on its way."""
@@ -147,19 +164,25 @@ class FakeStripe(FakeAPI):
 
     def expire(self, session_id: str) -> dict:
         with self.lock:
-            session = self.sessions[session_id]
-            session["status"] = "expired"
-            return self._event("checkout.session.expired", dict(session))
+            return self._expire(session_id)
+
+    def _expire(self, session_id):
+        session = self.sessions[session_id]
+        session["status"] = "expired"
+        return self._event("checkout.session.expired", dict(session))
 
     def refund(self, session_id: str, cents: int) -> dict:
         with self.lock:
-            charge = self.intents[self.sessions[session_id]["payment_intent"]]["latest_charge"]
-            refund_id = f"re_{session_id[8:]}_{len(charge['refunds']['data']) + 1}"
-            charge["refunds"]["data"].append(
-                {"id": refund_id, "object": "refund", "amount": cents, "status": "succeeded"}
-            )
-            public = {k: v for k, v in charge.items() if k != "balance_transaction"}
-            return self._event("charge.refunded", public)
+            return self._refund(session_id, cents)
+
+    def _refund(self, session_id, cents):
+        charge = self.intents[self.sessions[session_id]["payment_intent"]]["latest_charge"]
+        refund_id = f"re_{session_id[8:]}_{len(charge['refunds']['data']) + 1}"
+        charge["refunds"]["data"].append(
+            {"id": refund_id, "object": "refund", "amount": cents, "status": "succeeded"}
+        )
+        public = {k: v for k, v in charge.items() if k != "balance_transaction"}
+        return self._event("charge.refunded", public)
 
     def dispute(self, session_id: str, cents: int) -> dict:
         with self.lock:
