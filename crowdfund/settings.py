@@ -149,6 +149,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Spending receipts: never under MEDIA_ROOT, only served to treasurers by the admin.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+RECEIPT_MAX_BYTES = 10 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -265,8 +268,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # mt-940 logs a regex trace for every line it cannot read; we report the line ourselves.
+        "mt940": {"level": "CRITICAL"},
+    },
 }
+
+# Statement files are read in memory; large exports (a year of lines) stay well below this.
+STATEMENT_MAX_BYTES = 50 * 1024 * 1024
 
 # Editors upload photos of people at risk; keep uploads to a sane size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -18,18 +18,22 @@ def to_amount(value: Decimal | int | str) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def format_eur(amount: Decimal, language: str) -> str:
-    """`€ 1.234,50` in Spanish and Dutch, `€1,234.50` in English."""
+def format_eur(amount: Decimal, language: str, *, cents: bool = True) -> str:
+    """`€ 1.234,50` in Spanish and Dutch, `€1,234.50` in English (`€ 1.235` without cents)."""
     amount = to_amount(amount)
+    if not cents:
+        amount = amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
+    whole, fraction = f"{abs(amount):.2f}".split(".")
     groups = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
-    if language.startswith("en"):
-        return f"{sign}€{','.join(groups)}.{cents}"
-    return f"{sign}€ {'.'.join(groups)},{cents}"
+    en = language.startswith("en")
+    number = (",".join(groups) if en else ".".join(groups)) + (
+        ("." if en else ",") + fraction if cents else ""
+    )
+    return f"{sign}€{number}" if en else f"{sign}€ {number}"
 
 
 def from_cents(cents: int) -> Decimal:

@@ -80,3 +80,71 @@ def categories_by_purpose() -> list[tuple[str, list[Category]]]:
     return [
         (label, [c for c in categories if c.purpose == value]) for value, label in Purpose.choices
     ]
+
+
+@dataclass(frozen=True)
+class FundBalance:
+    """One fund: a prisoner's, or the general fund (prisoner None)."""
+
+    prisoner: object
+    received: Decimal
+    refunded: Decimal
+    spent: Decimal
+    transferred_in: Decimal
+    transferred_out: Decimal
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import gettext
+
+        return self.prisoner.name if self.prisoner else gettext("General fund")
+
+    @property
+    def balance(self) -> Decimal:
+        return (
+            self.received - self.refunded - self.spent + self.transferred_in - self.transferred_out
+        )
+
+
+def _sums_by(queryset, key: str, amount) -> dict:
+    rows = queryset.order_by().values(key).annotate(total=Sum(amount))
+    return {row[key]: row["total"] for row in rows}
+
+
+def fund_balances(*, until=None) -> list[FundBalance]:
+    """Every fund's money in, out and balance: the general fund first, then each prisoner.
+
+    Six aggregate queries, however many donations, refunds, expenses and transfers there are.
+    `until` (a date) gives the balances at the end of that day.
+    """
+    from donations.models import Expense, FundTransfer
+    from prisoners.models import Prisoner
+
+    donations = Donation.objects.paid()
+    refunds = Refund.objects.all()
+    expenses = Expense.objects.all()
+    transfers = FundTransfer.objects.all()
+    if until is not None:
+        donations = donations.filter(
+            Q(received_on__lte=until) | Q(received_on__isnull=True, paid_at__date__lte=until)
+        )
+        refunds = refunds.filter(created_at__date__lte=until)
+        expenses = expenses.filter(date__lte=until)
+        transfers = transfers.filter(date__lte=until)
+    received = _sums_by(donations, "prisoner", RECEIVED)
+    refunded = _sums_by(refunds, "donation__prisoner", "amount")
+    spent = _sums_by(expenses, "prisoner", "amount")
+    moved_in = _sums_by(transfers, "to_prisoner", "amount")
+    moved_out = _sums_by(transfers, "from_prisoner", "amount")
+    funds = [None, *Prisoner.objects.order_by("order", "name")]
+    return [
+        FundBalance(
+            prisoner=fund,
+            received=received.get(fund.pk if fund else None) or ZERO,
+            refunded=refunded.get(fund.pk if fund else None) or ZERO,
+            spent=spent.get(fund.pk if fund else None) or ZERO,
+            transferred_in=moved_in.get(fund.pk if fund else None) or ZERO,
+            transferred_out=moved_out.get(fund.pk if fund else None) or ZERO,
+        )
+        for fund in funds
+    ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("donate/demo/<str:payment_id>/", views.demo_checkout, name="demo_checkout"),
     path("bank-transfer/", views.bank_transfer, name="bank_transfer"),
     path("how-we-use-the-money/", views.money_use, name="money_use"),
+    path("where-the-money-went/", views.transparency, name="transparency"),
 ]

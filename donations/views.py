@@ -20,6 +20,7 @@ from donations.providers.base import ProviderUnavailable
 from donations.ratelimit import checkout_allowed
 from donations.selectors import categories_by_purpose
 from donations.services import donation_checkout, donation_start
+from donations.transparency import PURPOSES, money_flow
 from prisoners.models import Prisoner
 from prisoners.selectors import campaign_get, prisoners_published
 
@@ -50,6 +51,15 @@ def bank_transfer(request):
                 title=_("QR code for a bank transfer to %(fund)s") % {"fund": fund},
             ),
         },
+    )
+
+
+@require_GET
+def transparency(request):
+    return render(
+        request,
+        "donations/transparency.html",
+        {"campaign": campaign_get(), "flow": money_flow(), "purposes": PURPOSES},
     )
 
 

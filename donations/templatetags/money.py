@@ -15,8 +15,19 @@ def eur(amount: Decimal | None) -> str:
 
 
 @register.filter
+def eur_whole(amount: Decimal | None) -> str:
+    """Whole euros, for public figures that must not reveal a single gift."""
+    return format_eur(amount or Decimal("0"), get_language() or "es", cents=False)
+
+
+@register.filter
 def percent_of(part: Decimal | None, whole: Decimal | None) -> int:
     """Whole-number percentage, capped at 100, for progress bars."""
     if not whole:
         return 0
     return min(100, int((part or Decimal("0")) * 100 // whole))
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)

@@ -34,3 +34,10 @@ def test_it_refuses_non_amounts(raw):
 
 def test_it_keeps_cents_exact():
     assert to_amount("0.1") + to_amount("0.2") == Decimal("0.30")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("nl", "€ 1.235"), ("es", "€ 1.235"), ("en", "€1,235")]
+)
+def test_it_formats_whole_euros(lang, expected):
+    assert format_eur(Decimal("1234.50"), lang, cents=False) == expected

@@ -1,0 +1,244 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from donations import ledger
+from donations.forms_ledger import (
+    ExpenseForm,
+    FundTransferForm,
+    ReviewActionForm,
+    StatementUploadForm,
+)
+from donations.models import BankStatement, Expense, FundOverview, FundTransfer, StatementLine
+from donations.models.ledger import private_storage
+from donations.selectors import fund_balances
+from donations.statements import StatementError
+from donations.statements.importer import statement_import
+
+
+def import_summary(result) -> str:
+    return _(
+        "%(file)s: %(read)d lines read (%(new)d new, %(dupes)d imported before). "
+        "Donations recorded: %(donations)d. To review: %(review)d. Not donations: %(skip)d."
+    ) % {
+        "file": result.file_name,
+        "read": result.lines_read,
+        "new": result.lines_new,
+        "dupes": result.duplicates,
+        "donations": result.donations,
+        "review": result.review,
+        "skip": result.not_donation,
+    }
+
+
+@admin.register(BankStatement)
+class BankStatementAdmin(admin.ModelAdmin):
+    list_display = ["imported_at", "file_name", "account_iban", "statement_id", "lines_read",
+                    "lines_new", "balance_ok"]  # fmt: skip
+    list_filter = ["balance_ok", "format"]
+    readonly_fields = [f.name for f in BankStatement._meta.fields]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """The upload form: the whole import of each file succeeds or nothing of it is saved."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = StatementUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            for upload in form.cleaned_data["files"]:
+                try:
+                    result = statement_import(
+                        file_name=upload.name,
+                        data=upload.read(),
+                        user=request.user.get_username(),
+                    )
+                except StatementError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                    continue
+                self.message_user(request, import_summary(result), messages.SUCCESS)
+                for problem in result.balance_problems:
+                    self.message_user(
+                        request, _("Balance check: %(problem)s") % {"problem": problem},
+                        messages.WARNING,
+                    )  # fmt: skip
+            return redirect("admin:donations_statementline_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import bank statements"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/donations/statement_upload.html", context)
+
+
+@admin.register(StatementLine)
+class StatementLineAdmin(admin.ModelAdmin):
+    list_display = ["booking_date", "signed_amount", "counterparty_name", "remittance", "status",
+                    "note", "donation"]  # fmt: skip
+    list_filter = ["status", "is_credit", "is_reversal", "statement__account_iban"]
+    search_fields = ["counterparty_name", "remittance", "counterparty_iban", "end_to_end_id"]
+    date_hierarchy = "booking_date"
+    list_select_related = ["donation", "donation__prisoner"]
+    action_form = ReviewActionForm
+    actions = ["record_donation", "not_a_donation", "record_spending"]
+    readonly_fields = [f.name for f in StatementLine._meta.fields]
+
+    @admin.display(description=gettext_lazy("amount"), ordering="amount")
+    def signed_amount(self, line):
+        return f"{'+' if line.is_credit else '−'}{line.amount} {line.currency}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("statement")
+
+    def changelist_view(self, request, extra_context=None):
+        # The review queue is what a treasurer comes for; open it unless they filtered.
+        if not request.GET and request.method == "GET":
+            return redirect(request.path + "?status__exact=review")
+        return super().changelist_view(request, extra_context)
+
+    def _each(self, request, queryset, action):
+        done = 0
+        for line in queryset:
+            try:
+                action(line)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+        return done
+
+    @admin.action(description=gettext_lazy("Record as donation for the chosen fund"))
+    def record_donation(self, request, queryset):
+        fund = ReviewActionForm(request.POST).fields["fund"].clean(request.POST.get("fund") or None)
+        user = request.user.get_username()
+        done = self._each(request, queryset, lambda line: ledger.statement_line_record_donation(
+            line_id=line.pk, prisoner=fund, user=user))  # fmt: skip
+        if done:
+            self.message_user(request, ngettext("%d donation recorded.", "%d donations recorded.",
+                                                done) % done, messages.SUCCESS)  # fmt: skip
+
+    @admin.action(description=gettext_lazy("Mark as not a donation"))
+    def not_a_donation(self, request, queryset):
+        user = request.user.get_username()
+        done = self._each(request, queryset, lambda line: ledger.statement_line_not_donation(
+            line_id=line.pk, user=user))  # fmt: skip
+        if done:
+            self.message_user(request, ngettext("%d line marked.", "%d lines marked.", done) % done)
+
+    @admin.action(description=gettext_lazy("Record as spending for the chosen fund and category"))
+    def record_spending(self, request, queryset):
+        form = ReviewActionForm(request.POST)
+        category = form.fields["category"].clean(request.POST.get("category") or None)
+        if category is None:
+            self.message_user(request, _("Choose a category for the spending."), messages.ERROR)
+            return
+        fund = form.fields["fund"].clean(request.POST.get("fund") or None)
+        user = request.user.get_username()
+        done = self._each(request, queryset, lambda line: ledger.statement_line_record_expense(
+            line_id=line.pk, prisoner=fund, category=category, user=user))  # fmt: skip
+        if done:
+            self.message_user(request, ngettext("%d expense recorded.", "%d expenses recorded.",
+                                                done) % done, messages.SUCCESS)  # fmt: skip
+
+
+@admin.register(Expense)
+class ExpenseAdmin(admin.ModelAdmin):
+    form = ExpenseForm
+    list_display = ["date", "amount", "prisoner", "category", "has_receipt", "created_by"]
+    list_filter = ["category__purpose", "category", "prisoner"]
+    date_hierarchy = "date"
+    search_fields = ["description"]
+    list_select_related = ["prisoner", "category"]
+
+    @admin.display(description=gettext_lazy("receipt"), boolean=True)
+    def has_receipt(self, expense):
+        return bool(expense.receipt)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user.get_username()
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.receipt_view)
+        return [path("receipt/<path:name>", view, name="donations_expense_receipt"),
+                *super().get_urls()]  # fmt: skip
+
+    def receipt_view(self, request, name):
+        # Receipts may name people; only those who may see spending may download them.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if not Expense.objects.filter(receipt=name).exists() or not private_storage.exists(name):
+            raise Http404
+        response = FileResponse(private_storage.open(name, "rb"), as_attachment=True)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+@admin.register(FundTransfer)
+class FundTransferAdmin(admin.ModelAdmin):
+    form = FundTransferForm
+    list_display = ["date", "amount", "from_fund", "to_fund", "reason", "created_by"]
+    date_hierarchy = "date"
+
+    @admin.display(description=gettext_lazy("from"))
+    def from_fund(self, transfer):
+        return transfer.from_prisoner or _("General fund")
+
+    @admin.display(description=gettext_lazy("to"))
+    def to_fund(self, transfer):
+        return transfer.to_prisoner or _("General fund")
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by = request.user.get_username()
+        super().save_model(request, obj, form, change)
+
+    # A transfer is a logged fact: corrected by a transfer back, never edited or deleted.
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FundOverview)
+class FundOverviewAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        funds = fund_balances()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Fund balances"),
+            "funds": funds,
+            "total": sum((f.balance for f in funds), start=0),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/donations/fund_overview.html", context)

@@ -1,0 +1,82 @@
+from django import forms
+from django.conf import settings
+from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import gettext_lazy as _
+
+from donations.models import Category, Expense, FundTransfer
+from prisoners.models import Prisoner
+
+# What a receipt may be: checked by the file's first bytes, not by its name.
+RECEIPT_SIGNATURES = {
+    b"%PDF-": "PDF",
+    b"\xff\xd8\xff": "JPEG",
+    b"\x89PNG\r\n\x1a\n": "PNG",
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class StatementUploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Statement files"),
+        help_text=_(
+            "CAMT.053 (XML) or MT940, as the bank exports it. Several files at once is fine."
+        ),
+    )
+
+
+class ReviewActionForm(ActionForm):
+    """The extra choices the review actions need: which fund, and which category."""
+
+    fund = forms.ModelChoiceField(
+        label=_("Fund"),
+        queryset=Prisoner.objects.all(),
+        required=False,
+        empty_label=_("General fund"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category (for spending)"), queryset=Category.objects.all(), required=False
+    )
+
+
+class ExpenseForm(forms.ModelForm):
+    class Meta:
+        model = Expense
+        fields = ["date", "amount", "prisoner", "category", "description", "receipt"]
+
+    def clean_receipt(self):
+        receipt = self.cleaned_data.get("receipt")
+        if not receipt or not hasattr(receipt, "content_type"):
+            return receipt  # unchanged
+        if receipt.size > settings.RECEIPT_MAX_BYTES:
+            limit = settings.RECEIPT_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(_("A receipt may be at most %(mb)d MB.") % {"mb": limit})
+        head = receipt.read(16)
+        receipt.seek(0)
+        if not any(head.startswith(signature) for signature in RECEIPT_SIGNATURES):
+            raise forms.ValidationError(_("Upload the receipt as a PDF, JPEG or PNG file."))
+        return receipt
+
+
+class FundTransferForm(forms.ModelForm):
+    class Meta:
+        model = FundTransfer
+        fields = ["date", "amount", "from_prisoner", "to_prisoner", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_prisoner") == data.get("to_prisoner"):
+            raise forms.ValidationError(_("Choose two different funds."))
+        return data

@@ -1,0 +1,36 @@
+"""The money ledger: donations, their payments' audit trail, and the bank and spending records."""
+
+from donations.models.donation import (
+    FINAL_STATUSES,
+    STATUS_RANK,
+    Category,
+    Donation,
+    DonationQuerySet,
+    Purpose,
+)
+from donations.models.ledger import (
+    BankStatement,
+    Expense,
+    FundOverview,
+    FundTransfer,
+    StatementLine,
+)
+from donations.models.payments import DemoPayment, PaymentEvent, Refund, StatusChange
+
+__all__ = [
+    "BankStatement",
+    "Expense",
+    "FundOverview",
+    "FundTransfer",
+    "StatementLine",
+    "FINAL_STATUSES",
+    "STATUS_RANK",
+    "Category",
+    "DemoPayment",
+    "Donation",
+    "DonationQuerySet",
+    "PaymentEvent",
+    "Purpose",
+    "Refund",
+    "StatusChange",
+]
