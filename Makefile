@@ -36,6 +36,10 @@ run: install
 test: install node_modules/.package-lock.json
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Speed and memory figures, printed (targets in the issues; never asserted in the suite).
+bench: install
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

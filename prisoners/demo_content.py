@@ -370,3 +370,13 @@ def summary(lang: str, situation: str) -> str:
 
 def held_at(lang: str, key: str, city: str) -> str:
     return _HELD_AT[key][lang].format(city=city)
+
+
+# Demo spending: (key, days ago, amount, prisoner slug or None, category code)
+EXPENSES = [
+    ("lawyer-ana", 40, Decimal("150.00"), "ana-ejemplo", "lawyers-fees"),
+    ("hygiene-ben", 30, Decimal("22.40"), "benjamin-ficticio", "hygiene"),
+    ("books-felipe", 20, Decimal("35.00"), "felipe-prueba", "books"),
+    ("expert-general", 10, Decimal("80.00"), None, "expert-reports"),
+    ("food-catalina", 5, Decimal("18.75"), "catalina-inventada", "food-water"),
+]

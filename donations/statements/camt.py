@@ -10,6 +10,7 @@ entities.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -18,7 +19,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from donations.statements import ParsedLine, ParsedStatement, StatementError
+from donations.statements import ParsedLine, StatementError, StatementHeader
 
 NAMESPACE = re.compile(r"\{urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d\d)\}Document")
 AMOUNT = re.compile(r"\d{1,15}(\.\d{1,5})?")
@@ -66,6 +67,19 @@ class _Reader:
                 value, _ccy = self.amount(bal, "Amt", "balance")
                 return -value if self.text(bal, "CdtDbtInd") == "DBIT" else value
         return None
+
+    def header(self, stmt: Element) -> StatementHeader:
+        iban = self.text(stmt, "Acct/Id/IBAN").replace(" ", "")
+        if not iban:
+            raise self.error("a statement without an account IBAN")
+        return StatementHeader(
+            format="camt053",
+            account_iban=iban,
+            statement_id=self.text(stmt, "Id"),
+            currency=self.text(stmt, "Acct/Ccy") or "EUR",
+            opening_balance=self.balance(stmt, {"OPBD", "PRCD"}),
+            closing_balance=self.balance(stmt, {"CLBD"}),
+        )
 
     def entry(self, ntry: Element, number: int, currency: str) -> list[ParsedLine]:
         where = f"entry {number}"
@@ -137,46 +151,44 @@ class _Reader:
         )
 
 
-def parse(file_name: str, data: bytes) -> list[ParsedStatement]:
-    statements: list[ParsedStatement] = []
+def iter_statement(file_name: str, data: bytes) -> Iterator[StatementHeader | ParsedLine]:
+    """Each statement's header once its account and balances are read, then its lines.
+
+    In CAMT.053 a statement's Id, Acct and Bal come before its entries (Ntry), so the header
+    can be given before the first line.
+    """
     reader: _Reader | None = None
     depth = 0
-    entries = 0
-    current: ParsedStatement | None = None
+    entries = statements = 0
+    stmt: Element | None = None
+    header: StatementHeader | None = None
     try:
         for event, element in iterparse(BytesIO(data), events=("start", "end"), forbid_dtd=True):
             if event == "start":
                 depth += 1
                 if reader is None:
-                    match = NAMESPACE.fullmatch(element.tag)
-                    if not match:
+                    if not NAMESPACE.fullmatch(element.tag):
                         raise StatementError(
                             "this XML is not a CAMT.053 bank statement", file_name=file_name
                         )
                     reader = _Reader(file_name, element.tag[1 : element.tag.index("}")])
+                tag = element.tag.rsplit("}", 1)[-1]
+                if depth == 3 and tag == "Stmt":
+                    stmt, header = element, None
+                elif depth == 4 and tag == "Ntry" and header is None:
+                    header = reader.header(stmt)
+                    yield header
                 continue
             depth -= 1
             tag = element.tag.rsplit("}", 1)[-1]
-            if tag == "Acct" and depth == 3:
-                current = ParsedStatement(
-                    format="camt053",
-                    account_iban=reader.text(element, "Id/IBAN").replace(" ", ""),
-                    currency=reader.text(element, "Ccy") or "EUR",
-                )
-            elif tag == "Ntry" and depth == 3:
-                if current is None:
-                    raise reader.error("an entry comes before the statement's account")
+            if tag == "Ntry" and depth == 3:
                 entries += 1
-                current.lines.extend(reader.entry(element, entries, current.currency))
-                element.clear()  # keep memory flat on large statements
-            elif tag == "Stmt":
-                if current is None or not current.account_iban:
-                    raise reader.error("a statement without an account IBAN")
-                current.statement_id = reader.text(element, "Id")
-                current.opening_balance = reader.balance(element, {"OPBD", "PRCD"})
-                current.closing_balance = reader.balance(element, {"CLBD"})
-                statements.append(current)
-                current = None
+                yield from reader.entry(element, entries, header.currency)
+                stmt.remove(element)  # keep memory flat on large statements
+            elif tag == "Stmt" and depth == 2:
+                statements += 1
+                if header is None:  # a statement without entries
+                    yield reader.header(element)
                 element.clear()
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
@@ -190,4 +202,3 @@ def parse(file_name: str, data: bytes) -> list[ParsedStatement]:
         ) from exc
     if not statements:
         raise StatementError("the file holds no statement (Stmt)", file_name=file_name)
-    return statements

@@ -8,13 +8,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from donations.models import BankStatement, Donation, StatementLine, StatusChange
-from donations.statements import ParsedLine, ParsedStatement, StatementError, parse_statement
+from donations.statements import ParsedLine, StatementError, StatementHeader, iter_statement
 from donations.statements.references import find_reference
 from prisoners.models import Campaign, Prisoner
 
@@ -39,27 +40,27 @@ class ImportResult:
         return self.lines_read - self.lines_new
 
 
-def _dedupe_keys(statement: ParsedStatement) -> list[str]:
+class _Keys:
     """The bank's entry reference where there is one, else a fingerprint of the line.
 
     Identical fingerprints within one file (two equal transfers on one day) are numbered, so
     both are kept, while the same lines in an overlapping file get the same keys.
     """
-    seen: Counter[str] = Counter()
-    keys = []
-    for line in statement.lines:
+
+    def __init__(self):
+        self.seen: Counter[str] = Counter()
+
+    def __call__(self, account: str, line: ParsedLine) -> str:
         if line.entry_reference:
-            keys.append(f"ref:{statement.account_iban}:{line.entry_reference}"[:200])
-            continue
+            return f"ref:{account}:{line.entry_reference}"[:200]
         text = "|".join(
-            [statement.account_iban, line.booking_date.isoformat(), str(line.amount),
+            [account, line.booking_date.isoformat(), str(line.amount),
              "C" if line.is_credit else "D", line.counterparty_iban, line.remittance,
              line.end_to_end_id]
         )  # fmt: skip
         digest = hashlib.sha256(text.encode()).hexdigest()
-        seen[digest] += 1
-        keys.append(f"fp:{digest}:{seen[digest]}")
-    return keys
+        self.seen[digest] += 1
+        return f"fp:{digest}:{self.seen[digest]}"
 
 
 class _Matcher:
@@ -119,27 +120,30 @@ def donation_from_line(line: StatementLine, prisoner: Prisoner | None) -> Donati
     )
 
 
+def estimate_lines(data: bytes) -> int:
+    """About how many lines a file holds, for a progress bar (batches may hold more)."""
+    return data.count(b"<Ntry>") or data.count(b"\n:61:") + data.count(b"\r:61:")
+
+
 def statement_import(
     *,
     file_name: str,
     data: bytes,
     user: str = "",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import one statement file, completely or not at all.
 
-    Raises StatementError, naming the file and where possible the line, and saves nothing.
+    The file is streamed into the database in chunks inside one transaction, so memory stays
+    flat; a StatementError anywhere (naming the file and where possible the line) rolls all
+    of it back.
     """
     if len(data) > settings.STATEMENT_MAX_BYTES:
         raise StatementError("the file is larger than a bank statement can be", file_name=file_name)
-    statements = parse_statement(file_name, data)
-    result = ImportResult(file_name=file_name, statements=len(statements))
-    total = sum(len(s.lines) for s in statements)
-    matcher = _Matcher()
+    result = ImportResult(file_name=file_name)
     try:
         with transaction.atomic():
-            for parsed in statements:
-                _import_one(parsed, file_name, user, matcher, result, total, progress)
+            _Import(file_name, user, result, progress).run(iter_statement(file_name, data))
     except IntegrityError as exc:
         raise StatementError(
             "another import of the same lines ran at the same time; import the file again "
@@ -149,49 +153,80 @@ def statement_import(
     return result
 
 
-def _import_one(parsed, file_name, user, matcher, result, total, progress) -> None:
-    problem = parsed.balance_problem()
-    if problem:
-        result.balance_problems.append(f"{parsed.statement_id or parsed.account_iban}: {problem}")
-    statement = BankStatement.objects.create(
-        file_name=file_name[:255],
-        format=parsed.format,
-        account_iban=parsed.account_iban,
-        statement_id=parsed.statement_id[:140],
-        opening_balance=parsed.opening_balance,
-        closing_balance=parsed.closing_balance,
-        balance_ok=not problem,
-        balance_note=problem[:255],
-        lines_read=len(parsed.lines),
-        imported_by=user,
-    )
-    keys = _dedupe_keys(parsed)
-    for start in range(0, len(keys), BATCH):
-        chunk = list(
-            zip(keys[start : start + BATCH], parsed.lines[start : start + BATCH], strict=True)
+class _Import:
+    def __init__(self, file_name, user, result, progress):
+        self.file_name, self.user, self.result, self.progress = file_name, user, result, progress
+        self.matcher = _Matcher()
+        self.keys = _Keys()
+        self.header: StatementHeader | None = None
+        self.statement: BankStatement | None = None
+        self.chunk: list[tuple[str, ParsedLine]] = []
+        self.movements = Decimal("0.00")
+
+    def run(self, items) -> None:
+        for item in items:
+            if isinstance(item, StatementHeader):
+                self.finish()
+                self.start(item)
+                continue
+            self.chunk.append((self.keys(self.header.account_iban, item), item))
+            self.movements += item.signed
+            if len(self.chunk) >= BATCH:
+                self.flush()
+        self.finish()
+
+    def start(self, header: StatementHeader) -> None:
+        self.header, self.movements = header, Decimal("0.00")
+        self.result.statements += 1
+        self.statement = BankStatement.objects.create(
+            file_name=self.file_name[:255],
+            format=header.format,
+            account_iban=header.account_iban,
+            statement_id=header.statement_id[:140],
+            opening_balance=header.opening_balance,
+            closing_balance=header.closing_balance,
+            imported_by=self.user,
         )
+
+    def flush(self) -> None:
+        if not self.chunk:
+            return
         existing = set(
-            StatementLine.objects.filter(dedupe_key__in=[k for k, _l in chunk]).values_list(
-                "dedupe_key", flat=True
-            )
+            StatementLine.objects.filter(
+                dedupe_key__in=[key for key, _line in self.chunk]
+            ).values_list("dedupe_key", flat=True)
         )
-        new = [(key, line) for key, line in chunk if key not in existing]
-        _save_chunk(statement, parsed, new, matcher, result)
-        result.lines_read += len(chunk)
-        if progress:
-            progress(result.lines_read, total)
-    statement.lines_new = statement.lines.count()
-    statement.save(update_fields=["lines_new"])
+        new = [(key, line) for key, line in self.chunk if key not in existing]
+        _save_chunk(self.statement, self.header, new, self.matcher, self.result)
+        self.result.lines_read += len(self.chunk)
+        self.statement.lines_read += len(self.chunk)
+        self.statement.lines_new += len(new)
+        self.chunk = []
+        if self.progress:
+            self.progress(self.result.lines_read)
+
+    def finish(self) -> None:
+        if self.statement is None:
+            return
+        self.flush()
+        problem = self.header.balance_problem(self.movements)
+        if problem:
+            label = self.header.statement_id or self.header.account_iban
+            self.result.balance_problems.append(f"{label}: {problem}")
+        self.statement.balance_ok = not problem
+        self.statement.balance_note = problem[:255]
+        self.statement.save()
+        self.statement = None
 
 
-def _save_chunk(statement, parsed, chunk, matcher, result) -> None:
+def _save_chunk(statement, header, chunk, matcher, result) -> None:
     rows, donations = [], []
     for key, line in chunk:
         status, note, prisoner = matcher.classify(line)
         row = StatementLine(
             statement=statement,
             dedupe_key=key,
-            account_iban=parsed.account_iban,
+            account_iban=header.account_iban,
             booking_date=line.booking_date,
             value_date=line.value_date,
             amount=line.amount,

@@ -7,15 +7,18 @@ transaction, and each statement needs an account and both balances. The Dutch ba
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
+from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 
 import mt940
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from donations.statements import ParsedLine, ParsedStatement, StatementError
+from donations.statements import ParsedLine, StatementError, StatementHeader
 
 STATEMENT_START = re.compile(r"^:20:", re.MULTILINE)
 TAG_61 = re.compile(r"^:61:", re.MULTILINE)
@@ -78,56 +81,85 @@ def _account_iban(account: str, currency: str) -> str:
     return account[:34]  # an old-style account number; kept as the bank wrote it
 
 
-def _line_number(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+class _Lines:
+    """Line numbers for offsets in the text, found by bisection (a big file has 20,000)."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+
+    def __call__(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
 
 
-def _statement(file_name: str, text: str, start: int, end: int) -> ParsedStatement:
-    block = text[start:end]
-    first_line = _line_number(text, start)
+CHUNK = 500  # transactions handed to the library at once; keeps memory flat
+CLOSING = re.compile(r"^:62[FM]:", re.MULTILINE)
+
+
+def _parse_block(file_name: str, text: str, line_at, offset: int):
+    """Run the library on a piece of a statement; returns (transactions, their data)."""
     try:
         transactions = mt940.models.Transactions()
-        parsed = transactions.parse(block)
+        return transactions.parse(text), transactions.data
     except Exception as exc:  # the library raises many kinds; all mean "unreadable"
         # It passes the text it choked on; find that text to name the line.
-        snippets = [a for a in getattr(exc, "args", ()) if isinstance(a, str) and a in block]
-        offset = block.find(snippets[-1]) if snippets else 0
+        snippets = [a for a in getattr(exc, "args", ()) if isinstance(a, str) and a in text]
+        at = text.find(snippets[-1]) if snippets else 0
         raise StatementError(
-            "this line cannot be read as MT940",
-            file_name=file_name,
-            line=_line_number(text, start + offset),
+            "this line cannot be read as MT940", file_name=file_name, line=line_at(offset + at)
         ) from exc
+
+
+def _statement(file_name: str, text: str, start: int, end: int, line_at):
+    """One :20: statement: its header, then its lines, CHUNK transactions at a time."""
+    block = text[start:end]
+    first_line = line_at(start)
     tags_61 = [m.start() for m in TAG_61.finditer(block)]
-    if len(parsed) != len(tags_61):
-        bad = tags_61[len(parsed)] if len(parsed) < len(tags_61) else tags_61[-1]
-        raise StatementError(
-            "this :61: transaction line cannot be read",
-            file_name=file_name,
-            line=_line_number(text, start + bad),
-        )
-    data = transactions.data
+    closing = CLOSING.search(block)
+    body_end = closing.start() if closing else len(block)
+    head = block[: tags_61[0]] if tags_61 else block[:body_end]
+    tail = block[body_end:]
+    _parsed, data = _parse_block(file_name, head + tail, line_at, start)
     account = (data.get("account_identification") or "").replace(" ", "")
     if not account:
         raise StatementError(
             "the statement has no :25: account", file_name=file_name, line=first_line
         )
-    opening, closing = data.get("final_opening_balance"), data.get("final_closing_balance")
-    if opening is None or closing is None:
+    opening, closing_balance = data.get("final_opening_balance"), data.get("final_closing_balance")
+    if opening is None or closing_balance is None:
         raise StatementError(
             "the statement has no :60F: or :62F: balance", file_name=file_name, line=first_line
         )
     currency = opening.amount.currency or "EUR"
-    statement = ParsedStatement(
+    yield StatementHeader(
         format="mt940",
         account_iban=_account_iban(account, currency),
         statement_id=data.get("transaction_reference") or "",
         currency=currency,
         opening_balance=_balance(opening),
-        closing_balance=_balance(closing),
+        closing_balance=_balance(closing_balance),
     )
-    for index, transaction in enumerate(parsed):
-        statement.lines.append(_line(transaction.data, _line_number(text, start + tags_61[index])))
-    return statement
+    bounds = [*tags_61, body_end]
+    for first in range(0, len(tags_61), CHUNK):
+        last = min(first + CHUNK, len(tags_61))
+        piece_start = bounds[first]
+        parsed, _data = _parse_block(
+            file_name, head + block[piece_start : bounds[last]] + tail, line_at,
+            start + piece_start - len(head),
+        )  # fmt: skip
+        if len(parsed) != last - first:
+            bad = tags_61[first + len(parsed)] if len(parsed) < last - first else tags_61[last - 1]
+            raise StatementError(
+                "this :61: transaction line cannot be read",
+                file_name=file_name,
+                line=line_at(start + bad),
+            )
+        for index, transaction in enumerate(parsed):
+            yield _line(transaction.data, line_at(start + tags_61[first + index]))
+
+
+def _plain(value) -> date | None:
+    # The library's own Date type carries extra state; a plain date is smaller and simpler.
+    return date(value.year, value.month, value.day) if value else None
 
 
 def _naam(text: str) -> str:
@@ -149,8 +181,8 @@ def _line(tx: dict, source_line: int) -> ParsedLine:
         reference = ""
     end_to_end = details.get("EREF", "")
     return ParsedLine(
-        booking_date=tx.get("entry_date") or tx["date"],
-        value_date=tx.get("date"),
+        booking_date=_plain(tx.get("entry_date") or tx["date"]),
+        value_date=_plain(tx.get("date")),
         amount=abs(amount).quantize(Decimal("0.01")),
         # C and RD put money in; D and RC take it out.
         is_credit=status in ("C", "RD"),
@@ -165,10 +197,11 @@ def _line(tx: dict, source_line: int) -> ParsedLine:
     )
 
 
-def parse(file_name: str, data: bytes) -> list[ParsedStatement]:
+def iter_statement(file_name: str, data: bytes) -> Iterator[StatementHeader | ParsedLine]:
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     starts = [m.start() for m in STATEMENT_START.finditer(text)]
     if not starts:
         raise StatementError("no :20: statement found in this MT940 file", file_name=file_name)
-    ends = starts[1:] + [len(text)]
-    return [_statement(file_name, text, s, e) for s, e in zip(starts, ends, strict=True)]
+    line_at = _Lines(text)
+    for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        yield from _statement(file_name, text, begin, end, line_at)

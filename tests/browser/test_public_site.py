@@ -61,6 +61,7 @@ def test_it_is_usable_at_320_pixels(browser, demo_site):
         "/en/bank-transfer/",
         "/en/bank-transfer/?amount=abc",
         "/es/how-we-use-the-money/",
+        "/nl/where-the-money-went/",
     ],
 )
 def test_it_has_no_accessibility_violations(axe_page, demo_site, path):

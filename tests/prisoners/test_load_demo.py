@@ -3,7 +3,7 @@ from io import StringIO
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from donations.models import Category, Donation
+from donations.models import Category, Donation, Expense
 from donations.selectors import campaign_totals
 from prisoners.models import Campaign, Prisoner, Update
 
@@ -11,7 +11,7 @@ from prisoners.models import Campaign, Prisoner, Update
 def _counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Campaign, Prisoner, Update, Category, Donation, User)
+        for model in (Campaign, Prisoner, Update, Category, Donation, Expense, User)
     }
 
 

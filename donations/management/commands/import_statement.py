@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from donations.admin.ledger import import_summary
 from donations.statements import StatementError
-from donations.statements.importer import statement_import
+from donations.statements.importer import estimate_lines, statement_import
 
 
 class Command(BaseCommand):
@@ -25,12 +25,13 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.ERROR(f"{name}: no such file"))
                 refused += 1
                 continue
+            data = path.read_bytes()
             try:
                 result = statement_import(
                     file_name=path.name,
-                    data=path.read_bytes(),
+                    data=data,
                     user="import_statement",
-                    progress=self._progress(path.name),
+                    progress=self._progress(path.name, estimate_lines(data)),
                 )
             except StatementError as exc:
                 self._end_progress()
@@ -44,18 +45,19 @@ class Command(BaseCommand):
         if refused:
             raise CommandError(f"{refused} of {len(files)} file(s) refused.")
 
-    def _progress(self, label: str):
+    def _progress(self, label: str, expected: int):
         interactive = sys.stdout.isatty()
 
-        def show(done: int, total: int) -> None:
+        def show(done: int) -> None:
+            total = max(expected, done, 1)
             width = 30
-            filled = width * done // max(total, 1)
+            filled = width * done // total
             bar = "#" * filled + "." * (width - filled)
             line = f"{label} [{bar}] {done}/{total} lines"
             if interactive:
                 self.stdout.write(f"\r{line}", ending="")
                 self.stdout.flush()
-            elif done == total:
+            elif done >= expected:
                 self.stdout.write(line)
 
         return show

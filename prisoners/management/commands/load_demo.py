@@ -1,3 +1,4 @@
+from datetime import timedelta
 from io import BytesIO
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from donations.models import Category, Donation
+from donations.models import Category, Donation, Expense
 from prisoners import demo_content as demo
 from prisoners.models import Campaign, Prisoner, Update
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         self._categories()
         prisoners = self._prisoners()
         self._donations(prisoners)
+        self._expenses(prisoners)
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
         if settings.DEBUG:
             self._demo_staff()
@@ -131,6 +133,19 @@ class Command(BaseCommand):
                     "is_anonymous": True,
                     "received_on": now.date(),
                     "paid_at": now,
+                },
+            )
+
+    def _expenses(self, prisoners: dict[str, Prisoner]) -> None:
+        today = timezone.localdate()
+        for key, days_ago, amount, slug, code in demo.EXPENSES:
+            Expense.objects.update_or_create(
+                description=f"Demo expense: {key}",
+                defaults={
+                    "date": today - timedelta(days=days_ago),
+                    "amount": amount,
+                    "prisoner": prisoners.get(slug) if slug else None,
+                    "category": Category.objects.get(code=code),
                 },
             )
 

@@ -1,0 +1,71 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from donations.models import Category, Expense, Refund
+
+URL = "/en/where-the-money-went/"
+
+
+@pytest.fixture
+def legal(db):
+    return Category.objects.create(code="lawyers", purpose="legal_defense", name_en="Lawyers' fees")
+
+
+@pytest.fixture
+def ledger(campaign, make_prisoner, make_donation, legal):
+    ana = make_prisoner(name="Ana Ejemplo", slug="ana")
+    for amount, email in (("10.00", "a@x.org"), ("20.00", "b@x.org"), ("30.40", "c@x.org")):
+        make_donation(amount, prisoner=ana, donor_email=email, donor_name=f"Donor {email}",
+                      received_on=date(2024, 2, 1), public_message="secret words")  # fmt: skip
+    # A quarter with a single gift: its amount would identify the donor.
+    make_donation("1234.56", prisoner=ana, donor_name="Lonely Donor",
+                  donor_email="lonely@x.org", received_on=date(2024, 5, 1))  # fmt: skip
+    Expense.objects.create(date=date(2024, 2, 10), amount=Decimal("40.00"), prisoner=ana,
+                           category=legal, description="Invoice from lawyer Pérez")  # fmt: skip
+    return ana
+
+
+def test_it_shows_money_in_and_out_without_personal_data(client, ledger):
+    html = client.get(URL).content.decode()
+    for secret in ("Donor", "@x.org", "Lonely", "secret words", "Invoice", "Pérez"):
+        assert secret not in html
+    assert "2024 Q1" in html and "<td>€60</td>" in html  # 10 + 20 + 30.40, whole euros
+    assert "€60.40" not in html
+    assert "fewer than 3 gifts" in html and "€1,235" not in html
+    assert "Lawyers&#x27; fees" in html and "€40" in html
+    assert "<svg" in html and "bar-in" in html
+
+
+def test_it_subtracts_refunds(client, ledger, make_donation):
+    donation = make_donation("25.00", received_on=date(2024, 2, 2))
+    Refund.objects.create(donation=donation, provider="mollie", provider_refund_id="re_9",
+                          kind="refund", amount=Decimal("25.00"))  # fmt: skip
+    assert "Since the start of the campaign, €1,295 came in" in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("lang", ["es", "nl", "en"])
+def test_it_speaks_every_language(client, ledger, lang):
+    response = client.get(f"/{lang}/where-the-money-went/")
+    assert response.status_code == 200
+    assert f'<html lang="{lang}">' in response.content.decode()
+
+
+def test_it_runs_the_same_queries_however_many_rows(client, ledger, make_donation, legal,
+                                                    make_prisoner):  # fmt: skip
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(URL).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    for month in range(1, 13):
+        prisoner = make_prisoner()
+        for _ in range(5):
+            make_donation("5.00", prisoner=prisoner, received_on=date(2023, month, 3))
+        Expense.objects.create(date=date(2023, month, 4), amount=Decimal("3.00"),
+                               prisoner=prisoner, category=legal)  # fmt: skip
+    assert count() == small
