@@ -152,6 +152,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Spending receipts: never under MEDIA_ROOT, only served to treasurers by the admin.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024
+# Built public reports, shared by all workers; safe to delete at any time.
+REPORT_CACHE_DIR = Path(os.environ.get("REPORT_CACHE_DIR", BASE_DIR / "cache" / "reports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -272,6 +274,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # mt-940 logs a regex trace for every line it cannot read; we report the line ourselves.
         "mt940": {"level": "CRITICAL"},
+        # WeasyPrint narrates every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

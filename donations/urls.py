@@ -11,4 +11,5 @@ urlpatterns = [
     path("bank-transfer/", views.bank_transfer, name="bank_transfer"),
     path("how-we-use-the-money/", views.money_use, name="money_use"),
     path("where-the-money-went/", views.transparency, name="transparency"),
+    path("report.pdf", views.public_report, name="public_report"),
 ]

@@ -2,14 +2,14 @@ import uuid
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import http_date, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from donations.epc import epc_qr_svg
 from donations.forms import DonationForm, TransferAmountForm
@@ -18,6 +18,7 @@ from donations.payments import payment_refresh, payment_webhook
 from donations.providers import enabled_methods, get_provider
 from donations.providers.base import ProviderUnavailable
 from donations.ratelimit import checkout_allowed
+from donations.reports.pdf import public_report_file, public_report_version
 from donations.selectors import categories_by_purpose
 from donations.services import donation_checkout, donation_start
 from donations.transparency import PURPOSES, money_flow
@@ -25,7 +26,7 @@ from prisoners.models import Prisoner
 from prisoners.selectors import campaign_get, prisoners_published
 
 
-@require_GET
+@require_safe
 def bank_transfer(request):
     campaign = campaign_get()
     prisoners = prisoners_published()
@@ -54,7 +55,26 @@ def bank_transfer(request):
     )
 
 
-@require_GET
+def _public_report_etag(request) -> str:
+    return public_report_version(get_language())
+
+
+@require_safe
+@condition(etag_func=_public_report_etag)
+def public_report(request):
+    """The public PDF, built once per content version and then served from disk."""
+    language = get_language()
+    path = public_report_file(language, public_report_version(language))
+    response = FileResponse(
+        path.open("rb"), content_type="application/pdf", filename=f"report-{language}.pdf"
+    )
+    response["Last-Modified"] = http_date(path.stat().st_mtime)
+    # Browsers may keep it briefly, then revalidate with the ETag (a 304 costs no PDF).
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_safe
 def transparency(request):
     return render(
         request,
@@ -63,7 +83,7 @@ def transparency(request):
     )
 
 
-@require_GET
+@require_safe
 def money_use(request):
     return render(
         request,
@@ -132,7 +152,7 @@ def donate(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def thanks(request, public_id):
     donation = get_object_or_404(Donation.objects.select_related("prisoner"), public_id=public_id)
     provider = get_provider(donation.provider) if donation.provider_payment_id else None

@@ -1,11 +1,11 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from donations.selectors import campaign_totals, messages_of_support
 from prisoners import selectors
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(
         request,
@@ -18,7 +18,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def detail(request, slug):
     prisoner = selectors.prisoner_published_get(slug=slug)
     return render(

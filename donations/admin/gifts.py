@@ -4,10 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from donations.admin.exports import CsvExportMixin
 from donations.models import Category, Donation, PaymentEvent, Refund, StatusChange
 from donations.payments import payment_refresh
 from donations.providers import get_provider
 from donations.providers.base import ProviderUnavailable
+from donations.reports import csv_export
 
 MANUAL_METHODS = [Donation.Method.BANK_TRANSFER, Donation.Method.CASH]
 
@@ -63,7 +65,10 @@ class RefundInline(_ReadOnlyInline):
 
 
 @admin.register(Donation)
-class DonationAdmin(admin.ModelAdmin):
+class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
+    csv_name = "donations"
+    csv_header = csv_export.DONATION_HEADER
+    csv_rows = staticmethod(csv_export.donation_rows)
     form = ManualDonationForm
     inlines = [RefundInline, StatusChangeInline]
     actions = ["refresh_from_provider"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from donations import ledger
+from donations.admin.exports import CsvExportMixin, treasurer_report_view
 from donations.forms_ledger import (
     ExpenseForm,
     FundTransferForm,
@@ -16,7 +17,8 @@ from donations.forms_ledger import (
 )
 from donations.models import BankStatement, Expense, FundOverview, FundTransfer, StatementLine
 from donations.models.ledger import private_storage
-from donations.selectors import fund_balances
+from donations.reports import csv_export
+from donations.reports.data import fund_balances
 from donations.statements import StatementError
 from donations.statements.importer import statement_import
 
@@ -82,7 +84,10 @@ class BankStatementAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatementLine)
-class StatementLineAdmin(admin.ModelAdmin):
+class StatementLineAdmin(CsvExportMixin, admin.ModelAdmin):
+    csv_name = "statement-lines"
+    csv_header = csv_export.STATEMENT_LINE_HEADER
+    csv_rows = staticmethod(csv_export.statement_line_rows)
     list_display = ["booking_date", "signed_amount", "counterparty_name", "remittance", "status",
                     "note", "donation"]  # fmt: skip
     list_filter = ["status", "is_credit", "is_reversal", "statement__account_iban"]
@@ -157,7 +162,10 @@ class StatementLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expense)
-class ExpenseAdmin(admin.ModelAdmin):
+class ExpenseAdmin(CsvExportMixin, admin.ModelAdmin):
+    csv_name = "spending"
+    csv_header = csv_export.EXPENSE_HEADER
+    csv_rows = staticmethod(csv_export.expense_rows)
     form = ExpenseForm
     list_display = ["date", "amount", "prisoner", "category", "has_receipt", "created_by"]
     list_filter = ["category__purpose", "category", "prisoner"]
@@ -221,6 +229,10 @@ class FundTransferAdmin(admin.ModelAdmin):
 
 @admin.register(FundOverview)
 class FundOverviewAdmin(admin.ModelAdmin):
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: treasurer_report_view(self, request))
+        return [path("report/", view, name="donations_treasurer_report"), *super().get_urls()]
+
     def has_add_permission(self, request):
         return False
 

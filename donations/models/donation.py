@@ -58,6 +58,10 @@ class Donation(models.Model):
         CARD = "card", _("Card")
         OTHER_ONLINE = "other_online", _("Other online method")
 
+    class Frequency(models.TextChoices):
+        ONE_OFF = "one_off", _("One-off")
+        MONTHLY = "monthly", _("Monthly")
+
     class Provider(models.TextChoices):
         # MANUAL: typed in by the treasurer; BANK: read from a bank statement.
         MANUAL = "manual", _("Entered by hand")
@@ -84,6 +88,9 @@ class Donation(models.Model):
         help_text=_("Leave empty for the general fund."),
     )
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose, blank=True)
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency, default=Frequency.ONE_OFF
+    )
     method = models.CharField(_("method"), max_length=20, choices=Method)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.NEW, db_index=True

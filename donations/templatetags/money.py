@@ -31,3 +31,8 @@ def percent_of(part: Decimal | None, whole: Decimal | None) -> int:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key)
+
+
+@register.filter
+def subtract(value: Decimal | None, other: Decimal | None) -> Decimal:
+    return (value or Decimal("0")) - (other or Decimal("0"))

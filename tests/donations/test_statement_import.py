@@ -14,7 +14,7 @@ from donations.models import (
     Refund,
     StatementLine,
 )
-from donations.selectors import fund_balances
+from donations.reports.data import fund_balances
 from donations.statements import StatementError
 from donations.statements.importer import statement_import
 

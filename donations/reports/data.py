@@ -1,0 +1,279 @@
+"""The report figures, as plain data. The PDFs, the admin's fund overview and the public
+pages all read their money from here, so they always agree.
+
+Every figure is an aggregate query in the database; the number of queries does not grow with
+the number of donations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+
+from donations.models import Donation, Expense, FundTransfer, Refund, StatementLine
+from donations.selectors import RECEIVED, ZERO
+from prisoners.models import Prisoner
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+# The day money arrived: when the bank or provider says so, else when it was marked paid.
+RECEIVED_ON = Coalesce("received_on", TruncDate("paid_at"))
+
+
+@dataclass
+class Movements:
+    """What happened to one fund in a period."""
+
+    received: Decimal = ZERO
+    fees: Decimal = ZERO
+    refunded: Decimal = ZERO
+    spent: Decimal = ZERO
+    transferred_in: Decimal = ZERO
+    transferred_out: Decimal = ZERO
+    spent_by_category: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def net_income(self) -> Decimal:
+        return self.received - self.fees - self.refunded
+
+    @property
+    def net(self) -> Decimal:
+        return self.net_income - self.spent + self.transferred_in - self.transferred_out
+
+
+def _period(queryset, field_name: str, start: date | None, end: date | None):
+    if start is not None:
+        queryset = queryset.filter(**{f"{field_name}__gte": start})
+    if end is not None:
+        queryset = queryset.filter(**{f"{field_name}__lte": end})
+    return queryset
+
+
+def fund_movements(start: date | None = None, end: date | None = None) -> dict:
+    """Movements per fund (key: prisoner id, None for the general fund). Six queries."""
+    funds: dict = defaultdict(Movements)
+    donations = _period(
+        Donation.objects.paid().annotate(day=RECEIVED_ON), "day", start, end
+    ).order_by()
+    for row in donations.values("prisoner").annotate(
+        received=Sum(RECEIVED), fees=Coalesce(Sum("fee"), Value(ZERO), output_field=MONEY)
+    ):
+        funds[row["prisoner"]].received = row["received"]
+        funds[row["prisoner"]].fees = row["fees"]
+    refunds = _period(Refund.objects.annotate(day=TruncDate("created_at")), "day", start, end)
+    for row in refunds.order_by().values("donation__prisoner").annotate(total=Sum("amount")):
+        funds[row["donation__prisoner"]].refunded = row["total"]
+    expenses = _period(Expense.objects.all(), "date", start, end).order_by()
+    for row in expenses.values("prisoner", "category").annotate(total=Sum("amount")):
+        fund = funds[row["prisoner"]]
+        fund.spent_by_category[row["category"]] = row["total"]
+        fund.spent += row["total"]
+    transfers = _period(FundTransfer.objects.all(), "date", start, end).order_by()
+    for row in transfers.values("to_prisoner").annotate(total=Sum("amount")):
+        funds[row["to_prisoner"]].transferred_in = row["total"]
+    for row in transfers.values("from_prisoner").annotate(total=Sum("amount")):
+        funds[row["from_prisoner"]].transferred_out = row["total"]
+    return funds
+
+
+@dataclass
+class FundBalance:
+    """One fund (a prisoner's, or the general fund when `prisoner` is None), until a date."""
+
+    prisoner: Prisoner | None
+    movements: Movements
+
+    def __getattr__(self, name):
+        return getattr(self.movements, name)
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import gettext
+
+        return self.prisoner.name if self.prisoner else gettext("General fund")
+
+    @property
+    def balance(self) -> Decimal:
+        return self.movements.net
+
+
+def _funds() -> list[Prisoner | None]:
+    return [None, *Prisoner.objects.order_by("order", "name")]
+
+
+def fund_balances(*, until: date | None = None) -> list[FundBalance]:
+    """Every fund's balance: paid donations, less fees, refunds and chargebacks, less
+    spending, plus or minus transfers. The general fund first, then each prisoner."""
+    movements = fund_movements(None, until)
+    return [FundBalance(p, movements.get(p.pk if p else None, Movements())) for p in _funds()]
+
+
+@dataclass
+class FundStatement:
+    prisoner: Prisoner | None
+    opening: Decimal
+    period: Movements
+    closing: Decimal
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import gettext
+
+        return self.prisoner.name if self.prisoner else gettext("General fund")
+
+    @property
+    def agrees(self) -> bool:
+        return self.opening + self.period.net == self.closing
+
+
+@dataclass
+class GiftStats:
+    count: int
+    donors: int
+    median: Decimal
+    one_off: int
+    monthly: int
+
+
+@dataclass
+class Attention:
+    review_credits: tuple[int, Decimal]
+    review_debits: tuple[int, Decimal]
+    mismatched: tuple[int, Decimal]
+    pending: tuple[int, Decimal]
+
+
+@dataclass
+class TreasurerReport:
+    start: date
+    end: date
+    funds: list[FundStatement]
+    totals: FundStatement
+    gifts: GiftStats
+    by_month: list[dict]
+    by_method: list[dict]
+    expenses: list[Expense]
+    categories: dict
+    attention: Attention
+
+    @property
+    def all_agree(self) -> bool:
+        return all(f.agrees for f in self.funds) and self.totals.agrees
+
+
+def _sum_movements(items) -> Movements:
+    total = Movements()
+    for item in items:
+        for name in ("received", "fees", "refunded", "spent", "transferred_in",
+                     "transferred_out"):  # fmt: skip
+            setattr(total, name, getattr(total, name) + getattr(item, name))
+        for category, amount in item.spent_by_category.items():
+            total.spent_by_category[category] = total.spent_by_category.get(category, ZERO) + amount
+    return total
+
+
+def _gift_stats(paid) -> GiftStats:
+    row = paid.aggregate(
+        count=Count("id"),
+        with_email=Count("donor_email", distinct=True, filter=~Q(donor_email="")),
+        without_email=Count("id", filter=Q(donor_email="")),
+        monthly=Count("id", filter=Q(frequency=Donation.Frequency.MONTHLY)),
+    )
+    count = row["count"]
+    # The median from the database: at most two middle values, whatever the count.
+    middle = list(
+        paid.annotate(gift=RECEIVED)
+        .order_by("gift")
+        .values_list("gift", flat=True)[max((count - 1) // 2, 0) : count // 2 + 1]
+    )
+    median = (sum(middle, ZERO) / len(middle)).quantize(Decimal("0.01")) if middle else ZERO
+    return GiftStats(
+        count=count,
+        donors=row["with_email"] + row["without_email"],
+        median=median,
+        one_off=count - row["monthly"],
+        monthly=row["monthly"],
+    )
+
+
+def _count_sum(queryset, amount="amount") -> tuple[int, Decimal]:
+    row = queryset.aggregate(n=Count("id"), total=Coalesce(Sum(amount), Value(ZERO),
+                                                           output_field=MONEY))  # fmt: skip
+    return row["n"], row["total"]
+
+
+def treasurer_report(start: date, end: date) -> TreasurerReport:
+    """Everything the treasurer's report shows for a period, from the ledger, to the cent."""
+    from donations.models import Category
+
+    opening = fund_movements(None, start - timedelta(days=1))
+    period = fund_movements(start, end)
+    closing = fund_movements(None, end)
+    funds = []
+    for prisoner in _funds():
+        key = prisoner.pk if prisoner else None
+        funds.append(
+            FundStatement(
+                prisoner=prisoner,
+                opening=opening.get(key, Movements()).net,
+                period=period.get(key, Movements()),
+                closing=closing.get(key, Movements()).net,
+            )
+        )
+    totals = FundStatement(
+        prisoner=None,
+        opening=sum((f.opening for f in funds), ZERO),
+        period=_sum_movements(f.period for f in funds),
+        closing=sum((f.closing for f in funds), ZERO),
+    )
+    paid = Donation.objects.paid().annotate(day=RECEIVED_ON).filter(day__gte=start, day__lte=end)
+    by_month = list(
+        paid.annotate(month=TruncMonth("day"))
+        .order_by("month")
+        .values("month")
+        .annotate(
+            gross=Sum(RECEIVED),
+            fees=Coalesce(Sum("fee"), Value(ZERO), output_field=MONEY),
+            count=Count("id"),
+        )  # fmt: skip
+    )
+    labels = dict(Donation.Method.choices)
+    by_method = [
+        {**row, "label": labels.get(row["method"], row["method"])}
+        for row in paid.order_by("method")
+        .values("method")
+        .annotate(
+            gross=Sum(RECEIVED),
+            fees=Coalesce(Sum("fee"), Value(ZERO), output_field=MONEY),
+            count=Count("id"),
+        )  # fmt: skip
+    ]
+    lines = StatementLine.objects.filter(status=StatementLine.Status.REVIEW)
+    attention = Attention(
+        review_credits=_count_sum(lines.filter(is_credit=True)),
+        review_debits=_count_sum(lines.filter(is_credit=False)),
+        mismatched=_count_sum(Donation.objects.paid().filter(amount_mismatch=True), RECEIVED),
+        pending=_count_sum(
+            Donation.objects.filter(status__in=[Donation.Status.OPEN, Donation.Status.PENDING])
+        ),
+    )
+    return TreasurerReport(
+        start=start,
+        end=end,
+        funds=funds,
+        totals=totals,
+        gifts=_gift_stats(paid),
+        by_month=by_month,
+        by_method=by_method,
+        expenses=list(
+            Expense.objects.filter(date__gte=start, date__lte=end)
+            .select_related("prisoner", "category")
+            .order_by("date", "id")
+        ),
+        categories={c.pk: c for c in Category.objects.all()},
+        attention=attention,
+    )

@@ -1,0 +1,100 @@
+"""PDFs made with WeasyPrint from templates in `templates/reports/`.
+
+The only module that imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import weasyprint
+from django.conf import settings
+from django.db.models import Count, Max, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from donations.models import Category, Donation, Expense, Refund
+from donations.reports.data import treasurer_report
+from prisoners.models import Campaign, Prisoner, Update
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Tagged PDF (for screen readers); title, author and language come from the HTML head."""
+    html = render_to_string(template_name, context)
+    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
+    return document.write_pdf(pdf_tags=True, optimize_images=True, jpeg_quality=80)
+
+
+def treasurer_report_pdf(*, start: date, end: date, generated_by: str) -> bytes:
+    data = treasurer_report(start, end)
+    return render_pdf(
+        "reports/treasurer_report.html",
+        {
+            "report": data,
+            "campaign": Campaign.objects.first(),
+            "generated_at": timezone.localtime(),
+            "generated_by": generated_by,
+            "chart": month_chart(data.by_month),
+        },
+    )
+
+
+def month_chart(rows: list[dict]) -> list[dict]:
+    """Bar geometry for the income-per-month SVG, scaled to the largest month."""
+    top = max((row["gross"] for row in rows), default=0) or 1
+    width = min(640 / max(len(rows), 1), 60)
+    return [
+        {
+            "x": round(40 + i * width, 1),
+            "width": round(width * 0.7, 1),
+            "height": round(float(160 * row["gross"] / top), 1),
+            "y": round(180 - float(160 * row["gross"] / top), 1),
+            "label": row["month"].strftime("%m/%y"),
+        }
+        for i, row in enumerate(rows)
+    ]
+
+
+def public_report_version(language: str) -> str:
+    """Changes whenever anything the public report shows changes: content or totals."""
+    parts = [
+        language,
+        Campaign.objects.aggregate(m=Max("updated_at"))["m"],
+        Prisoner.objects.aggregate(m=Max("updated_at"), n=Count("id")),
+        Update.objects.aggregate(m=Max("id"), n=Count("id")),
+        Donation.objects.paid().aggregate(n=Count("id"), s=Sum("amount"), m=Max("updated_at")),
+        Refund.objects.aggregate(n=Count("id"), s=Sum("amount")),
+        Expense.objects.aggregate(n=Count("id"), s=Sum("amount"), m=Max("created_at")),
+        Category.objects.aggregate(n=Count("id")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def _cache_dir() -> Path:
+    path = Path(settings.REPORT_CACHE_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def public_report_file(language: str, version: str) -> Path:
+    """The public report for this content, built once and kept on disk for every worker."""
+    path = _cache_dir() / f"public-{language}-{version}.pdf"
+    if path.exists():
+        return path
+    from donations.reports.public import public_report_context
+
+    with translation.override(language):
+        pdf = render_pdf("reports/public_report.html", public_report_context())
+    # Write then rename: a visitor never gets a half-written file.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(pdf)
+    os.replace(temporary, path)
+    for old in path.parent.glob(f"public-{language}-*.pdf"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path

@@ -1,0 +1,111 @@
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from donations.models import Category, Expense
+from donations.reports.csv_export import safe_cell
+
+EXPORTS = [
+    "admin:donations_donation_export",
+    "admin:donations_expense_export",
+    "admin:donations_statementline_export",
+    "admin:donations_treasurer_report",
+]
+
+
+def _csv(response) -> list[list[str]]:
+    raw = b"".join(response.streaming_content).decode("utf-8")
+    assert raw.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(raw[1:])))
+
+
+@pytest.mark.parametrize("url_name", EXPORTS)
+@pytest.mark.parametrize(("user_fixture", "status"), [("editor", 403), ("outsider", 403)])
+def test_only_treasurers_may_export(client, db, request, url_name, user_fixture, status):
+    client.force_login(request.getfixturevalue(user_fixture))
+    assert client.get(reverse(url_name)).status_code == status
+
+
+@pytest.mark.parametrize("url_name", EXPORTS)
+def test_anonymous_visitors_are_sent_to_the_login(client, db, url_name):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+31", "'+31"), ("-2+3", "'-2+3"),
+     ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("Ana", "Ana"),
+     (Decimal("12.30"), "12.30"), (None, "")],
+)  # fmt: skip
+def test_it_neutralises_formulas(value, cell):
+    assert safe_cell(value) == cell
+
+
+def test_it_exports_the_filtered_donations_exactly(client, treasurer, make_donation):
+    make_donation("12.30", donor_name="=cmd|' /C calc'!A0", donor_email="a@example.org")
+    make_donation("0.10", status="failed", donor_name="Failed One")
+    client.force_login(treasurer)
+    rows = _csv(client.get(reverse("admin:donations_donation_export") + "?status__exact=paid"))
+    header, body = rows[0], rows[1:]
+    assert len(body) == 1
+    row = dict(zip(header, body[0], strict=True))
+    assert row["amount"] == "12.30" and row["currency"] == "EUR"
+    assert row["donor_name"] == "'=cmd|' /C calc'!A0"
+    assert row["donor_email"] == "a@example.org"
+
+
+def test_it_exports_spending_and_statement_lines(client, treasurer, campaign, make_prisoner):
+    from donations.statements.importer import statement_import
+
+    make_prisoner(payment_reference="DSA3KM")
+    data = (Path(__file__).parent / "statements" / "ing_camt053_v02.xml").read_bytes()
+    statement_import(file_name="ing.xml", data=data)
+    category = Category.objects.create(code="c", purpose="basic_needs", name_en="Food")
+    Expense.objects.create(date=date(2024, 1, 2), amount=Decimal("7.05"), category=category,
+                           description="-soap")  # fmt: skip
+    client.force_login(treasurer)
+    spending = _csv(client.get(reverse("admin:donations_expense_export")))
+    assert spending[1][2] == "7.05" and spending[1][6] == "'-soap"
+    lines = _csv(client.get(reverse("admin:donations_statementline_export")))
+    assert len(lines) == 10
+    debit = next(r for r in lines if r[3] == "out" and r[4] == "80.00")
+    assert debit[7] == "Advocatenkantoor Pérez"
+
+
+def test_the_admin_gives_the_treasurers_report(client, treasurer, campaign):
+    client.force_login(treasurer)
+    page = client.get(reverse("admin:donations_treasurer_report")).content.decode()
+    assert "Last calendar year" in page and "This year to date" in page
+    response = client.get(reverse("admin:donations_treasurer_report"),
+                          {"start": "2025-01-01", "end": "2025-12-31"})  # fmt: skip
+    assert response["Content-Type"] == "application/pdf"
+    assert len(PdfReader(io.BytesIO(response.content)).pages) >= 3
+    bad = client.get(reverse("admin:donations_treasurer_report"),
+                     {"start": "2025-12-31", "end": "2025-01-01"})  # fmt: skip
+    assert "The period must end after it starts." in bad.content.decode()
+
+
+def test_the_command_writes_the_same_report(campaign, tmp_path):
+    output = tmp_path / "report.pdf"
+    call_command("treasurer_report", "--from", "2025-01-01", "--to", "2025-12-31",
+                 "--output", str(output), "--language", "es", stdout=io.StringIO())  # fmt: skip
+    text = "\n".join(p.extract_text() for p in PdfReader(output).pages)
+    assert "Informe del tesorero" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--from", "2025-13-01", "--to", "2025-12-31"], "is not a date"),
+     (["--from", "2025-12-31", "--to", "2025-01-01"], "must not be after")],
+)  # fmt: skip
+def test_the_command_refuses_a_bad_period(campaign, tmp_path, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("treasurer_report", *args, "--output", str(tmp_path / "r.pdf"))
