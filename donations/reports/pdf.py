@@ -11,7 +11,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-import weasyprint
 from django.conf import settings
 from django.db.models import Count, Max, Sum
 from django.template.loader import render_to_string
@@ -24,6 +23,10 @@ from prisoners.models import Campaign, Prisoner, Update
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Tagged PDF (for screen readers); title, author and language come from the HTML head."""
+    # Imported here: WeasyPrint needs Pango on the machine, and the rest of the site should
+    # still start without it.
+    import weasyprint
+
     html = render_to_string(template_name, context)
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
     return document.write_pdf(pdf_tags=True, optimize_images=True, jpeg_quality=80)
