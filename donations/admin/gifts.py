@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from donations.admin.base import ReadOnlyAdminMixin
 from donations.admin.exports import CsvExportMixin
 from donations.models import Category, Donation, PaymentEvent, Refund, StatusChange
 from donations.payments import payment_refresh
@@ -138,17 +139,8 @@ class CategoryAdmin(TranslationAdmin):
 
 
 @admin.register(PaymentEvent)
-class PaymentEventAdmin(admin.ModelAdmin):
+class PaymentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["received_at", "provider", "event_type", "outcome", "event_id"]
     list_filter = ["provider", "outcome"]
     search_fields = ["event_id", "payload", "detail"]
     date_hierarchy = "received_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

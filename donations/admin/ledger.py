@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from donations import ledger
+from donations.admin.base import ReadOnlyAdminMixin
 from donations.admin.exports import CsvExportMixin, treasurer_report_view
 from donations.forms_ledger import (
     ExpenseForm,
@@ -228,19 +229,10 @@ class FundTransferAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundOverview)
-class FundOverviewAdmin(admin.ModelAdmin):
+class FundOverviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(lambda request: treasurer_report_view(self, request))
         return [path("report/", view, name="donations_treasurer_report"), *super().get_urls()]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
