@@ -56,7 +56,9 @@ def bank_transfer(request):
 
 
 def _public_report_etag(request) -> str:
-    return public_report_version(get_language())
+    # Kept on the request: the view needs the same version, and it costs a few aggregates.
+    request.report_version = public_report_version(get_language())
+    return request.report_version
 
 
 @require_safe
@@ -64,7 +66,7 @@ def _public_report_etag(request) -> str:
 def public_report(request):
     """The public PDF, built once per content version and then served from disk."""
     language = get_language()
-    path = public_report_file(language, public_report_version(language))
+    path = public_report_file(language, request.report_version)
     response = FileResponse(
         path.open("rb"), content_type="application/pdf", filename=f"report-{language}.pdf"
     )
