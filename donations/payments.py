@@ -99,20 +99,23 @@ def _record_payment(donation: Donation, report: PaymentReport) -> str:
 
 
 def _record_refunds(donation: Donation, report: PaymentReport) -> list[str]:
-    changes = []
+    """One row per refund or chargeback id, and one more when a chargeback is reversed."""
+    rows = []
     for refund in report.refunds:
+        kind = Refund.Kind.CHARGEBACK if refund.is_chargeback else Refund.Kind.REFUND
+        rows.append((refund.refund_id, kind, refund.amount))
+        if refund.reversed:
+            rows.append((f"{refund.refund_id}:reversed", Refund.Kind.CHARGEBACK_REVERSED,
+                         refund.amount))  # fmt: skip
+    changes = []
+    for refund_id, kind, amount in rows:
         _row, created = Refund.objects.get_or_create(
             provider=donation.provider,
-            provider_refund_id=refund.refund_id,
-            defaults={
-                "donation": donation,
-                "amount": refund.amount,
-                "kind": Refund.Kind.CHARGEBACK if refund.is_chargeback else Refund.Kind.REFUND,
-            },
+            provider_refund_id=refund_id,
+            defaults={"donation": donation, "amount": amount, "kind": kind},
         )
         if created:
-            kind = "chargeback" if refund.is_chargeback else "refund"
-            changes.append(f"{kind} {refund.refund_id} {refund.amount}")
+            changes.append(f"{kind} {refund_id} {amount}")
     return changes
 
 

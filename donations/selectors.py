@@ -3,7 +3,19 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from donations.models import Category, Donation, Purpose, Refund
@@ -14,8 +26,16 @@ MONEY = DecimalField(max_digits=12, decimal_places=2)
 RECEIVED = Coalesce("amount_paid", "amount", output_field=MONEY)
 
 
+# Refunds and chargebacks take money away; a reversed chargeback brings it back.
+REFUNDED = Case(
+    When(kind=Refund.Kind.CHARGEBACK_REVERSED, then=-F("amount")),
+    default=F("amount"),
+    output_field=MONEY,
+)
+
+
 def _refunded_total() -> Decimal:
-    return Refund.objects.aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))[
+    return Refund.objects.aggregate(total=Coalesce(Sum(REFUNDED), Value(ZERO), output_field=MONEY))[
         "total"
     ]
 
@@ -55,7 +75,7 @@ def with_raised(prisoners: QuerySet) -> QuerySet:
         Refund.objects.filter(donation__prisoner=OuterRef("pk"))
         .order_by()
         .values("donation__prisoner")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(REFUNDED))
         .values("total")
     )
     return prisoners.annotate(

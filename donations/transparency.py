@@ -14,7 +14,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncQuarter
 
 from donations.models import Category, Donation, Expense, Purpose, Refund
-from donations.selectors import RECEIVED, ZERO
+from donations.selectors import RECEIVED, REFUNDED, ZERO
 from prisoners.models import Prisoner
 
 MIN_GIFTS = 3
@@ -77,7 +77,7 @@ def money_flow() -> MoneyFlow:
         Refund.objects.annotate(quarter=TruncQuarter("created_at__date"))
         .order_by()
         .values("quarter")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(REFUNDED))
     )
     for row in refunds:
         quarter = by_quarter.setdefault(row["quarter"], Quarter(start=row["quarter"], income=ZERO))

@@ -72,6 +72,9 @@ class Refund(models.Model):
     class Kind(models.TextChoices):
         REFUND = "refund", _("Refund")
         CHARGEBACK = "chargeback", _("Chargeback")
+        # A chargeback the foundation won: the money came back. Counted as a negative refund
+        # on the day we learned it, so the chargeback's own row is never edited.
+        CHARGEBACK_REVERSED = "reversed", _("Chargeback reversed")
 
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
     provider = models.CharField(_("provider"), max_length=10, choices=Donation.Provider)

@@ -33,6 +33,8 @@ class RefundReport:
     refund_id: str
     amount: Decimal
     is_chargeback: bool = False
+    #: A chargeback that was reversed (the dispute was won): the money came back.
+    reversed: bool = False
 
 
 @dataclass(frozen=True)

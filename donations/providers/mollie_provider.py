@@ -97,9 +97,13 @@ class MollieProvider(PaymentProvider):
             if r.get("status") not in ("failed", "canceled")
         ]
         chargebacks = [
-            RefundReport(refund_id=c["id"], amount=_money(c["amount"]), is_chargeback=True)
+            RefundReport(
+                refund_id=c["id"],
+                amount=_money(c["amount"]),
+                is_chargeback=True,
+                reversed=bool(c.get("reversedAt")),
+            )
             for c in embedded.get("chargebacks", [])
-            if not c.get("reversedAt")
         ]
         amount = payment.amount or {}
         return PaymentReport(

@@ -30,6 +30,9 @@ _REFERENCE_FIELD = {
     "checkout.session.expired": "id",
     "charge.refunded": "payment_intent",
     "charge.dispute.created": "payment_intent",
+    # Not asked for, but without them a won dispute would stay counted as lost money.
+    "charge.dispute.closed": "payment_intent",
+    "charge.dispute.funds_reinstated": "payment_intent",
 }
 _EXPAND = [
     "payment_intent.latest_charge.balance_transaction",
@@ -134,9 +137,13 @@ class StripeProvider(PaymentProvider):
                     if r.status in ("succeeded", "pending")
                 ]
         refunds += [
-            RefundReport(refund_id=d.id, amount=from_cents(d.amount), is_chargeback=True)
+            RefundReport(
+                refund_id=d.id,
+                amount=from_cents(d.amount),
+                is_chargeback=True,
+                reversed=d.status in _DISPUTE_RETURNED,
+            )
             for d in disputes
-            if d.status not in _DISPUTE_RETURNED
         ]
         paid = status == Donation.Status.PAID
         return PaymentReport(

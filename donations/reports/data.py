@@ -16,7 +16,7 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from donations.models import Donation, Expense, FundTransfer, Refund, StatementLine
-from donations.selectors import RECEIVED, ZERO
+from donations.selectors import RECEIVED, REFUNDED, ZERO
 from prisoners.models import Prisoner
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -65,7 +65,7 @@ def fund_movements(start: date | None = None, end: date | None = None) -> dict:
         funds[row["prisoner"]].received = row["received"]
         funds[row["prisoner"]].fees = row["fees"]
     refunds = _period(Refund.objects.annotate(day=TruncDate("created_at")), "day", start, end)
-    for row in refunds.order_by().values("donation__prisoner").annotate(total=Sum("amount")):
+    for row in refunds.order_by().values("donation__prisoner").annotate(total=Sum(REFUNDED)):
         funds[row["donation__prisoner"]].refunded = row["total"]
     expenses = _period(Expense.objects.all(), "date", start, end).order_by()
     for row in expenses.values("prisoner", "category").annotate(total=Sum("amount")):

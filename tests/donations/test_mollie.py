@@ -211,3 +211,17 @@ def test_its_fake_can_be_driven_over_http(client, mollie_gift, fake_mollie):
     post_mollie_webhook(client, payment_id)
     donation.refresh_from_db()
     assert donation.status == Donation.Status.PAID
+
+
+def test_it_gives_back_a_reversed_chargeback(client, mollie_gift, fake_mollie):
+    _response, donation, payment_id = mollie_gift
+    fake_mollie.set_status(payment_id, "paid")
+    post_mollie_webhook(client, payment_id)
+    chargeback = fake_mollie.chargeback(payment_id, "25.00")
+    post_mollie_webhook(client, payment_id)
+    assert campaign_totals().raised == Decimal("0.00")
+    fake_mollie.reverse_chargeback(payment_id, chargeback)
+    post_mollie_webhook(client, payment_id)
+    post_mollie_webhook(client, payment_id)
+    assert campaign_totals().raised == Decimal("25.00")
+    assert Refund.objects.count() == 2

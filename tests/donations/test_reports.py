@@ -175,3 +175,21 @@ def test_it_lists_statement_lines_waiting_for_review(ledger):
     attention = treasurer_report(START, END).attention
     assert attention.review_credits == (2, Decimal("10.00"))
     assert attention.review_debits == (1, Decimal("70.00"))
+
+
+def test_a_reversed_chargeback_counts_in_the_period_it_was_reversed(campaign, make_prisoner):
+    ana = make_prisoner()
+    gift = _paid("30.00", date(2025, 11, 1), prisoner=ana)
+    rows = [
+        ("chb_1", "chargeback", datetime(2025, 12, 1)),
+        ("chb_1:reversed", "reversed", datetime(2026, 1, 10)),
+    ]
+    for refund_id, kind, day in rows:
+        Refund.objects.create(donation=gift, provider="mollie", provider_refund_id=refund_id,
+                              kind=kind, amount=Decimal("30.00"),
+                              created_at=timezone.make_aware(day))  # fmt: skip
+    year = {f.prisoner: f for f in treasurer_report(START, END).funds}[ana]
+    assert (year.period.refunded, year.closing) == (Decimal("30.00"), Decimal("0.00"))
+    january = {f.prisoner: f for f in treasurer_report(date(2026, 1, 1), date(2026, 1, 31)).funds}
+    assert january[ana].period.refunded == Decimal("-30.00")
+    assert january[ana].closing == Decimal("30.00") and january[ana].agrees

@@ -185,3 +185,16 @@ def test_its_fake_can_be_driven_over_http(client, card_gift, fake_stripe):
     assert post_stripe_event(client, event).status_code == 200
     donation.refresh_from_db()
     assert (donation.status, donation.fee) == ("paid", Decimal("0.60"))
+
+
+def test_it_gives_back_a_dispute_the_foundation_won(client, card_gift, fake_stripe):
+    _response, donation, session_id = card_gift
+    post_stripe_event(client, fake_stripe.complete(session_id))
+    post_stripe_event(client, fake_stripe.dispute(session_id, 4000))
+    assert campaign_totals().raised == Decimal("0.00")
+    won = fake_stripe.win_dispute(fake_stripe.disputes[0]["id"])
+    post_stripe_event(client, won)
+    post_stripe_event(client, won)  # replayed
+    assert campaign_totals().raised == Decimal("40.00")
+    kinds = sorted(Refund.objects.values_list("kind", flat=True))
+    assert kinds == ["chargeback", "reversed"]  # the chargeback's own row is kept

@@ -89,6 +89,13 @@ class FakeMollie(FakeAPI):
         with self.lock:
             return self._add(payment_id, "chargebacks", "chb", value)
 
+    def reverse_chargeback(self, payment_id: str, chargeback_id: str) -> None:
+        with self.lock:
+            row = next(
+                c for c in self.payments[payment_id]["chargebacks"] if c["id"] == chargeback_id
+            )
+            row["reversedAt"] = "2026-01-05T10:00:00+00:00"
+
     def _set_status(self, payment_id, status, amount=None):
         self.payments[payment_id]["status"] = status
         if amount:

@@ -184,6 +184,12 @@ class FakeStripe(FakeAPI):
         public = {k: v for k, v in charge.items() if k != "balance_transaction"}
         return self._event("charge.refunded", public)
 
+    def win_dispute(self, dispute_id: str) -> dict:
+        with self.lock:
+            dispute = next(d for d in self.disputes if d["id"] == dispute_id)
+            dispute["status"] = "won"
+            return self._event("charge.dispute.closed", dict(dispute))
+
     def dispute(self, session_id: str, cents: int) -> dict:
         with self.lock:
             intent_id = self.sessions[session_id]["payment_intent"]
