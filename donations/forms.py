@@ -1,4 +1,3 @@
-import re
 from decimal import Decimal
 
 from django import forms
@@ -6,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import Purpose
-from donations.money import format_eur
+from donations.money import format_eur, parse_typed_amount
 from prisoners.models import Prisoner
 
 
@@ -22,9 +21,6 @@ class TransferAmountForm(forms.Form):
         localize=True,
     )
 
-
-# Plain euros and cents only: no signs, exponents or thousands of decimals.
-AMOUNT_TEXT = re.compile(r"\d{1,9}(\.\d{1,2})?")
 
 METHOD_LABELS = {
     "ideal": _("iDEAL | Wero"),
@@ -89,17 +85,13 @@ class DonationForm(forms.Form):
         self.language = language
 
     def clean_other_amount(self) -> Decimal | None:
-        raw = self.cleaned_data["other_amount"].strip().replace("€", "").replace(" ", "")
-        if not raw:
+        raw = self.cleaned_data["other_amount"]
+        if not raw.strip():
             return None
-        # Accept both 1.234,50 and 1,234.50: the last separator is the decimal one.
-        if "," in raw and raw.rfind(",") > raw.rfind("."):
-            raw = raw.replace(".", "").replace(",", ".")
-        else:
-            raw = raw.replace(",", "")
-        if not AMOUNT_TEXT.fullmatch(raw):
+        amount = parse_typed_amount(raw)
+        if amount is None:
             raise forms.ValidationError(_("Enter an amount in euros, for example 30 or 30,50."))
-        return Decimal(raw)
+        return amount
 
     def clean_website(self) -> str:
         if self.cleaned_data["website"]:

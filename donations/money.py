@@ -1,8 +1,11 @@
 """Parsing and formatting of euro amounts. Money is a Decimal with two places, never a float."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+# Plain euros and cents only: no signs, exponents or thousands of decimals.
+TYPED_AMOUNT = re.compile(r"\d{1,9}(\.\d{1,2})?")
 
 
 def to_amount(value: Decimal | int | str) -> Decimal:
@@ -16,6 +19,19 @@ def to_amount(value: Decimal | int | str) -> Decimal:
     if not amount.is_finite():
         raise ValueError(f"{value!r} is not an amount")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_typed_amount(raw: str) -> Decimal | None:
+    """An amount as a donor types it: "30", "30,50", "€ 1.234,50" or "1,234.50".
+
+    The last separator is the decimal one. Returns None for anything else.
+    """
+    text = raw.strip().replace("€", "").replace(" ", "")
+    if "," in text and text.rfind(",") > text.rfind("."):
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", "")
+    return Decimal(text) if TYPED_AMOUNT.fullmatch(text) else None
 
 
 def format_eur(amount: Decimal, language: str, *, cents: bool = True) -> str:

@@ -21,7 +21,8 @@ from django.db.models.functions import Coalesce
 from donations.models import Category, Donation, Purpose, Refund
 
 ZERO = Decimal("0.00")
-MONEY = DecimalField(max_digits=12, decimal_places=2)
+# Sums of many 12-digit amounts need room to grow.
+MONEY = DecimalField(max_digits=14, decimal_places=2)
 # What actually arrived: the provider's paid amount where it reported one.
 RECEIVED = Coalesce("amount_paid", "amount", output_field=MONEY)
 

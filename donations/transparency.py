@@ -14,6 +14,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncQuarter
 
 from donations.models import Category, Donation, Expense, Purpose, Refund
+from donations.reports.data import Movements, fund_movements
 from donations.selectors import RECEIVED, REFUNDED, ZERO
 from prisoners.models import Prisoner
 
@@ -60,7 +61,7 @@ class MoneyFlow:
 
 
 def money_flow() -> MoneyFlow:
-    """Seven aggregate queries, however many gifts and expenses there are."""
+    """A fixed number of aggregate queries, however many gifts and expenses there are."""
     by_quarter: dict = {}
     gifts = (
         Donation.objects.paid()
@@ -98,40 +99,33 @@ def money_flow() -> MoneyFlow:
         shown = quarter.gifts >= MIN_GIFTS or quarter.gifts == 0
         quarter.income = _whole(quarter.income) if shown and quarter.income is not None else None
 
-    spent_by_category = dict(
-        Expense.objects.order_by().values_list("category").annotate(total=Sum("amount"))
-    )
+    movements = fund_movements()
+    spent_by_category: dict[int, Decimal] = {}
+    for fund in movements.values():
+        for category, amount in fund.spent_by_category.items():
+            spent_by_category[category] = spent_by_category.get(category, ZERO) + amount
     categories = [(c, spent_by_category.get(c.pk, ZERO)) for c in Category.objects.all()]
     return MoneyFlow(
         quarters=quarters,
         categories=categories,
-        funds=_funds(),
+        funds=_funds(movements),
         income=_whole(income),
         spent=sum(spent_by_category.values(), ZERO),
         chart=_chart(quarters),
     )
 
 
-def _funds() -> list[FundFlow]:
-    received = {
-        row["prisoner"]: row
-        for row in Donation.objects.paid()
-        .order_by()
-        .values("prisoner")
-        .annotate(total=Sum(RECEIVED), count=Count("id"))
-    }
-    spent = dict(Expense.objects.order_by().values_list("prisoner").annotate(total=Sum("amount")))
+def _funds(movements: dict) -> list[FundFlow]:
     funds = []
     for prisoner in [None, *Prisoner.objects.published()]:
-        key = prisoner.pk if prisoner else None
-        row = received.get(key, {"total": ZERO, "count": 0})
+        fund = movements.get(prisoner.pk if prisoner else None, Movements())
         # Each prisoner's page already shows what was raised for them; so may this page.
         funds.append(
             FundFlow(
                 name=prisoner.name if prisoner else "",
                 url=prisoner.get_absolute_url() if prisoner else "",
-                income=_whole(row["total"]),
-                spent=spent.get(key) or ZERO,
+                income=_whole(fund.received),
+                spent=fund.spent,
             )
         )
     return funds

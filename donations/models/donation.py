@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from prisoners.models import Prisoner
 
 
+def fund_label(prisoner) -> str:
+    """A fund's name: the prisoner's, or the general fund's when there is no prisoner."""
+    return prisoner.name if prisoner else str(_("General fund"))
+
+
 class Purpose(models.TextChoices):
     LEGAL_DEFENSE = "legal_defense", _("Legal defense")
     BASIC_NEEDS = "basic_needs", _("Basic needs")
@@ -163,7 +168,7 @@ class Donation(models.Model):
 
     @property
     def fund_name(self) -> str:
-        return self.prisoner.name if self.prisoner_id else str(_("General fund"))
+        return fund_label(self.prisoner if self.prisoner_id else None)
 
     @property
     def public_name(self) -> str:

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from donations.models import Donation, Expense, FundTransfer, Refund, StatementLine
-from donations.selectors import RECEIVED, REFUNDED, ZERO
+from donations.models.donation import fund_label
+from donations.selectors import MONEY, RECEIVED, REFUNDED, ZERO
 from prisoners.models import Prisoner
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
 # The day money arrived: when the bank or provider says so, else when it was marked paid.
 RECEIVED_ON = Coalesce("received_on", TruncDate("paid_at"))
 
@@ -92,9 +92,7 @@ class FundBalance:
 
     @property
     def name(self) -> str:
-        from django.utils.translation import gettext
-
-        return self.prisoner.name if self.prisoner else gettext("General fund")
+        return fund_label(self.prisoner)
 
     @property
     def balance(self) -> Decimal:
@@ -121,9 +119,7 @@ class FundStatement:
 
     @property
     def name(self) -> str:
-        from django.utils.translation import gettext
-
-        return self.prisoner.name if self.prisoner else gettext("General fund")
+        return fund_label(self.prisoner)
 
     @property
     def agrees(self) -> bool:

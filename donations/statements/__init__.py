@@ -7,7 +7,7 @@ is refused as a whole with a `StatementError` that names the file and, where pos
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -102,11 +102,7 @@ def parse_statement(file_name: str, data: bytes) -> list[ParsedStatement]:
     statements: list[ParsedStatement] = []
     for item in iter_statement(file_name, data):
         if isinstance(item, StatementHeader):
-            statements.append(ParsedStatement(**{f: getattr(item, f) for f in HEADER_FIELDS}))
+            statements.append(ParsedStatement(**asdict(item)))
         else:
             statements[-1].lines.append(item)
     return statements
-
-
-HEADER_FIELDS = ("format", "account_iban", "statement_id", "currency", "opening_balance",
-                 "closing_balance")  # fmt: skip
