@@ -73,8 +73,9 @@ def bench_statement_import() -> None:
                 f"file {len(data) / 1e6:5.1f} MB, peak Python memory {peaks[lines] / 1e6:6.1f} MB "
                 f"({result.donations} donations)"
             )
-        print(f"{fmt:8} memory growth from 1,000 to 10,000 lines: "
-              f"{peaks[10_000] / peaks[1_000]:.1f}x")  # fmt: skip
+        print(
+            f"{fmt:8} memory growth from 1,000 to 10,000 lines: {peaks[10_000] / peaks[1_000]:.1f}x"
+        )
 
 
 def _ledger_year(donations: int) -> None:

@@ -64,3 +64,8 @@ def to_cents(amount: Decimal) -> int:
 def to_api_string(amount: Decimal) -> str:
     """Mollie's amount format: a string with exactly two decimals, "25.00"."""
     return f"{to_amount(amount):.2f}"
+
+
+# One ceiling for every amount in the ledger: a gift, a statement line, a correction or
+# spending. Above it an entry is refused with a message, long before a column would overflow.
+MAX_AMOUNT = Decimal("9999999.99")

@@ -92,8 +92,13 @@ def _record_payment(donation: Donation, report: PaymentReport) -> str:
     if donation.amount_paid != donation.amount or wrong_currency:
         # Never silently accepted: the money is counted as it arrived, and flagged.
         donation.amount_mismatch = True
-        logger.warning("Donation %s: paid %s %s, expected %s EUR", donation.pk,
-                       donation.amount_paid, report.currency, donation.amount)  # fmt: skip
+        logger.warning(
+            "Donation %s: paid %s %s, expected %s EUR",
+            donation.pk,
+            donation.amount_paid,
+            report.currency,
+            donation.amount,
+        )
         return f"paid {donation.amount_paid} {report.currency or 'EUR'}, expected {donation.amount}"
     return ""
 
@@ -105,8 +110,9 @@ def _record_refunds(donation: Donation, report: PaymentReport) -> list[str]:
         kind = Refund.Kind.CHARGEBACK if refund.is_chargeback else Refund.Kind.REFUND
         rows.append((refund.refund_id, kind, refund.amount))
         if refund.reversed:
-            rows.append((f"{refund.refund_id}:reversed", Refund.Kind.CHARGEBACK_REVERSED,
-                         refund.amount))  # fmt: skip
+            rows.append(
+                (f"{refund.refund_id}:reversed", Refund.Kind.CHARGEBACK_REVERSED, refund.amount)
+            )
     changes = []
     for refund_id, kind, amount in rows:
         _row, created = Refund.objects.get_or_create(

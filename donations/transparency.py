@@ -72,8 +72,9 @@ def money_flow() -> MoneyFlow:
         .annotate(total=Sum(RECEIVED), count=Count("id"))
     )
     for row in gifts:
-        by_quarter[row["quarter"]] = Quarter(start=row["quarter"], income=row["total"],
-                                             gifts=row["count"])  # fmt: skip
+        by_quarter[row["quarter"]] = Quarter(
+            start=row["quarter"], income=row["total"], gifts=row["count"]
+        )
     refunds = (
         Refund.objects.annotate(quarter=TruncQuarter("created_at__date"))
         .order_by()
@@ -138,11 +139,20 @@ def _chart(quarters: list[Quarter]) -> list[dict]:
     bars = []
     for index, quarter in enumerate(quarters):
         x = 40 + index * 70
-        for offset, value, kind in ((0, quarter.income or ZERO, "in"),
-                                    (26, quarter.spent_total, "out")):  # fmt: skip
+        for offset, value, kind in (
+            (0, quarter.income or ZERO, "in"),
+            (26, quarter.spent_total, "out"),
+        ):
             height = int(160 * value / top)
-            bars.append({"x": x + offset, "y": 180 - height, "height": height, "kind": kind,
-                         "label": quarter.label if kind == "in" else ""})  # fmt: skip
+            bars.append(
+                {
+                    "x": x + offset,
+                    "y": 180 - height,
+                    "height": height,
+                    "kind": kind,
+                    "label": quarter.label if kind == "in" else "",
+                }
+            )
     return bars
 
 

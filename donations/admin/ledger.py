@@ -41,8 +41,15 @@ def import_summary(result) -> str:
 
 @admin.register(BankStatement)
 class BankStatementAdmin(admin.ModelAdmin):
-    list_display = ["imported_at", "file_name", "account_iban", "statement_id", "lines_read",
-                    "lines_new", "balance_ok"]  # fmt: skip
+    list_display = [
+        "imported_at",
+        "file_name",
+        "account_iban",
+        "statement_id",
+        "lines_read",
+        "lines_new",
+        "balance_ok",
+    ]
     list_filter = ["balance_ok", "format"]
     readonly_fields = [f.name for f in BankStatement._meta.fields]
 
@@ -71,9 +78,10 @@ class BankStatementAdmin(admin.ModelAdmin):
                 self.message_user(request, import_summary(result), messages.SUCCESS)
                 for problem in result.balance_problems:
                     self.message_user(
-                        request, _("Balance check: %(problem)s") % {"problem": problem},
+                        request,
+                        _("Balance check: %(problem)s") % {"problem": problem},
                         messages.WARNING,
-                    )  # fmt: skip
+                    )
             return redirect("admin:donations_statementline_changelist")
         context = {
             **self.admin_site.each_context(request),
@@ -89,8 +97,15 @@ class StatementLineAdmin(CsvExportMixin, admin.ModelAdmin):
     csv_name = "statement-lines"
     csv_header = csv_export.STATEMENT_LINE_HEADER
     csv_rows = staticmethod(csv_export.statement_line_rows)
-    list_display = ["booking_date", "signed_amount", "counterparty_name", "remittance", "status",
-                    "note", "donation"]  # fmt: skip
+    list_display = [
+        "booking_date",
+        "signed_amount",
+        "counterparty_name",
+        "remittance",
+        "status",
+        "note",
+        "donation",
+    ]
     list_filter = ["status", "is_credit", "is_reversal", "statement__account_iban"]
     search_fields = ["counterparty_name", "remittance", "counterparty_iban", "end_to_end_id"]
     date_hierarchy = "booking_date"
@@ -132,17 +147,28 @@ class StatementLineAdmin(CsvExportMixin, admin.ModelAdmin):
     def record_donation(self, request, queryset):
         fund = ReviewActionForm(request.POST).fields["fund"].clean(request.POST.get("fund") or None)
         user = request.user.get_username()
-        done = self._each(request, queryset, lambda line: ledger.statement_line_record_donation(
-            line_id=line.pk, prisoner=fund, user=user))  # fmt: skip
+        done = self._each(
+            request,
+            queryset,
+            lambda line: ledger.statement_line_record_donation(
+                line_id=line.pk, prisoner=fund, user=user
+            ),
+        )
         if done:
-            self.message_user(request, ngettext("%d donation recorded.", "%d donations recorded.",
-                                                done) % done, messages.SUCCESS)  # fmt: skip
+            self.message_user(
+                request,
+                ngettext("%d donation recorded.", "%d donations recorded.", done) % done,
+                messages.SUCCESS,
+            )
 
     @admin.action(description=gettext_lazy("Mark as not a donation"))
     def not_a_donation(self, request, queryset):
         user = request.user.get_username()
-        done = self._each(request, queryset, lambda line: ledger.statement_line_not_donation(
-            line_id=line.pk, user=user))  # fmt: skip
+        done = self._each(
+            request,
+            queryset,
+            lambda line: ledger.statement_line_not_donation(line_id=line.pk, user=user),
+        )
         if done:
             self.message_user(request, ngettext("%d line marked.", "%d lines marked.", done) % done)
 
@@ -155,11 +181,19 @@ class StatementLineAdmin(CsvExportMixin, admin.ModelAdmin):
             return
         fund = form.fields["fund"].clean(request.POST.get("fund") or None)
         user = request.user.get_username()
-        done = self._each(request, queryset, lambda line: ledger.statement_line_record_expense(
-            line_id=line.pk, prisoner=fund, category=category, user=user))  # fmt: skip
+        done = self._each(
+            request,
+            queryset,
+            lambda line: ledger.statement_line_record_expense(
+                line_id=line.pk, prisoner=fund, category=category, user=user
+            ),
+        )
         if done:
-            self.message_user(request, ngettext("%d expense recorded.", "%d expenses recorded.",
-                                                done) % done, messages.SUCCESS)  # fmt: skip
+            self.message_user(
+                request,
+                ngettext("%d expense recorded.", "%d expenses recorded.", done) % done,
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Expense)
@@ -188,8 +222,10 @@ class ExpenseAdmin(CsvExportMixin, admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.receipt_view)
-        return [path("receipt/<path:name>", view, name="donations_expense_receipt"),
-                *super().get_urls()]  # fmt: skip
+        return [
+            path("receipt/<path:name>", view, name="donations_expense_receipt"),
+            *super().get_urls(),
+        ]
 
     def receipt_view(self, request, name):
         # Receipts may name people; only those who may see spending may download them.

@@ -43,46 +43,117 @@ def csv_response(
 def donation_rows(queryset):
     for d in queryset.select_related("prisoner").iterator(chunk_size=2000):
         yield [
-            d.pk, d.created_at.isoformat(), d.received_on or "", d.get_status_display(),
-            d.amount, d.amount_paid if d.amount_paid is not None else "",
-            d.fee if d.fee is not None else "", d.currency, d.get_method_display(),
-            d.get_provider_display(), d.provider_payment_id or "",
-            d.prisoner.name if d.prisoner else "", d.get_purpose_display(),
-            d.get_frequency_display(), d.donor_name, d.donor_email,
-            "yes" if d.is_anonymous else "no", "yes" if d.amount_mismatch else "no",
-        ]  # fmt: skip
+            d.pk,
+            d.created_at.isoformat(),
+            d.received_on or "",
+            d.get_status_display(),
+            d.amount,
+            d.amount_paid if d.amount_paid is not None else "",
+            d.fee if d.fee is not None else "",
+            d.currency,
+            d.get_method_display(),
+            d.get_provider_display(),
+            d.provider_payment_id or "",
+            d.prisoner.name if d.prisoner else "",
+            d.get_purpose_display(),
+            d.get_frequency_display(),
+            d.donor_name,
+            d.donor_email,
+            "yes" if d.is_anonymous else "no",
+            "yes" if d.amount_mismatch else "no",
+        ]
 
 
 DONATION_HEADER = [
-    "id", "created", "received_on", "status", "amount", "amount_paid", "fee", "currency",
-    "method", "provider", "provider_payment_id", "prisoner", "purpose", "frequency",
-    "donor_name", "donor_email", "anonymous", "amount_differs",
-]  # fmt: skip
+    "id",
+    "created",
+    "received_on",
+    "status",
+    "amount",
+    "amount_paid",
+    "fee",
+    "currency",
+    "method",
+    "provider",
+    "provider_payment_id",
+    "prisoner",
+    "purpose",
+    "frequency",
+    "donor_name",
+    "donor_email",
+    "anonymous",
+    "amount_differs",
+]
 
 
 def expense_rows(queryset):
     for e in queryset.select_related("prisoner", "category").iterator(chunk_size=2000):
-        yield [e.pk, e.date, e.amount, e.prisoner.name if e.prisoner else "", e.category.name,
-               e.category.get_purpose_display(), e.description, "yes" if e.receipt else "no",
-               e.statement_line_id or "", e.created_by]  # fmt: skip
+        yield [
+            e.pk,
+            e.date,
+            e.amount,
+            e.prisoner.name if e.prisoner else "",
+            e.category.name,
+            e.category.get_purpose_display(),
+            e.description,
+            "yes" if e.receipt else "no",
+            e.statement_line_id or "",
+            e.created_by,
+        ]
 
 
-EXPENSE_HEADER = ["id", "date", "amount", "fund", "category", "purpose", "description",
-                  "receipt", "statement_line", "recorded_by"]  # fmt: skip
+EXPENSE_HEADER = [
+    "id",
+    "date",
+    "amount",
+    "fund",
+    "category",
+    "purpose",
+    "description",
+    "receipt",
+    "statement_line",
+    "recorded_by",
+]
 
 
 def statement_line_rows(queryset):
     for line in queryset.select_related("statement").iterator(chunk_size=2000):
         # Positive amounts with a direction: "-80.00" would be neutralised into text.
-        yield [line.pk, line.booking_date, line.value_date or "",
-               "in" if line.is_credit else "out", line.amount, line.currency,
-               line.original_amount, line.counterparty_name, line.counterparty_iban,
-               line.remittance, line.end_to_end_id, line.entry_reference,
-               line.get_status_display(), line.note, line.donation_id or "",
-               line.statement.file_name]  # fmt: skip
+        yield [
+            line.pk,
+            line.booking_date,
+            line.value_date or "",
+            "in" if line.is_credit else "out",
+            line.amount,
+            line.currency,
+            line.original_amount,
+            line.counterparty_name,
+            line.counterparty_iban,
+            line.remittance,
+            line.end_to_end_id,
+            line.entry_reference,
+            line.get_status_display(),
+            line.note,
+            line.donation_id or "",
+            line.statement.file_name,
+        ]
 
 
-STATEMENT_LINE_HEADER = ["id", "booking_date", "value_date", "direction", "amount", "currency",
-                         "original_amount", "counterparty", "counterparty_iban", "description",
-                         "end_to_end_id", "bank_reference", "status", "note", "donation",
-                         "file"]  # fmt: skip
+STATEMENT_LINE_HEADER = [
+    "id",
+    "booking_date",
+    "value_date",
+    "direction",
+    "amount",
+    "currency",
+    "original_amount",
+    "counterparty",
+    "counterparty_iban",
+    "description",
+    "end_to_end_id",
+    "bank_reference",
+    "status",
+    "note",
+    "donation",
+    "file",
+]

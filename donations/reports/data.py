@@ -164,8 +164,7 @@ class TreasurerReport:
 def _sum_movements(items) -> Movements:
     total = Movements()
     for item in items:
-        for name in ("received", "fees", "refunded", "spent", "transferred_in",
-                     "transferred_out"):  # fmt: skip
+        for name in ("received", "fees", "refunded", "spent", "transferred_in", "transferred_out"):
             setattr(total, name, getattr(total, name) + getattr(item, name))
         for category, amount in item.spent_by_category.items():
             total.spent_by_category[category] = total.spent_by_category.get(category, ZERO) + amount
@@ -197,8 +196,9 @@ def _gift_stats(paid) -> GiftStats:
 
 
 def _count_sum(queryset, amount="amount") -> tuple[int, Decimal]:
-    row = queryset.aggregate(n=Count("id"), total=Coalesce(Sum(amount), Value(ZERO),
-                                                           output_field=MONEY))  # fmt: skip
+    row = queryset.aggregate(
+        n=Count("id"), total=Coalesce(Sum(amount), Value(ZERO), output_field=MONEY)
+    )
     return row["n"], row["total"]
 
 
@@ -235,7 +235,7 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
             gross=Sum(RECEIVED),
             fees=Coalesce(Sum("fee"), Value(ZERO), output_field=MONEY),
             count=Count("id"),
-        )  # fmt: skip
+        )
     )
     labels = dict(Donation.Method.choices)
     by_method = [
@@ -246,7 +246,7 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
             gross=Sum(RECEIVED),
             fees=Coalesce(Sum("fee"), Value(ZERO), output_field=MONEY),
             count=Count("id"),
-        )  # fmt: skip
+        )
     ]
     lines = StatementLine.objects.filter(status=StatementLine.Status.REVIEW)
     attention = Attention(

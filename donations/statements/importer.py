@@ -54,10 +54,16 @@ class _Keys:
         if line.entry_reference:
             return f"ref:{account}:{line.entry_reference}"[:200]
         text = "|".join(
-            [account, line.booking_date.isoformat(), str(line.amount),
-             "C" if line.is_credit else "D", line.counterparty_iban, line.remittance,
-             line.end_to_end_id]
-        )  # fmt: skip
+            [
+                account,
+                line.booking_date.isoformat(),
+                str(line.amount),
+                "C" if line.is_credit else "D",
+                line.counterparty_iban,
+                line.remittance,
+                line.end_to_end_id,
+            ]
+        )
         digest = hashlib.sha256(text.encode()).hexdigest()
         self.seen[digest] += 1
         return f"fp:{digest}:{self.seen[digest]}"
@@ -253,10 +259,15 @@ def _save_chunk(statement, header, chunk, matcher, result) -> None:
     for (row, _d), donation in zip(donations, created, strict=True):
         row.donation = donation
     StatusChange.objects.bulk_create(
-        StatusChange(donation=d, from_status=Donation.Status.NEW, to_status=Donation.Status.PAID,
-                     source=StatusChange.Source.IMPORT, note=statement.file_name[:255])
+        StatusChange(
+            donation=d,
+            from_status=Donation.Status.NEW,
+            to_status=Donation.Status.PAID,
+            source=StatusChange.Source.IMPORT,
+            note=statement.file_name[:255],
+        )
         for d in created
-    )  # fmt: skip
+    )
     StatementLine.objects.bulk_create(rows)
     result.lines_new += len(rows)
     result.donations += len(created)

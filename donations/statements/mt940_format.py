@@ -143,9 +143,11 @@ def _statement(file_name: str, text: str, start: int, end: int, line_at):
         last = min(first + CHUNK, len(tags_61))
         piece_start = bounds[first]
         parsed, _data = _parse_block(
-            file_name, head + block[piece_start : bounds[last]] + tail, line_at,
+            file_name,
+            head + block[piece_start : bounds[last]] + tail,
+            line_at,
             start + piece_start - len(head),
-        )  # fmt: skip
+        )
         if len(parsed) != last - first:
             bad = tags_61[first + len(parsed)] if len(parsed) < last - first else tags_61[last - 1]
             raise StatementError(

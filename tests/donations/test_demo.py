@@ -47,8 +47,10 @@ def test_it_takes_a_donor_from_the_form_to_a_paid_gift(
 @pytest.mark.parametrize("outcome", ["failed", "canceled", "expired"])
 def test_it_records_a_payment_that_did_not_go_through(client, give, mailoutbox, outcome):
     _response, donation = give("demo")
-    client.post(f"/en/donate/demo/{donation.provider_payment_id}/",
-                {"id": donation.provider_payment_id, "outcome": outcome})  # fmt: skip
+    client.post(
+        f"/en/donate/demo/{donation.provider_payment_id}/",
+        {"id": donation.provider_payment_id, "outcome": outcome},
+    )
     donation.refresh_from_db()
     assert donation.status == outcome
     assert campaign_totals().raised == Decimal("0.00")
@@ -89,7 +91,9 @@ def test_it_creates_one_donation_for_a_double_click(client, campaign):
 
 def test_it_shows_the_paid_state_on_a_return_after_payment(client, give):
     _response, donation = give("demo")
-    client.post(f"/en/donate/demo/{donation.provider_payment_id}/",
-                {"id": donation.provider_payment_id, "outcome": "paid"})  # fmt: skip
+    client.post(
+        f"/en/donate/demo/{donation.provider_payment_id}/",
+        {"id": donation.provider_payment_id, "outcome": "paid"},
+    )
     html = client.get(f"/en/donate/thanks/{donation.public_id}/").content.decode()
     assert "Thank you!" in html and "€25.00" in html

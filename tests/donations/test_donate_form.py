@@ -112,22 +112,36 @@ def test_it_limits_checkout_starts_per_ip(give, demo_on, settings):
 
 def test_it_escapes_names_and_messages(client, campaign, make_prisoner, make_donation):
     prisoner = make_prisoner(slug="ana")
-    make_donation(prisoner=prisoner, donor_name="<b>Bold</b>", message_is_public=True,
-                  public_message='<script>alert("x")</script>Fuerza')  # fmt: skip
+    make_donation(
+        prisoner=prisoner,
+        donor_name="<b>Bold</b>",
+        message_is_public=True,
+        public_message='<script>alert("x")</script>Fuerza',
+    )
     html = client.get("/en/prisoners/ana/").content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;Fuerza" in html
     assert "&lt;b&gt;Bold&lt;/b&gt;" in html
     assert "<script>alert" not in html
 
 
-def test_it_shows_messages_only_when_the_donor_agreed(client, campaign, make_prisoner,
-                                                     make_donation):  # fmt: skip
+def test_it_shows_messages_only_when_the_donor_agreed(
+    client, campaign, make_prisoner, make_donation
+):
     prisoner = make_prisoner(slug="ana")
-    make_donation(prisoner=prisoner, public_message="Shown", message_is_public=True,
-                  donor_name="Named", is_anonymous=True)  # fmt: skip
+    make_donation(
+        prisoner=prisoner,
+        public_message="Shown",
+        message_is_public=True,
+        donor_name="Named",
+        is_anonymous=True,
+    )
     make_donation(prisoner=prisoner, public_message="Private", message_is_public=False)
-    make_donation(prisoner=prisoner, public_message="Unpaid", message_is_public=True,
-                  status=Donation.Status.OPEN)  # fmt: skip
+    make_donation(
+        prisoner=prisoner,
+        public_message="Unpaid",
+        message_is_public=True,
+        status=Donation.Status.OPEN,
+    )
     html = client.get("/en/prisoners/ana/").content.decode()
     assert "Shown" in html and "Anonymous" in html
     assert "Named" not in html

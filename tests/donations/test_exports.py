@@ -41,10 +41,18 @@ def test_anonymous_visitors_are_sent_to_the_login(client, db, url_name):
 
 @pytest.mark.parametrize(
     ("value", "cell"),
-    [("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+31", "'+31"), ("-2+3", "'-2+3"),
-     ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("Ana", "Ana"),
-     (Decimal("12.30"), "12.30"), (None, "")],
-)  # fmt: skip
+    [
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+        ("+31", "'+31"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Ana", "Ana"),
+        (Decimal("12.30"), "12.30"),
+        (None, ""),
+    ],
+)
 def test_it_neutralises_formulas(value, cell):
     assert safe_cell(value) == cell
 
@@ -69,8 +77,9 @@ def test_it_exports_spending_and_statement_lines(client, treasurer, campaign, ma
     data = (Path(__file__).parent / "statements" / "ing_camt053_v02.xml").read_bytes()
     statement_import(file_name="ing.xml", data=data)
     category = Category.objects.create(code="c", purpose="basic_needs", name_en="Food")
-    Expense.objects.create(date=date(2024, 1, 2), amount=Decimal("7.05"), category=category,
-                           description="-soap")  # fmt: skip
+    Expense.objects.create(
+        date=date(2024, 1, 2), amount=Decimal("7.05"), category=category, description="-soap"
+    )
     client.force_login(treasurer)
     spending = _csv(client.get(reverse("admin:donations_expense_export")))
     assert spending[1][2] == "7.05" and spending[1][6] == "'-soap"
@@ -84,28 +93,42 @@ def test_the_admin_gives_the_treasurers_report(client, treasurer, campaign):
     client.force_login(treasurer)
     page = client.get(reverse("admin:donations_treasurer_report")).content.decode()
     assert "Last calendar year" in page and "This year to date" in page
-    response = client.get(reverse("admin:donations_treasurer_report"),
-                          {"start": "2025-01-01", "end": "2025-12-31"})  # fmt: skip
+    response = client.get(
+        reverse("admin:donations_treasurer_report"), {"start": "2025-01-01", "end": "2025-12-31"}
+    )
     assert response["Content-Type"] == "application/pdf"
     assert len(PdfReader(io.BytesIO(response.content)).pages) >= 3
-    bad = client.get(reverse("admin:donations_treasurer_report"),
-                     {"start": "2025-12-31", "end": "2025-01-01"})  # fmt: skip
+    bad = client.get(
+        reverse("admin:donations_treasurer_report"), {"start": "2025-12-31", "end": "2025-01-01"}
+    )
     assert "The period must end after it starts." in bad.content.decode()
 
 
 def test_the_command_writes_the_same_report(campaign, tmp_path):
     output = tmp_path / "report.pdf"
-    call_command("treasurer_report", "--from", "2025-01-01", "--to", "2025-12-31",
-                 "--output", str(output), "--language", "es", stdout=io.StringIO())  # fmt: skip
+    call_command(
+        "treasurer_report",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+        "--output",
+        str(output),
+        "--language",
+        "es",
+        stdout=io.StringIO(),
+    )
     text = "\n".join(p.extract_text() for p in PdfReader(output).pages)
     assert "Informe del tesorero" in text
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--from", "2025-13-01", "--to", "2025-12-31"], "is not a date"),
-     (["--from", "2025-12-31", "--to", "2025-01-01"], "must not be after")],
-)  # fmt: skip
+    [
+        (["--from", "2025-13-01", "--to", "2025-12-31"], "is not a date"),
+        (["--from", "2025-12-31", "--to", "2025-01-01"], "must not be after"),
+    ],
+)
 def test_the_command_refuses_a_bad_period(campaign, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("treasurer_report", *args, "--output", str(tmp_path / "r.pdf"))

@@ -38,10 +38,12 @@ def legal(db):
 
 
 @pytest.mark.parametrize("url_name", LEDGER_PAGES)
-@pytest.mark.parametrize(("user_fixture", "status"),
-                         [("treasurer", 200), ("editor", 403), ("outsider", 403)])  # fmt: skip
-def test_it_opens_the_ledger_to_treasurers_only(client, db, request, user_fixture, status,
-                                                url_name):  # fmt: skip
+@pytest.mark.parametrize(
+    ("user_fixture", "status"), [("treasurer", 200), ("editor", 403), ("outsider", 403)]
+)
+def test_it_opens_the_ledger_to_treasurers_only(
+    client, db, request, user_fixture, status, url_name
+):
     client.force_login(request.getfixturevalue(user_fixture))
     response = client.get(reverse(url_name), follow=True)
     assert response.status_code == status
@@ -59,8 +61,9 @@ def test_it_imports_an_uploaded_statement(client, treasurer, campaign, make_pris
         SimpleUploadedFile("ing.xml", (SAMPLES / "ing_camt053_v02.xml").read_bytes()),
         SimpleUploadedFile("broken.sta", (SAMPLES / "broken_61_mt940.sta").read_bytes()),
     ]
-    response = client.post(reverse("admin:donations_bankstatement_add"), {"files": files},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        reverse("admin:donations_bankstatement_add"), {"files": files}, follow=True
+    )
     html = response.content.decode()
     assert "ing.xml: 9 lines read (9 new, 0 imported before)" in html.lower()
     assert "broken.sta, line 9: this line cannot be read as mt940" in html.lower()
@@ -126,9 +129,15 @@ def test_it_refuses_to_record_a_credit_as_spending(client, treasurer, imported, 
 def _add_expense(client, receipt):
     return client.post(
         reverse("admin:donations_expense_add"),
-        {"date": "2024-03-06", "amount": "80.00", "prisoner": "", "category": receipt[0],
-         "description": "Invoice 17, lawyer", "receipt": receipt[1]},
-    )  # fmt: skip
+        {
+            "date": "2024-03-06",
+            "amount": "80.00",
+            "prisoner": "",
+            "category": receipt[0],
+            "description": "Invoice 17, lawyer",
+            "receipt": receipt[1],
+        },
+    )
 
 
 def test_it_keeps_receipts_private(client, treasurer, editor, legal, settings, tmp_path):
@@ -166,17 +175,31 @@ def test_it_refuses_a_receipt_that_is_not_one(client, treasurer, legal, name, co
 def test_it_logs_fund_transfers_and_never_edits_them(client, treasurer, make_prisoner):
     ana = make_prisoner()
     client.force_login(treasurer)
-    response = client.post(reverse("admin:donations_fundtransfer_add"),
-                           {"date": "2024-05-01", "amount": "100.00", "from_prisoner": ana.pk,
-                            "to_prisoner": "", "reason": "Released; family agreed"})  # fmt: skip
+    response = client.post(
+        reverse("admin:donations_fundtransfer_add"),
+        {
+            "date": "2024-05-01",
+            "amount": "100.00",
+            "from_prisoner": ana.pk,
+            "to_prisoner": "",
+            "reason": "Released; family agreed",
+        },
+    )
     assert response.status_code == 302
     transfer = FundTransfer.objects.get()
     assert transfer.created_by == "treasurer"
     change = client.get(reverse("admin:donations_fundtransfer_change", args=[transfer.pk]))
     assert b'name="amount"' not in change.content
-    same = client.post(reverse("admin:donations_fundtransfer_add"),
-                       {"date": "2024-05-01", "amount": "5.00", "from_prisoner": "",
-                        "to_prisoner": "", "reason": "x"})  # fmt: skip
+    same = client.post(
+        reverse("admin:donations_fundtransfer_add"),
+        {
+            "date": "2024-05-01",
+            "amount": "5.00",
+            "from_prisoner": "",
+            "to_prisoner": "",
+            "reason": "x",
+        },
+    )
     assert "Choose two different funds." in same.content.decode()
 
 

@@ -45,8 +45,9 @@ def test_it_never_creates_two_payments_for_one_attempt(client, campaign, fake_mo
     assert Donation.objects.count() == 1
 
 
-def test_it_marks_paid_only_on_mollies_word(client, mollie_gift, fake_mollie, mailoutbox,
-                                            django_capture_on_commit_callbacks):  # fmt: skip
+def test_it_marks_paid_only_on_mollies_word(
+    client, mollie_gift, fake_mollie, mailoutbox, django_capture_on_commit_callbacks
+):
     _response, donation, payment_id = mollie_gift
     # The donor comes back before paying: the return alone proves nothing.
     html = client.get(f"/en/donate/thanks/{donation.public_id}/").content.decode()
@@ -61,8 +62,9 @@ def test_it_marks_paid_only_on_mollies_word(client, mollie_gift, fake_mollie, ma
     assert "Thank you!" in client.get(f"/en/donate/thanks/{donation.public_id}/").content.decode()
 
 
-def test_it_applies_a_duplicate_webhook_once(client, mollie_gift, fake_mollie, mailoutbox,
-                                             django_capture_on_commit_callbacks):  # fmt: skip
+def test_it_applies_a_duplicate_webhook_once(
+    client, mollie_gift, fake_mollie, mailoutbox, django_capture_on_commit_callbacks
+):
     _response, donation, payment_id = mollie_gift
     fake_mollie.set_status(payment_id, "paid")
     with django_capture_on_commit_callbacks(execute=True):
@@ -117,8 +119,9 @@ def test_it_records_unsuccessful_payments(client, mollie_gift, fake_mollie, stat
     assert campaign_totals().raised == Decimal("0.00")
 
 
-def test_it_answers_200_and_changes_nothing_for_an_unknown_id(client, campaign, fake_mollie,
-                                                              make_donation):  # fmt: skip
+def test_it_answers_200_and_changes_nothing_for_an_unknown_id(
+    client, campaign, fake_mollie, make_donation
+):
     make_donation("10.00")
     response = post_mollie_webhook(client, "tr_notours123")
     assert response.status_code == 200

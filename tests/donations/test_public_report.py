@@ -22,9 +22,14 @@ def site(campaign, make_prisoner, make_donation):
         story_nl="<p>Verhaal van Ana</p>",
         story_en="<p>Ana's story</p>",
     )
-    make_donation("123.45", prisoner=ana, donor_name="Secret Donor Name",
-                  donor_email="secret.donor@example.org", public_message="A private message",
-                  message_is_public=True)  # fmt: skip
+    make_donation(
+        "123.45",
+        prisoner=ana,
+        donor_name="Secret Donor Name",
+        donor_email="secret.donor@example.org",
+        public_message="A private message",
+        message_is_public=True,
+    )
     make_donation("10.00", donor_name="Another Person", is_anonymous=True)
     return ana
 

@@ -22,9 +22,14 @@ def pdf_text(pdf: bytes) -> tuple[str, PdfReader]:
 
 def _paid(amount, day, **fields):
     when = timezone.make_aware(datetime.combine(day, datetime.min.time()))
-    return Donation.objects.create(amount=Decimal(amount), status="paid", received_on=day,
-                                   paid_at=when, method=fields.pop("method", "bank_transfer"),
-                                   **fields)  # fmt: skip
+    return Donation.objects.create(
+        amount=Decimal(amount),
+        status="paid",
+        received_on=day,
+        paid_at=when,
+        method=fields.pop("method", "bank_transfer"),
+        **fields,
+    )
 
 
 @pytest.fixture
@@ -33,10 +38,16 @@ def ledger(campaign, make_prisoner):
     a transfer, and things that need attention."""
     ana = make_prisoner(name="Ana Ejemplo", slug="ana")
     ben = make_prisoner(name="Ben Ejemplo", slug="ben")
-    legal = Category.objects.create(code="lawyers", purpose="legal_defense", name_en="Lawyers",
-                                    name_nl="Advocaten", name_es="Abogados")  # fmt: skip
-    needs = Category.objects.create(code="food", purpose="basic_needs", name_en="Food",
-                                    name_nl="Voedsel", name_es="Alimentos")  # fmt: skip
+    legal = Category.objects.create(
+        code="lawyers",
+        purpose="legal_defense",
+        name_en="Lawyers",
+        name_nl="Advocaten",
+        name_es="Abogados",
+    )
+    needs = Category.objects.create(
+        code="food", purpose="basic_needs", name_en="Food", name_nl="Voedsel", name_es="Alimentos"
+    )
     _paid("100.00", date(2024, 12, 20), prisoner=ana)  # before: opening balance
     _paid("50.00", date(2025, 2, 3), prisoner=ana, donor_email="x@example.org")
     card = _paid(
@@ -49,18 +60,34 @@ def ledger(campaign, make_prisoner):
         fee=Decimal("1.45"),
         donor_email="x@example.org",
     )
-    Refund.objects.create(donation=card, provider="stripe", provider_refund_id="re_1",
-                          kind="refund", amount=Decimal("10.00"),
-                          created_at=timezone.make_aware(datetime(2025, 2, 15)))  # fmt: skip
+    Refund.objects.create(
+        donation=card,
+        provider="stripe",
+        provider_refund_id="re_1",
+        kind="refund",
+        amount=Decimal("10.00"),
+        created_at=timezone.make_aware(datetime(2025, 2, 15)),
+    )
     _paid("25.00", date(2025, 3, 1), frequency="monthly", donor_email="y@example.org")
     _paid("30.00", date(2025, 3, 2), prisoner=ben)
     _paid("999.00", date(2026, 1, 2), prisoner=ben)  # after the period
-    Expense.objects.create(date=date(2025, 4, 1), amount=Decimal("60.00"), prisoner=ana,
-                           category=legal, description="Invoice 17")  # fmt: skip
-    Expense.objects.create(date=date(2025, 4, 2), amount=Decimal("12.50"), category=needs,
-                           description="Soap")  # fmt: skip
-    FundTransfer.objects.create(date=date(2025, 6, 1), amount=Decimal("20.00"), from_prisoner=ana,
-                                to_prisoner=ben, reason="Agreed")  # fmt: skip
+    Expense.objects.create(
+        date=date(2025, 4, 1),
+        amount=Decimal("60.00"),
+        prisoner=ana,
+        category=legal,
+        description="Invoice 17",
+    )
+    Expense.objects.create(
+        date=date(2025, 4, 2), amount=Decimal("12.50"), category=needs, description="Soap"
+    )
+    FundTransfer.objects.create(
+        date=date(2025, 6, 1),
+        amount=Decimal("20.00"),
+        from_prisoner=ana,
+        to_prisoner=ben,
+        reason="Agreed",
+    )
     Donation.objects.create(amount=Decimal("15.00"), status="pending", method="card")
     _paid("5.00", date(2025, 5, 5), amount_mismatch=True, amount_paid=Decimal("4.00"))
     return ana, ben
@@ -84,7 +111,10 @@ def test_the_figures_agree_with_the_ledger_to_the_cent(ledger):
     assert report.gifts.median == Decimal("30.00")  # 4, 25, 30, 40, 50
     assert (report.gifts.one_off, report.gifts.monthly) == (4, 1)
     assert [(r["month"].month, r["gross"]) for r in report.by_month] == [
-        (2, Decimal("90.00")), (3, Decimal("55.00")), (5, Decimal("4.00"))]  # fmt: skip
+        (2, Decimal("90.00")),
+        (3, Decimal("55.00")),
+        (5, Decimal("4.00")),
+    ]
     assert {r["method"]: (r["gross"], r["fees"]) for r in report.by_method} == {
         "bank_transfer": (Decimal("109.00"), Decimal("0.00")),
         "card": (Decimal("40.00"), Decimal("1.45")),
@@ -148,7 +178,7 @@ def test_the_report_runs_the_same_queries_for_100_and_5000_donations(campaign, m
                 prisoner=prisoners[i % 3],
                 received_on=START + timedelta(days=i % 365),
                 donor_email=f"d{i}@example.org",
-            )  # fmt: skip
+            )
             for i in range(count)
         )
 
@@ -169,9 +199,14 @@ def test_it_lists_statement_lines_waiting_for_review(ledger):
 
     statement = BankStatement.objects.create(file_name="x", format="camt053", account_iban="NL")
     for n, (amount, credit) in enumerate([("8.00", True), ("2.00", True), ("70.00", False)]):
-        StatementLine.objects.create(statement=statement, dedupe_key=f"k{n}", account_iban="NL",
-                                     booking_date=START, amount=Decimal(amount),
-                                     is_credit=credit)  # fmt: skip
+        StatementLine.objects.create(
+            statement=statement,
+            dedupe_key=f"k{n}",
+            account_iban="NL",
+            booking_date=START,
+            amount=Decimal(amount),
+            is_credit=credit,
+        )
     attention = treasurer_report(START, END).attention
     assert attention.review_credits == (2, Decimal("10.00"))
     assert attention.review_debits == (1, Decimal("70.00"))
@@ -185,9 +220,14 @@ def test_a_reversed_chargeback_counts_in_the_period_it_was_reversed(campaign, ma
         ("chb_1:reversed", "reversed", datetime(2026, 1, 10)),
     ]
     for refund_id, kind, day in rows:
-        Refund.objects.create(donation=gift, provider="mollie", provider_refund_id=refund_id,
-                              kind=kind, amount=Decimal("30.00"),
-                              created_at=timezone.make_aware(day))  # fmt: skip
+        Refund.objects.create(
+            donation=gift,
+            provider="mollie",
+            provider_refund_id=refund_id,
+            kind=kind,
+            amount=Decimal("30.00"),
+            created_at=timezone.make_aware(day),
+        )
     year = {f.prisoner: f for f in treasurer_report(START, END).funds}[ana]
     assert (year.period.refunded, year.closing) == (Decimal("30.00"), Decimal("0.00"))
     january = {f.prisoner: f for f in treasurer_report(date(2026, 1, 1), date(2026, 1, 31)).funds}

@@ -48,8 +48,12 @@ def test_it_turns_credits_with_references_into_paid_donations(funds):
             amount=Decimal("10.00")
         )
     }
-    assert by_fund == {"DSA3KM": Decimal("25.00"), "DSB4LN": Decimal("35.00"),
-                       "general": Decimal("25.00"), "DSC6MP": Decimal("45.00")}  # fmt: skip
+    assert by_fund == {
+        "DSA3KM": Decimal("25.00"),
+        "DSB4LN": Decimal("35.00"),
+        "general": Decimal("25.00"),
+        "DSC6MP": Decimal("45.00"),
+    }
     donation = StatementLine.objects.get(entry_reference="ING-2024030500001").donation
     assert donation.status == Donation.Status.PAID
     assert donation.method == Donation.Method.BANK_TRANSFER
@@ -74,9 +78,14 @@ def test_it_queues_what_it_cannot_place(funds):
 
 @pytest.mark.parametrize(
     ("name", "donations"),
-    [("rabobank_camt053_v08.xml", 1), ("rabobank_mt940.swi", 1), ("ing_mt940.sta", 2),
-     ("abnamro_mt940_unstructured.sta", 1), ("abnamro_camt053_v02.xml", 2)],
-)  # fmt: skip
+    [
+        ("rabobank_camt053_v08.xml", 1),
+        ("rabobank_mt940.swi", 1),
+        ("ing_mt940.sta", 2),
+        ("abnamro_mt940_unstructured.sta", 1),
+        ("abnamro_camt053_v02.xml", 2),
+    ],
+)
 def test_it_imports_every_banks_format(funds, name, donations):
     assert run(name).donations == donations
 
@@ -106,9 +115,14 @@ def test_it_keeps_two_identical_transfers_without_bank_references(funds):
 
 @pytest.mark.parametrize(
     "name",
-    ["truncated_camt053.xml", "broken_61_mt940.sta", "intraday_camt052.xml",
-     "not_a_statement.csv", "billion_laughs.xml"],
-)  # fmt: skip
+    [
+        "truncated_camt053.xml",
+        "broken_61_mt940.sta",
+        "intraday_camt052.xml",
+        "not_a_statement.csv",
+        "billion_laughs.xml",
+    ],
+)
 def test_it_saves_nothing_from_a_bad_file(funds, name):
     before = _ledger_counts()
     with pytest.raises(StatementError):
@@ -144,13 +158,22 @@ def test_fund_balances_follow_donations_refunds_spending_and_transfers(funds, ma
     ana, ben = funds["DSA3KM"], funds["DSB4LN"]
     run("ing_camt053_v02.xml")  # Ana 25 + 10, Ben 35, general 25, DSC6MP 45
     refunded = make_donation("20.00", prisoner=ana, provider="mollie", provider_payment_id="tr_1")
-    Refund.objects.create(donation=refunded, provider="mollie", provider_refund_id="re_1",
-                          kind="refund", amount=Decimal("5.00"))  # fmt: skip
+    Refund.objects.create(
+        donation=refunded,
+        provider="mollie",
+        provider_refund_id="re_1",
+        kind="refund",
+        amount=Decimal("5.00"),
+    )
     legal = Category.objects.create(code="lawyers", purpose="legal_defense", name="Lawyers")
     Expense.objects.create(amount=Decimal("30.00"), prisoner=ana, category=legal)
     Expense.objects.create(amount=Decimal("7.50"), category=legal)  # general fund
-    FundTransfer.objects.create(amount=Decimal("12.00"), from_prisoner=ana, to_prisoner=ben,
-                                reason="Ana released; family agreed")  # fmt: skip
+    FundTransfer.objects.create(
+        amount=Decimal("12.00"),
+        from_prisoner=ana,
+        to_prisoner=ben,
+        reason="Ana released; family agreed",
+    )
     balances = {f.prisoner.pk if f.prisoner else None: f for f in fund_balances()}
     assert balances[ana.pk].balance == Decimal("25.00") + 10 + 20 - 5 - 30 - 12
     assert balances[ben.pk].balance == Decimal("35.00") + 12

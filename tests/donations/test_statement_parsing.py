@@ -19,13 +19,19 @@ def test_it_reads_an_ing_camt053_with_a_batch_a_reversal_and_a_foreign_credit():
     (statement,) = parse("ing_camt053_v02.xml")
     assert (statement.format, statement.account_iban) == ("camt053", "NL20INGB0001234567")
     assert (statement.opening_balance, statement.closing_balance) == (
-        Decimal("1000.00"), Decimal("1220.00"))  # fmt: skip
+        Decimal("1000.00"),
+        Decimal("1220.00"),
+    )
     assert statement.balance_problem() == ""
     lines = statement.lines
     assert len(lines) == 9  # 8 booked entries, one of them a batch of two; the pending one is not
     first = lines[0]
     assert (first.amount, first.is_credit, first.counterparty_name, first.counterparty_iban) == (
-        Decimal("25.00"), True, "J. de Vries", "NL91ABNA0417164300")  # fmt: skip
+        Decimal("25.00"),
+        True,
+        "J. de Vries",
+        "NL91ABNA0417164300",
+    )
     assert first.booking_date == date(2024, 3, 5) and first.remittance == "DSA3KM donatie"
     assert first.end_to_end_id == ""  # NOTPROVIDED
     batch = [line for line in lines if line.entry_reference.startswith("ING-2024030500003")]
@@ -50,7 +56,11 @@ def test_it_reads_an_ing_mt940():
     (statement,) = parse("ing_mt940.sta")
     assert (statement.format, statement.account_iban) == ("mt940", "NL20INGB0001234567")
     assert [line.amount for line in statement.lines] == [
-        Decimal("25.00"), Decimal("10.00"), Decimal("80.00"), Decimal("120.00")]  # fmt: skip
+        Decimal("25.00"),
+        Decimal("10.00"),
+        Decimal("80.00"),
+        Decimal("120.00"),
+    ]
     assert statement.lines[2].is_credit is False
     assert statement.lines[1].remittance == "gift voor ds a3km, sterkte"
     assert statement.lines[1].end_to_end_id == "E2E-77"
@@ -76,13 +86,17 @@ def test_it_reads_an_unstructured_abn_amro_mt940():
 @pytest.mark.parametrize(
     ("text", "fields"),
     [
-        ("/EREF/E1//NAME/A B/REMI/USTD//DSA3KM gift/IBAN/NL91ABNA0417164300/",
-         {"EREF": "E1", "NAME": "A B", "REMI": "DSA3KM gift", "IBAN": "NL91ABNA0417164300"}),
-        ("/EREF/X//CNTP/NL55INGB0000000555/INGBNL2A/L. Muñoz///REMI/USTD//hola/",
-         {"EREF": "X", "IBAN": "NL55INGB0000000555", "NAME": "L. Muñoz", "REMI": "hola"}),
+        (
+            "/EREF/E1//NAME/A B/REMI/USTD//DSA3KM gift/IBAN/NL91ABNA0417164300/",
+            {"EREF": "E1", "NAME": "A B", "REMI": "DSA3KM gift", "IBAN": "NL91ABNA0417164300"},
+        ),
+        (
+            "/EREF/X//CNTP/NL55INGB0000000555/INGBNL2A/L. Muñoz///REMI/USTD//hola/",
+            {"EREF": "X", "IBAN": "NL55INGB0000000555", "NAME": "L. Muñoz", "REMI": "hola"},
+        ),
         ("GIRO 1234567 K. VAN DAM", {"REMI": "GIRO 1234567 K. VAN DAM"}),
     ],
-)  # fmt: skip
+)
 def test_it_splits_dutch_structured_details(text, fields):
     parsed = parse_details(text)
     assert {key: parsed.get(key) for key in fields} == fields

@@ -35,8 +35,9 @@ def test_it_never_opens_two_sessions_for_one_attempt(client, campaign, fake_stri
     assert len(fake_stripe.sessions) == 1
 
 
-def test_it_marks_paid_and_records_the_fee(client, card_gift, fake_stripe, mailoutbox,
-                                           django_capture_on_commit_callbacks):  # fmt: skip
+def test_it_marks_paid_and_records_the_fee(
+    client, card_gift, fake_stripe, mailoutbox, django_capture_on_commit_callbacks
+):
     _response, donation, session_id = card_gift
     event = fake_stripe.complete(session_id, fee_cents=85)
     with django_capture_on_commit_callbacks(execute=True):
@@ -134,10 +135,13 @@ def test_it_ignores_other_event_types(client, card_gift, fake_stripe):
 
 def test_it_answers_200_for_a_session_that_is_not_ours(client, campaign, fake_stripe):
     fake_stripe._create(
-        {"success_url": "x?{CHECKOUT_SESSION_ID}",
-         "line_items[0][price_data][unit_amount]": "100",
-         "line_items[0][price_data][currency]": "eur"}, ""
-    )  # fmt: skip
+        {
+            "success_url": "x?{CHECKOUT_SESSION_ID}",
+            "line_items[0][price_data][unit_amount]": "100",
+            "line_items[0][price_data][currency]": "eur",
+        },
+        "",
+    )
     event = fake_stripe.complete("cs_test_1")
     assert post_stripe_event(client, event).status_code == 200
     assert PaymentEvent.objects.get().outcome == PaymentEvent.Outcome.UNKNOWN

@@ -19,13 +19,29 @@ def legal(db):
 def ledger(campaign, make_prisoner, make_donation, legal):
     ana = make_prisoner(name="Ana Ejemplo", slug="ana")
     for amount, email in (("10.00", "a@x.org"), ("20.00", "b@x.org"), ("30.40", "c@x.org")):
-        make_donation(amount, prisoner=ana, donor_email=email, donor_name=f"Donor {email}",
-                      received_on=date(2024, 2, 1), public_message="secret words")  # fmt: skip
+        make_donation(
+            amount,
+            prisoner=ana,
+            donor_email=email,
+            donor_name=f"Donor {email}",
+            received_on=date(2024, 2, 1),
+            public_message="secret words",
+        )
     # A quarter with a single gift: its amount would identify the donor.
-    make_donation("1234.56", prisoner=ana, donor_name="Lonely Donor",
-                  donor_email="lonely@x.org", received_on=date(2024, 5, 1))  # fmt: skip
-    Expense.objects.create(date=date(2024, 2, 10), amount=Decimal("40.00"), prisoner=ana,
-                           category=legal, description="Invoice from lawyer Pérez")  # fmt: skip
+    make_donation(
+        "1234.56",
+        prisoner=ana,
+        donor_name="Lonely Donor",
+        donor_email="lonely@x.org",
+        received_on=date(2024, 5, 1),
+    )
+    Expense.objects.create(
+        date=date(2024, 2, 10),
+        amount=Decimal("40.00"),
+        prisoner=ana,
+        category=legal,
+        description="Invoice from lawyer Pérez",
+    )
     return ana
 
 
@@ -42,8 +58,13 @@ def test_it_shows_money_in_and_out_without_personal_data(client, ledger):
 
 def test_it_subtracts_refunds(client, ledger, make_donation):
     donation = make_donation("25.00", received_on=date(2024, 2, 2))
-    Refund.objects.create(donation=donation, provider="mollie", provider_refund_id="re_9",
-                          kind="refund", amount=Decimal("25.00"))  # fmt: skip
+    Refund.objects.create(
+        donation=donation,
+        provider="mollie",
+        provider_refund_id="re_9",
+        kind="refund",
+        amount=Decimal("25.00"),
+    )
     assert "Since the start of the campaign, €1,295 came in" in client.get(URL).content.decode()
 
 
@@ -54,8 +75,9 @@ def test_it_speaks_every_language(client, ledger, lang):
     assert f'<html lang="{lang}">' in response.content.decode()
 
 
-def test_it_runs_the_same_queries_however_many_rows(client, ledger, make_donation, legal,
-                                                    make_prisoner):  # fmt: skip
+def test_it_runs_the_same_queries_however_many_rows(
+    client, ledger, make_donation, legal, make_prisoner
+):
     def count():
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(URL).status_code == 200
@@ -66,6 +88,7 @@ def test_it_runs_the_same_queries_however_many_rows(client, ledger, make_donatio
         prisoner = make_prisoner()
         for _ in range(5):
             make_donation("5.00", prisoner=prisoner, received_on=date(2023, month, 3))
-        Expense.objects.create(date=date(2023, month, 4), amount=Decimal("3.00"),
-                               prisoner=prisoner, category=legal)  # fmt: skip
+        Expense.objects.create(
+            date=date(2023, month, 4), amount=Decimal("3.00"), prisoner=prisoner, category=legal
+        )
     assert count() == small

@@ -115,10 +115,15 @@ class FakeStripe(FakeAPI):
         session = self.sessions[session_id]
         intent_id = session["payment_intent"] or f"pi_{session_id[8:]}"
         session["payment_intent"] = intent_id
-        intent = self.intents.setdefault(intent_id, {
-            "id": intent_id, "object": "payment_intent", "status": status,
-            "latest_charge": None,
-        })  # fmt: skip
+        intent = self.intents.setdefault(
+            intent_id,
+            {
+                "id": intent_id,
+                "object": "payment_intent",
+                "status": status,
+                "latest_charge": None,
+            },
+        )
         intent["status"] = status
         return intent
 
@@ -134,12 +139,17 @@ class FakeStripe(FakeAPI):
         session.update(status="complete", payment_status="paid")
         intent = self._intent(session_id, "succeeded")
         intent["latest_charge"] = {
-            "id": f"ch_{session_id[8:]}", "object": "charge",
-            "amount": session["amount_total"], "payment_intent": intent["id"],
-            "balance_transaction": {"id": f"txn_{session_id[8:]}",
-                                    "object": "balance_transaction", "fee": fee_cents},
+            "id": f"ch_{session_id[8:]}",
+            "object": "charge",
+            "amount": session["amount_total"],
+            "payment_intent": intent["id"],
+            "balance_transaction": {
+                "id": f"txn_{session_id[8:]}",
+                "object": "balance_transaction",
+                "fee": fee_cents,
+            },
             "refunds": {"object": "list", "data": [], "has_more": False, "url": "/v1/refunds"},
-        }  # fmt: skip
+        }
         return self._event("checkout.session.completed", dict(session))
 
     def complete_async(self, session_id: str) -> dict:
@@ -194,9 +204,12 @@ class FakeStripe(FakeAPI):
         with self.lock:
             intent_id = self.sessions[session_id]["payment_intent"]
             dispute = {
-                "id": f"dp_{session_id[8:]}_{len(self.disputes) + 1}", "object": "dispute",
-                "amount": cents, "status": "needs_response", "payment_intent": intent_id,
+                "id": f"dp_{session_id[8:]}_{len(self.disputes) + 1}",
+                "object": "dispute",
+                "amount": cents,
+                "status": "needs_response",
+                "payment_intent": intent_id,
                 "charge": f"ch_{session_id[8:]}",
-            }  # fmt: skip
+            }
             self.disputes.append(dispute)
             return self._event("charge.dispute.created", dict(dispute))

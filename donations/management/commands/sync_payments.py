@@ -62,5 +62,5 @@ class Command(BaseCommand):
             style(
                 f"Done: {changed} changed, {total - changed - unreachable} unchanged, "
                 f"{unreachable} unreachable."
-            )  # fmt: skip
+            )
         )

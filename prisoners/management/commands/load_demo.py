@@ -80,9 +80,13 @@ class Command(BaseCommand):
                 row
             )
             story_args = {
-                "name": name, "gender": gender, "age": age, "city": city,
-                "month": month, "study": study,
-            }  # fmt: skip
+                "name": name,
+                "gender": gender,
+                "age": age,
+                "city": city,
+                "month": month,
+                "study": study,
+            }
             defaults = {
                 "name": name,
                 "payment_reference": reference,
