@@ -1,6 +1,10 @@
 """Read-only queries on the ledger. Every total on the site comes from here."""
 
+from __future__ import annotations
+
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -8,17 +12,14 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    OuterRef,
     Q,
-    QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate, TruncQuarter
 
-from donations.models import Category, Donation, Purpose, Refund
+from donations.models import Category, Correction, Donation, Purpose, Refund
 
 ZERO = Decimal("0.00")
 # Sums of many 12-digit amounts need room to grow.
@@ -35,10 +36,102 @@ REFUNDED = Case(
 )
 
 
-def _refunded_total() -> Decimal:
-    return Refund.objects.aggregate(total=Coalesce(Sum(REFUNDED), Value(ZERO), output_field=MONEY))[
-        "total"
-    ]
+@dataclass
+class MoneyIn:
+    """Money in for one fund (or one quarter): what arrived, what went back, what was corrected.
+
+    `raised` is the one figure of money in that every page, report and overview shows.
+    """
+
+    received: Decimal = ZERO
+    fees: Decimal = ZERO
+    refunded: Decimal = ZERO
+    corrected: Decimal = ZERO
+    entries: int = 0
+
+    @property
+    def raised(self) -> Decimal:
+        return self.received - self.refunded + self.corrected
+
+    def add(self, other: MoneyIn) -> None:
+        self.received += other.received
+        self.fees += other.fees
+        self.refunded += other.refunded
+        self.corrected += other.corrected
+        self.entries += other.entries
+
+
+# The day money arrived: when the bank or provider says so, else when it was marked paid
+# (else when it was recorded, so that every gift counts on some day).
+RECEIVED_ON = Coalesce("received_on", TruncDate("paid_at"), TruncDate("created_at"))
+_DAY = {"gift": RECEIVED_ON, "refund": TruncDate("created_at"), "correction": F("date")}
+_FUND = {
+    "gift": F("prisoner"),
+    "refund": F("donation__prisoner"),
+    "correction": F("donation__prisoner"),
+}
+
+
+def money_in(
+    *, start: date | None = None, end: date | None = None, by: str = "fund"
+) -> dict[object, MoneyIn]:
+    """Money in, net of refunds, chargebacks and corrections, keyed by fund (prisoner id, None
+    for the general fund) or by quarter (its first day). Each entry counts on its own date:
+    a gift when it arrived, a refund when the provider made it, a correction when booked.
+
+    One query, whatever the size of the ledger.
+    """
+    parts = {
+        "gift": Donation.objects.paid(),
+        "refund": Refund.objects.all(),
+        "correction": Correction.objects.all(),
+    }
+    amounts = {"gift": Sum(RECEIVED), "refund": Sum(REFUNDED), "correction": Sum("amount")}
+    queries = []
+    for kind, queryset in parts.items():
+        queryset = queryset.annotate(day=_DAY[kind])
+        if start is not None:
+            queryset = queryset.filter(day__gte=start)
+        if end is not None:
+            queryset = queryset.filter(day__lte=end)
+        key = _FUND[kind] if by == "fund" else TruncQuarter("day")
+        fees = Sum("fee") if kind == "gift" else Value(None, output_field=MONEY)
+        queries.append(
+            queryset.order_by()
+            .annotate(key=key)
+            .values("key")
+            .annotate(
+                part=Value(kind), total=amounts[kind], fees=fees, n=Count("id", distinct=True)
+            )
+            .values_list("key", "part", "total", "fees", "n")
+        )
+    result: dict[object, MoneyIn] = defaultdict(MoneyIn)
+    for key, kind, total, fees, count in queries[0].union(*queries[1:], all=True):
+        row = result[key]
+        row.entries += count
+        if kind == "gift":
+            row.received += total or ZERO
+            row.fees += fees or ZERO
+        elif kind == "refund":
+            row.refunded += total or ZERO
+        else:
+            row.corrected += total or ZERO
+    return result
+
+
+def money_in_total(**period) -> MoneyIn:
+    total = MoneyIn()
+    for row in money_in(**period).values():
+        total.add(row)
+    return total
+
+
+def gift_net(donation: Donation) -> Decimal:
+    """What one paid gift still counts for: what arrived, less refunds, plus corrections."""
+    refunded = donation.refunds.aggregate(total=Sum(REFUNDED, output_field=MONEY))["total"]
+    corrected = donation.corrections.aggregate(total=Sum("amount"))["total"]
+    received = donation.amount_paid if donation.amount_paid is not None else donation.amount
+    return received - (refunded or ZERO) + (corrected or ZERO)
 
 
 @dataclass(frozen=True)
@@ -48,41 +141,23 @@ class Totals:
 
 
 def campaign_totals() -> Totals:
-    """Money raised (paid gifts less refunds and chargebacks) and the number of donors."""
+    """Money raised (net of refunds, chargebacks and corrections) and the number of donors."""
     row = Donation.objects.paid().aggregate(
-        raised=Coalesce(Sum(RECEIVED), Value(ZERO), output_field=MONEY),
         # A donor with an email counts once however often they gave; a gift without an
         # email (cash, most bank transfers) counts as one donor.
         with_email=Count("donor_email", distinct=True, filter=~Q(donor_email="")),
         without_email=Count("id", filter=Q(donor_email="")),
     )
-    return Totals(
-        raised=row["raised"] - _refunded_total(),
-        donors=row["with_email"] + row["without_email"],
-    )
+    return Totals(raised=money_in_total().raised, donors=row["with_email"] + row["without_email"])
 
 
-def with_raised(prisoners: QuerySet) -> QuerySet:
-    """Annotate prisoners with `raised` (paid gifts less refunds), in the same query."""
-    paid_for_prisoner = (
-        Donation.objects.paid()
-        .filter(prisoner=OuterRef("pk"))
-        .order_by()
-        .values("prisoner")
-        .annotate(total=Sum(RECEIVED))
-        .values("total")
-    )
-    refunded_for_prisoner = (
-        Refund.objects.filter(donation__prisoner=OuterRef("pk"))
-        .order_by()
-        .values("donation__prisoner")
-        .annotate(total=Sum(REFUNDED))
-        .values("total")
-    )
-    return prisoners.annotate(
-        raised=Coalesce(Subquery(paid_for_prisoner), Value(ZERO), output_field=MONEY)
-        - Coalesce(Subquery(refunded_for_prisoner), Value(ZERO), output_field=MONEY)
-    )
+def with_raised(prisoners) -> list:
+    """The prisoners, each with `raised`: the same figure as every other page and report."""
+    prisoners = list(prisoners)
+    funds = money_in()
+    for prisoner in prisoners:
+        prisoner.raised = funds[prisoner.pk].raised if prisoner.pk in funds else ZERO
+    return prisoners
 
 
 def messages_of_support(*, prisoner, limit: int = 10) -> list[Donation]:

@@ -1,8 +1,8 @@
 """The public "where the money went" figures: money in and out, with no donor in them.
 
-Income per quarter is shown only when at least `MIN_GIFTS` gifts make it up, and all income
-is rounded to whole euros, so that no single gift, and so no single donor, can be read off the
-page. Spending is shown by category only, never with its description.
+A quarter with fewer than `MIN_GIFTS` entries is shown together with its neighbour, and all
+income is rounded to whole euros, so that no single gift, and so no single donor, can be read
+off the page. Spending is shown by category only, never with its description.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.db.models.functions import TruncQuarter
 
-from donations.models import Category, Donation, Expense, Purpose, Refund
+from donations.models import Category, Expense, Purpose
 from donations.reports.data import Movements, fund_movements
-from donations.selectors import RECEIVED, REFUNDED, ZERO
+from donations.selectors import ZERO, money_in
 from prisoners.models import Prisoner
 
 MIN_GIFTS = 3
@@ -26,20 +26,37 @@ def _whole(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
+def _quarter_label(day) -> str:
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
 @dataclass
 class Quarter:
+    """One row of the public table: a quarter, or neighbouring quarters shown together."""
+
     start: object
-    income: Decimal | None = None  # None: too few gifts to show
-    gifts: int = 0
+    last: object = None
+    income: Decimal = ZERO
+    entries: int = 0
     spent: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
-        return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1}"
+        if self.last is None or self.last == self.start:
+            return _quarter_label(self.start)
+        return f"{_quarter_label(self.start)} – {_quarter_label(self.last)}"
 
     @property
     def spent_total(self) -> Decimal:
         return sum(self.spent.values(), ZERO)
+
+    def absorb(self, other: Quarter) -> None:
+        self.start = min(self.start, other.start)
+        self.last = max(self.last or self.start, other.last or other.start)
+        self.income += other.income
+        self.entries += other.entries
+        for purpose, amount in other.spent.items():
+            self.spent[purpose] = self.spent.get(purpose, ZERO) + amount
 
 
 @dataclass
@@ -60,30 +77,27 @@ class MoneyFlow:
     chart: list[dict]
 
 
+def _merged(quarters: list[Quarter]) -> list[Quarter]:
+    """Quarters with too few entries to hide a single gift are merged into a neighbour, and
+    the oldest are merged into one row, so the rows shown add up to the headline and no
+    row can be subtracted from it to recover one gift."""
+    rows = list(quarters)
+    while len(rows) > 1:
+        small = next((i for i, q in enumerate(rows) if 0 < q.entries < MIN_GIFTS), None)
+        if small is None:
+            break
+        neighbour = small + 1 if small + 1 < len(rows) else small - 1
+        rows[neighbour].absorb(rows.pop(small))
+    while len(rows) > QUARTERS_SHOWN:
+        rows[1].absorb(rows.pop(0))
+    return rows
+
+
 def money_flow() -> MoneyFlow:
     """A fixed number of aggregate queries, however many gifts and expenses there are."""
     by_quarter: dict = {}
-    gifts = (
-        Donation.objects.paid()
-        .exclude(received_on__isnull=True)
-        .annotate(quarter=TruncQuarter("received_on"))
-        .order_by()
-        .values("quarter")
-        .annotate(total=Sum(RECEIVED), count=Count("id"))
-    )
-    for row in gifts:
-        by_quarter[row["quarter"]] = Quarter(
-            start=row["quarter"], income=row["total"], gifts=row["count"]
-        )
-    refunds = (
-        Refund.objects.annotate(quarter=TruncQuarter("created_at__date"))
-        .order_by()
-        .values("quarter")
-        .annotate(total=Sum(REFUNDED))
-    )
-    for row in refunds:
-        quarter = by_quarter.setdefault(row["quarter"], Quarter(start=row["quarter"], income=ZERO))
-        quarter.income = (quarter.income or ZERO) - row["total"]
+    for start, money in money_in(by="quarter").items():
+        by_quarter[start] = Quarter(start=start, income=money.raised, entries=money.entries)
     spending = (
         Expense.objects.annotate(quarter=TruncQuarter("date"))
         .order_by()
@@ -91,14 +105,12 @@ def money_flow() -> MoneyFlow:
         .annotate(total=Sum("amount"))
     )
     for row in spending:
-        quarter = by_quarter.setdefault(row["quarter"], Quarter(start=row["quarter"], income=ZERO))
+        quarter = by_quarter.setdefault(row["quarter"], Quarter(start=row["quarter"]))
         quarter.spent[row["category__purpose"]] = row["total"]
 
-    quarters = [by_quarter[k] for k in sorted(by_quarter)][-QUARTERS_SHOWN:]
-    income = sum((q.income or ZERO for q in by_quarter.values()), ZERO)
+    quarters = _merged([by_quarter[k] for k in sorted(by_quarter)])
     for quarter in quarters:
-        shown = quarter.gifts >= MIN_GIFTS or quarter.gifts == 0
-        quarter.income = _whole(quarter.income) if shown and quarter.income is not None else None
+        quarter.income = _whole(quarter.income)
 
     movements = fund_movements()
     spent_by_category: dict[int, Decimal] = {}
@@ -110,7 +122,8 @@ def money_flow() -> MoneyFlow:
         quarters=quarters,
         categories=categories,
         funds=_funds(movements),
-        income=_whole(income),
+        # The sum of the rounded rows, so that the rows always add up to the headline.
+        income=sum((q.income for q in quarters), ZERO),
         spent=sum(spent_by_category.values(), ZERO),
         chart=_chart(quarters),
     )
@@ -125,7 +138,7 @@ def _funds(movements: dict) -> list[FundFlow]:
             FundFlow(
                 name=prisoner.name if prisoner else "",
                 url=prisoner.get_absolute_url() if prisoner else "",
-                income=_whole(fund.received),
+                income=_whole(fund.raised),
                 spent=fund.spent,
             )
         )
@@ -134,13 +147,13 @@ def _funds(movements: dict) -> list[FundFlow]:
 
 def _chart(quarters: list[Quarter]) -> list[dict]:
     """Bar geometry for the SVG: money in and out per quarter, scaled to the largest bar."""
-    values = [q.income or ZERO for q in quarters] + [q.spent_total for q in quarters]
+    values = [max(q.income, ZERO) for q in quarters] + [q.spent_total for q in quarters]
     top = max(values, default=ZERO) or Decimal(1)
     bars = []
     for index, quarter in enumerate(quarters):
         x = 40 + index * 70
         for offset, value, kind in (
-            (0, quarter.income or ZERO, "in"),
+            (0, max(quarter.income, ZERO), "in"),
             (26, quarter.spent_total, "out"),
         ):
             height = int(160 * value / top)

@@ -13,12 +13,13 @@ def campaign_get() -> Campaign:
 
 
 def prisoners_published() -> list[Prisoner]:
-    return list(with_raised(Prisoner.objects.published()))
+    return with_raised(Prisoner.objects.published())
 
 
 def prisoner_published_get(*, slug: str) -> Prisoner:
-    prisoner = with_raised(Prisoner.objects.published()).filter(slug=slug).first()
+    prisoner = Prisoner.objects.published().filter(slug=slug).first()
     if prisoner is None:
         raise Http404("No such prisoner.")
+    with_raised([prisoner])
     prisoner.published_updates = list(prisoner.updates.filter(is_published=True))
     return prisoner

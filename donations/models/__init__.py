@@ -1,5 +1,6 @@
 """The money ledger: donations, their payments' audit trail, and the bank and spending records."""
 
+from donations.models.corrections import Correction
 from donations.models.donation import (
     FINAL_STATUSES,
     STATUS_RANK,
@@ -26,6 +27,7 @@ __all__ = [
     "FINAL_STATUSES",
     "STATUS_RANK",
     "Category",
+    "Correction",
     "DemoPayment",
     "Donation",
     "DonationQuerySet",

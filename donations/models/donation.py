@@ -1,12 +1,13 @@
 import uuid
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donations.money import MAX_AMOUNT
 from prisoners.models import Prisoner
 
 
@@ -80,7 +81,7 @@ class Donation(models.Model):
         _("amount (EUR)"),
         max_digits=12,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)],
     )
     currency = models.CharField(_("currency"), max_length=3, default="EUR", editable=False)
     prisoner = models.ForeignKey(

@@ -13,15 +13,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
-from donations.models import Donation, Expense, FundTransfer, Refund, StatementLine
+from donations.models import Donation, Expense, FundTransfer, StatementLine
 from donations.models.donation import fund_label
-from donations.selectors import MONEY, RECEIVED, REFUNDED, ZERO
+from donations.selectors import MONEY, RECEIVED, RECEIVED_ON, ZERO, money_in
 from prisoners.models import Prisoner
-
-# The day money arrived: when the bank or provider says so, else when it was marked paid.
-RECEIVED_ON = Coalesce("received_on", TruncDate("paid_at"))
 
 
 @dataclass
@@ -31,14 +28,20 @@ class Movements:
     received: Decimal = ZERO
     fees: Decimal = ZERO
     refunded: Decimal = ZERO
+    corrected: Decimal = ZERO
     spent: Decimal = ZERO
     transferred_in: Decimal = ZERO
     transferred_out: Decimal = ZERO
     spent_by_category: dict[int, Decimal] = field(default_factory=dict)
 
     @property
+    def raised(self) -> Decimal:
+        """Money in, net of refunds, chargebacks and corrections: the site's one figure."""
+        return self.received - self.refunded + self.corrected
+
+    @property
     def net_income(self) -> Decimal:
-        return self.received - self.fees - self.refunded
+        return self.raised - self.fees
 
     @property
     def net(self) -> Decimal:
@@ -54,19 +57,12 @@ def _period(queryset, field_name: str, start: date | None, end: date | None):
 
 
 def fund_movements(start: date | None = None, end: date | None = None) -> dict:
-    """Movements per fund (key: prisoner id, None for the general fund). Six queries."""
+    """Movements per fund (key: prisoner id, None for the general fund). Four queries."""
     funds: dict = defaultdict(Movements)
-    donations = _period(
-        Donation.objects.paid().annotate(day=RECEIVED_ON), "day", start, end
-    ).order_by()
-    for row in donations.values("prisoner").annotate(
-        received=Sum(RECEIVED), fees=Coalesce(Sum("fee"), Value(ZERO), output_field=MONEY)
-    ):
-        funds[row["prisoner"]].received = row["received"]
-        funds[row["prisoner"]].fees = row["fees"]
-    refunds = _period(Refund.objects.annotate(day=TruncDate("created_at")), "day", start, end)
-    for row in refunds.order_by().values("donation__prisoner").annotate(total=Sum(REFUNDED)):
-        funds[row["donation__prisoner"]].refunded = row["total"]
+    for key, money in money_in(start=start, end=end).items():
+        fund = funds[key]
+        fund.received, fund.fees = money.received, money.fees
+        fund.refunded, fund.corrected = money.refunded, money.corrected
     expenses = _period(Expense.objects.all(), "date", start, end).order_by()
     for row in expenses.values("prisoner", "category").annotate(total=Sum("amount")):
         fund = funds[row["prisoner"]]
@@ -164,7 +160,15 @@ class TreasurerReport:
 def _sum_movements(items) -> Movements:
     total = Movements()
     for item in items:
-        for name in ("received", "fees", "refunded", "spent", "transferred_in", "transferred_out"):
+        for name in (
+            "received",
+            "fees",
+            "refunded",
+            "corrected",
+            "spent",
+            "transferred_in",
+            "transferred_out",
+        ):
             setattr(total, name, getattr(total, name) + getattr(item, name))
         for category, amount in item.spent_by_category.items():
             total.spent_by_category[category] = total.spent_by_category.get(category, ZERO) + amount
