@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -64,7 +63,3 @@ def _update_statement_line(donation: Donation, net: Decimal) -> None:
         line.status = StatementLine.Status.MATCHED
         line.note = gettext_noop("Gift corrected")
     line.save(update_fields=["status", "note"])
-
-
-def corrections_total(donation: Donation) -> Decimal:
-    return donation.corrections.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")

@@ -1,16 +1,22 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from donations.admin.base import ReadOnlyAdminMixin
 from donations.admin.exports import CsvExportMixin
-from donations.models import Category, Donation, PaymentEvent, Refund, StatusChange
+from donations.corrections import donation_correct
+from donations.models import Category, Correction, Donation, PaymentEvent, Refund, StatusChange
 from donations.payments import payment_refresh
 from donations.providers import get_provider
 from donations.providers.base import ProviderUnavailable
 from donations.reports import csv_export
+from donations.selectors import gift_net
 
 MANUAL_METHODS = [Donation.Method.BANK_TRANSFER, Donation.Method.CASH]
 
@@ -35,10 +41,34 @@ class ManualDonationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only used to add a gift: once saved, a gift's money fields are read-only.
         self.fields["method"].choices = [(m.value, m.label) for m in MANUAL_METHODS]
         self.fields["status"].initial = Donation.Status.PAID
         self.fields["received_on"].initial = timezone.localdate
         self.fields["received_on"].required = True
+
+
+class NoteForm(forms.ModelForm):
+    """A saved gift is a fact in the books; only the treasurer's note can still change."""
+
+    class Meta:
+        model = Donation
+        fields = ["note"]
+
+
+class CorrectionForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("correction (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Negative to take money off the gift (e.g. -5.00), positive to add to it."),
+    )
+    date = forms.DateField(
+        label=_("booked on"),
+        initial=timezone.localdate,
+        help_text=_("The day the correction counts in the books and the reports."),
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -65,13 +95,20 @@ class RefundInline(_ReadOnlyInline):
     readonly_fields = fields
 
 
+class CorrectionInline(_ReadOnlyInline):
+    model = Correction
+    fields = ["date", "amount", "reason", "created_by", "created_at"]
+    readonly_fields = fields
+
+
 @admin.register(Donation)
 class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
     csv_name = "donations"
     csv_header = csv_export.DONATION_HEADER
     csv_rows = staticmethod(csv_export.donation_rows)
     form = ManualDonationForm
-    inlines = [RefundInline, StatusChangeInline]
+    change_form_template = "admin/donations/donation/change_form.html"
+    inlines = [RefundInline, CorrectionInline, StatusChangeInline]
     actions = ["refresh_from_provider"]
     list_display = [
         "created_at",
@@ -89,28 +126,121 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["prisoner"]
     readonly_fields = ["public_id", "provider", "provider_payment_id", "created_at", "paid_at"]
+    # What a saved gift shows, read-only whatever its provider: the books are append-only.
+    saved_fields = [
+        "public_id",
+        "amount",
+        "net_amount",
+        "status",
+        "received_on",
+        "paid_at",
+        "method",
+        "frequency",
+        "prisoner",
+        "purpose",
+        "provider",
+        "provider_payment_id",
+        "provider_intent_id",
+        "amount_paid",
+        "fee",
+        "amount_mismatch",
+        "donor_name",
+        "donor_email",
+        "is_anonymous",
+        "public_message",
+        "message_is_public",
+        "language",
+        "created_at",
+        "receipt_sent_at",
+    ]
+
+    def get_inlines(self, request, obj):
+        # A gift being typed in has no refunds, corrections or history yet.
+        return self.inlines if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = NoteForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None:
+            return [*self.saved_fields, "note"]
+        return super().get_fields(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        # Only the provider may change an online payment; the treasurer may still annotate it.
-        if obj is not None and obj.provider not in (
-            Donation.Provider.MANUAL,
-            Donation.Provider.BANK,
-        ):
-            return [f.name for f in Donation._meta.fields if f.name != "note"]
-        return self.readonly_fields
+        return self.saved_fields if obj is not None else self.readonly_fields
+
+    @admin.display(description=_("counts for (EUR)"))
+    def net_amount(self, donation):
+        if donation.status != Donation.Status.PAID:
+            return "—"
+        return gift_net(donation)
 
     def save_model(self, request, obj, form, change):
+        if change:
+            # Only the note: saving the whole row would write back a status or amount that a
+            # webhook may have changed since the page was opened.
+            obj.save(update_fields=["note", "updated_at"])
+            return
         if obj.status == Donation.Status.PAID and obj.paid_at is None:
             obj.paid_at = timezone.now()
         super().save_model(request, obj, form, change)
-        if "status" in form.changed_data or not change:
-            StatusChange.objects.create(
-                donation=obj,
-                from_status=form.initial.get("status", Donation.Status.NEW),
-                to_status=obj.status,
-                source=StatusChange.Source.ADMIN,
-                note=f"by {request.user.get_username()}",
-            )
+        StatusChange.objects.create(
+            donation=obj,
+            from_status=Donation.Status.NEW,
+            to_status=obj.status,
+            source=StatusChange.Source.ADMIN,
+            note=f"by {request.user.get_username()}",
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.correct_view)
+        return [
+            path("<int:object_id>/correct/", view, name="donations_donation_correct"),
+            *super().get_urls(),
+        ]
+
+    def may_correct(self, request) -> bool:
+        return request.user.has_perm("donations.add_correction")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "may_correct": self.may_correct(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def correct_view(self, request, object_id):
+        """A new correcting entry on a gift: the gift itself is never edited."""
+        if not self.may_correct(request):
+            raise PermissionDenied
+        donation = get_object_or_404(Donation, pk=object_id)
+        form = CorrectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                correction = donation_correct(
+                    donation_id=donation.pk,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    on=form.cleaned_data["date"],
+                    user=request.user.get_username(),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(
+                    request,
+                    _("Correction of %(amount)s EUR recorded.") % {"amount": correction.amount},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:donations_donation_change", donation.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Correct this gift"),
+            "form": form,
+            "donation": donation,
+            "net": gift_net(donation) if donation.status == Donation.Status.PAID else None,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/donations/donation/correct.html", context)
 
     @admin.action(description=_("Ask the payment provider for the current status"))
     def refresh_from_provider(self, request, queryset):
@@ -144,3 +274,13 @@ class PaymentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["provider", "outcome"]
     search_fields = ["event_id", "payload", "detail"]
     date_hierarchy = "received_at"
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every correction in one list; each is recorded from its gift's page."""
+
+    list_display = ["date", "amount", "donation", "reason", "created_by", "created_at"]
+    list_select_related = ["donation"]
+    search_fields = ["reason", "created_by"]
+    date_hierarchy = "date"

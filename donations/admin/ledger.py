@@ -282,3 +282,9 @@ class FundOverviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/donations/fund_overview.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A fund is a line of the overview, not a form: its "page" is the overview itself.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return redirect("admin:donations_fundoverview_changelist")

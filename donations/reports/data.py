@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
-from donations.models import Donation, Expense, FundTransfer, StatementLine
+from donations.models import Correction, Donation, Expense, FundTransfer, StatementLine
 from donations.models.donation import fund_label
 from donations.selectors import MONEY, RECEIVED, RECEIVED_ON, ZERO, money_in
 from prisoners.models import Prisoner
@@ -149,6 +149,7 @@ class TreasurerReport:
     by_month: list[dict]
     by_method: list[dict]
     expenses: list[Expense]
+    corrections: list[Correction]
     categories: dict
     attention: Attention
 
@@ -272,6 +273,11 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
         expenses=list(
             Expense.objects.filter(date__gte=start, date__lte=end)
             .select_related("prisoner", "category")
+            .order_by("date", "id")
+        ),
+        corrections=list(
+            Correction.objects.filter(date__gte=start, date__lte=end)
+            .select_related("donation__prisoner")
             .order_by("date", "id")
         ),
         categories={c.pk: c for c in Category.objects.all()},

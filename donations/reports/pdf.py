@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from donations.models import Category, Donation, Expense, Refund
+from donations.models import Category, Correction, Donation, Expense, Refund
 from donations.reports.data import treasurer_report
 from prisoners.models import Campaign, Prisoner, Update
 
@@ -71,6 +71,7 @@ def public_report_version(language: str) -> str:
         Update.objects.aggregate(m=Max("id"), n=Count("id")),
         Donation.objects.paid().aggregate(n=Count("id"), s=Sum("amount"), m=Max("updated_at")),
         Refund.objects.aggregate(n=Count("id"), s=Sum("amount")),
+        Correction.objects.aggregate(n=Count("id"), s=Sum("amount")),
         Expense.objects.aggregate(n=Count("id"), s=Sum("amount"), m=Max("created_at")),
         Category.objects.aggregate(n=Count("id")),
     ]

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from donations.epc import epc_qr_svg
-from donations.selectors import campaign_totals, categories_by_purpose
+from donations.selectors import campaign_totals, categories_by_purpose, with_raised
 from donations.transparency import money_flow
 from prisoners.models import Campaign, Prisoner
 
@@ -17,7 +17,7 @@ def public_report_context() -> dict:
         "purposes": categories_by_purpose(),
         "spent_by_category": flow.categories,
         "spent": flow.spent,
-        "prisoners": list(Prisoner.objects.published()),
+        "prisoners": with_raised(Prisoner.objects.published()),
         "generated_at": timezone.localtime(),
         "qr_svg": epc_qr_svg(
             campaign=campaign,

@@ -50,7 +50,7 @@ def test_it_shows_money_in_and_out_without_personal_data(client, ledger):
     for secret in ("Donor", "@x.org", "Lonely", "secret words", "Invoice", "Pérez"):
         assert secret not in html
     # The lonely gift's quarter is shown together with its neighbour, never on its own.
-    assert "<th scope=\"row\">2024 Q1 – 2024 Q2</th>" in html
+    assert '<th scope="row">2024 Q1 – 2024 Q2</th>' in html
     assert "<td>€1,295</td>" in html  # 10 + 20 + 30.40 + 1,234.56, whole euros
     assert "€60" not in html and "€1,235" not in html
     assert "Lawyers&#x27; fees" in html and "€40" in html

@@ -1,0 +1,174 @@
+"""Every admin page a staff member can reach, opened by every role, for an object of every kind.
+
+The expected answers are written out by hand from the README's "Who can do what", not read
+from the admins themselves, so a permission that drifts fails here.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from donations.corrections import donation_correct
+from donations.models import (
+    BankStatement,
+    Category,
+    Donation,
+    Expense,
+    FundOverview,
+    FundTransfer,
+    PaymentEvent,
+    StatementLine,
+    StatusChange,
+)
+from prisoners.models import Update
+
+ROLES = ["superuser", "treasurer", "editor", "outsider"]
+ALL = {"changelist", "add", "change"}
+VIEW = {"changelist", "change"}
+
+# model label -> role -> the views that role may open (every other view answers 403).
+# Superusers may not add what is only ever recorded by the system or from another page.
+MAY_OPEN = {
+    "auth.user": {"superuser": ALL},
+    "auth.group": {"superuser": ALL},
+    "django_tasks_database.dbtaskresult": {"superuser": VIEW},
+    "prisoners.campaign": {"superuser": VIEW, "editor": VIEW, "treasurer": VIEW},
+    "prisoners.prisoner": {"superuser": ALL, "editor": ALL, "treasurer": VIEW},
+    "prisoners.update": {"superuser": ALL, "editor": ALL},
+    "donations.donation": {"superuser": ALL, "treasurer": ALL},
+    "donations.category": {"superuser": ALL, "treasurer": ALL},
+    "donations.paymentevent": {"superuser": VIEW, "treasurer": VIEW},
+    "donations.correction": {"superuser": VIEW, "treasurer": VIEW},
+    "donations.bankstatement": {"superuser": ALL, "treasurer": ALL},
+    "donations.statementline": {"superuser": VIEW, "treasurer": VIEW},
+    "donations.expense": {"superuser": ALL, "treasurer": ALL},
+    "donations.fundtransfer": {"superuser": ALL, "treasurer": ALL},
+    "donations.fundoverview": {"superuser": VIEW, "treasurer": VIEW},
+}
+PROVIDERS = ["demo", "mollie", "stripe", "manual", "bank"]
+
+
+def test_it_knows_what_to_expect_of_every_registered_admin():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(MAY_OPEN)
+
+
+def _user(role: str) -> User:
+    if role == "superuser":
+        return User.objects.create_superuser("root", password="pw-for-tests-only")
+    user = User.objects.create_user(role, password="pw-for-tests-only", is_staff=True)
+    group = {"treasurer": "Treasurers", "editor": "Editors"}.get(role)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def every_kind(campaign, make_prisoner, make_donation):
+    """One object of every kind the admin shows, and a gift per provider and status."""
+    prisoner = make_prisoner(name="Ana Ejemplo", slug="ana")
+    objects = {
+        "prisoners.campaign": [campaign],
+        "prisoners.prisoner": [prisoner],
+        "prisoners.update": [
+            Update.objects.create(
+                prisoner=prisoner,
+                published_on=date(2025, 1, 1),
+                title_en="News",
+                body_en="<p>News</p>",
+            )
+        ],
+    }
+    gifts = []
+    for n, (provider, status) in enumerate(
+        (p, s) for p in PROVIDERS for s in Donation.Status.values
+    ):
+        gift = make_donation(
+            "25.00",
+            provider=provider,
+            status=status,
+            prisoner=prisoner if n % 2 else None,
+            provider_payment_id=None if provider == "manual" else f"{provider}_{n}",
+            method="card" if provider in ("stripe", "demo") else "ideal",
+            donor_email=f"donor{n}@example.org",
+            received_on=date(2025, 3, 1) if status == "paid" else None,
+        )
+        StatusChange.objects.create(
+            donation=gift, from_status="new", to_status=status, source="webhook"
+        )
+        gifts.append(gift)
+    paid = next(g for g in gifts if g.status == "paid")
+    correction = donation_correct(
+        donation_id=paid.pk, amount=Decimal("-5.00"), reason="typo", user="t", on=date(2025, 3, 2)
+    )
+    objects["donations.donation"] = gifts
+    objects["donations.correction"] = [correction]
+    statement = BankStatement.objects.create(file_name="s.xml", format="camt053", account_iban="X")
+    lines = [
+        StatementLine.objects.create(
+            statement=statement,
+            dedupe_key=f"k{n}",
+            account_iban="NL91ABNA0417164300",
+            booking_date=date(2025, 3, 1),
+            amount=Decimal("10.00"),
+            is_credit=status != "spending",
+            status=status,
+        )
+        for n, status in enumerate(StatementLine.Status.values)
+    ]
+    objects["donations.bankstatement"] = [statement]
+    objects["donations.statementline"] = lines
+    category = Category.objects.create(code="lawyers", purpose="legal_defense", name_en="Lawyers")
+    objects["donations.category"] = [category]
+    objects["donations.expense"] = [
+        Expense.objects.create(amount=Decimal("9.00"), prisoner=prisoner, category=category)
+    ]
+    objects["donations.fundtransfer"] = [
+        FundTransfer.objects.create(amount=Decimal("3.00"), to_prisoner=prisoner, reason="x")
+    ]
+    objects["donations.paymentevent"] = [
+        PaymentEvent.objects.create(provider="mollie", payload="id=tr_1", outcome="applied")
+    ]
+    objects["donations.fundoverview"] = [FundOverview.objects.get(pk=prisoner.pk)]
+    objects["auth.group"] = list(Group.objects.all())
+    return objects
+
+
+def _open(client, url):
+    response = client.get(url)
+    if response.status_code == 302:
+        # The review queue opens itself filtered; a redirect to the login is a refusal.
+        assert "/login/" not in response["Location"]
+        response = client.get(response["Location"])
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_opens_every_admin_page_as_each_role_says(client, every_kind, role):
+    user = _user(role)
+    objects = {**every_kind, "auth.user": [user]}
+    client.force_login(user)
+    problems = []
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        allowed = MAY_OPEN[label].get(role, set())
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls = [("changelist", reverse(f"{info}_changelist")), ("add", reverse(f"{info}_add"))]
+        urls += [
+            ("change", reverse(f"{info}_change", args=[obj.pk])) for obj in objects.get(label, [])
+        ]
+        for view, url in urls:
+            expected = 200 if view in allowed else 403
+            status = _open(client, url)
+            if status != expected:
+                problems.append(f"{role} {url}: {status}, expected {expected}")
+    assert problems == []
+
+
+def test_it_covers_a_gift_of_every_provider_in_every_status(every_kind):
+    seen = {(g.provider, g.status) for g in every_kind["donations.donation"]}
+    assert seen == {(p, s) for p in PROVIDERS for s in Donation.Status.values}
