@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from donations.models import Correction, Donation, StatementLine
-from donations.money import MAX_AMOUNT
+from donations.money import MAX_AMOUNT, format_eur
 from donations.selectors import gift_net
 
 
@@ -28,7 +28,7 @@ def donation_correct(
         raise ValidationError(_("Say why the gift is corrected."))
     if amount == 0 or abs(amount) > MAX_AMOUNT:
         raise ValidationError(
-            _("A correction is a non-zero amount of at most %(max)s EUR.") % {"max": MAX_AMOUNT}
+            _("A correction is a non-zero amount of at most %(max)s.") % {"max": _eur(MAX_AMOUNT)}
         )
     with transaction.atomic():
         # Lock: two treasurers correcting the same gift must not together take it below zero.
@@ -41,14 +41,18 @@ def donation_correct(
         net = gift_net(donation) + amount
         if net < 0:
             raise ValidationError(
-                _("This would take the gift below nothing: at most %(max)s EUR can be taken off.")
-                % {"max": gift_net(donation)}
+                _("This would take the gift below nothing: at most %(max)s can be taken off.")
+                % {"max": _eur(gift_net(donation))}
             )
         correction = Correction.objects.create(
             donation=donation, amount=amount, reason=reason, date=on, created_by=user
         )
         _update_statement_line(donation, net)
     return correction
+
+
+def _eur(amount: Decimal) -> str:
+    return format_eur(amount, get_language() or "en")
 
 
 def _update_statement_line(donation: Donation, net: Decimal) -> None:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -12,6 +13,7 @@ from donations.admin.base import ReadOnlyAdminMixin
 from donations.admin.exports import CsvExportMixin
 from donations.corrections import donation_correct
 from donations.models import Category, Correction, Donation, PaymentEvent, Refund, StatusChange
+from donations.money import format_eur
 from donations.payments import payment_refresh
 from donations.providers import get_provider
 from donations.providers.base import ProviderUnavailable
@@ -58,17 +60,17 @@ class NoteForm(forms.ModelForm):
 
 class CorrectionForm(forms.Form):
     amount = forms.DecimalField(
-        label=_("correction (EUR)"),
+        label=_("Correction (EUR)"),
         max_digits=12,
         decimal_places=2,
         help_text=_("Negative to take money off the gift (e.g. -5.00), positive to add to it."),
     )
     date = forms.DateField(
-        label=_("booked on"),
+        label=_("Booked on"),
         initial=timezone.localdate,
         help_text=_("The day the correction counts in the books and the reports."),
     )
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -175,7 +177,7 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
     def net_amount(self, donation):
         if donation.status != Donation.Status.PAID:
             return "—"
-        return gift_net(donation)
+        return format_eur(gift_net(donation), get_language() or "en")
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -228,7 +230,8 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("Correction of %(amount)s EUR recorded.") % {"amount": correction.amount},
+                    _("Correction of %(amount)s recorded.")
+                    % {"amount": format_eur(correction.amount, get_language() or "en")},
                     messages.SUCCESS,
                 )
                 return redirect("admin:donations_donation_change", donation.pk)
