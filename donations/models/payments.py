@@ -73,7 +73,7 @@ class Refund(models.Model):
         REFUND = "refund", _("Refund")
         CHARGEBACK = "chargeback", _("Chargeback")
         # A chargeback the foundation won: the money came back. Counted as a negative refund
-        # on the day we learned it, so the chargeback's own row is never edited.
+        # on the day the provider reversed it, so the chargeback's own row is never edited.
         CHARGEBACK_REVERSED = "reversed", _("Chargeback reversed")
 
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
@@ -81,7 +81,11 @@ class Refund(models.Model):
     provider_refund_id = models.CharField(_("provider's id"), max_length=255)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
-    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    # The provider's date: the reports count the money on this day, not when we heard of it.
+    created_at = models.DateTimeField(
+        _("date"), default=timezone.now, help_text=_("When the provider says it happened.")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["created_at"]
