@@ -1,5 +1,6 @@
 # Refund.created_at becomes the provider's date (the reports count refunds on it);
-# recorded_at keeps when we learned of the refund.
+# recorded_at keeps when we learned of the refund. A webhook's body may be empty: an
+# unverified body is no longer stored.
 
 import django.utils.timezone
 from django.db import migrations, models
@@ -25,6 +26,11 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='recorded'),
         ),
         migrations.RunPython(rows_so_far_were_recorded_when_created, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name='paymentevent',
+            name='payload',
+            field=models.TextField(blank=True, verbose_name='body'),
+        ),
         migrations.AlterField(
             model_name='refund',
             name='created_at',

@@ -7,7 +7,11 @@ from donations.models.donation import Donation
 
 
 class PaymentEvent(models.Model):
-    """A provider's webhook, stored as received before it is acted on."""
+    """A provider's webhook, recorded before it is acted on.
+
+    The body is kept only when it is authentic (a valid Stripe signature) or names one of
+    our payments (Mollie); a rejected request leaves only its outcome and a short note.
+    """
 
     class Outcome(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -22,7 +26,7 @@ class PaymentEvent(models.Model):
     provider = models.CharField(_("provider"), max_length=10, choices=Donation.Provider)
     event_id = models.CharField(_("event id"), max_length=255, null=True, blank=True)
     event_type = models.CharField(_("event type"), max_length=100, blank=True)
-    payload = models.TextField(_("body"))
+    payload = models.TextField(_("body"), blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome, default=Outcome.RECEIVED
