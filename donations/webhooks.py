@@ -30,7 +30,9 @@ def _handle(request: HttpRequest, provider_name: str) -> HttpResponse:
     if not get_provider(provider_name).is_enabled():
         return HttpResponse("provider not configured\n", status=404, content_type="text/plain")
     event = payment_webhook(provider_name=provider_name, **webhook_input(request))
-    message = f"{event.outcome}: {event.detail}" if event.detail else event.outcome
+    # Only a rejection says why: what a webhook changed is ours, not the sender's business.
+    rejected = event.outcome == PaymentEvent.Outcome.REJECTED
+    message = f"{event.outcome}: {event.detail}" if rejected else event.outcome
     return HttpResponse(
         f"{message}\n",
         status=_HTTP_STATUS.get(event.outcome, 200),

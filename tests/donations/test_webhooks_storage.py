@@ -83,6 +83,14 @@ def test_it_keeps_the_body_once_the_mollie_id_is_ours(client, give, fake_mollie)
     event = PaymentEvent.objects.get()
     assert event.outcome == PaymentEvent.Outcome.APPLIED
     assert donation.provider_payment_id in event.payload
+    assert f"donation {donation.pk}" in event.detail
+
+
+def test_it_tells_the_sender_nothing_of_what_a_webhook_changed(client, give, fake_mollie):
+    _r, donation = give("ideal")
+    fake_mollie.set_status(donation.provider_payment_id, "paid")
+    response = post_mollie_webhook(client, donation.provider_payment_id)
+    assert response.content == b"applied\n"
 
 
 def test_it_keeps_the_body_of_a_correctly_signed_stripe_event(client, give, fake_stripe):
