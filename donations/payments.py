@@ -7,21 +7,34 @@ webhooks, the donor's return page, the demo checkout and `sync_payments` all go 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
-from django.http.request import RawPostDataException
 from django.utils import timezone
 
 from donations.models import STATUS_RANK, Donation, PaymentEvent, Refund, StatusChange
 from donations.providers import get_provider
-from donations.providers.base import PaymentReport, ProviderUnavailable, WebhookRejected
+from donations.providers.base import (
+    PaymentReport,
+    ProviderUnavailable,
+    RefundReport,
+    WebhookNotice,
+    WebhookRejected,
+)
 from donations.tasks import send_receipt
 
 logger = logging.getLogger(__name__)
 MAX_STORED_BODY = 64 * 1024
+# What an unverified request may leave behind: a short note, never its body.
+MAX_NOTE_BYTES = 512
+# The foundation keeps its books in Dutch time: a payment at 00:30 on 1 January in
+# Amsterdam is received in the new year, whatever the server's clock or zone says.
+BOOKS_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass
@@ -30,25 +43,35 @@ class Applied:
     changes: list[str] = field(default_factory=list)
 
 
+def _donation_for_update(provider: str, payment_id: str) -> Donation | None:
+    # The row lock serialises the webhook, the return page and sync_payments, which
+    # otherwise race to mark the same payment paid (and to send two receipts).
+    # A function of its own so that tests/donations/test_concurrency.py can take the lock
+    # away and show that the race then happens.
+    return (
+        Donation.objects.select_for_update()
+        .filter(provider=provider, provider_payment_id=payment_id)
+        .first()
+    )
+
+
 def payment_apply_status(
     *,
     provider: str,
     report: PaymentReport,
     source: str,
     event: PaymentEvent | None = None,
+    reported_at: datetime | None = None,
 ) -> Applied | None:
     """Apply a provider's report to its donation; idempotent and safe to run concurrently.
 
+    Dates come from the report (the provider's). `reported_at` (the provider's event time,
+    else now) only dates what the provider gives no date for.
     Returns None when no donation has this payment id.
     """
+    reported_at = reported_at or timezone.now()
     with transaction.atomic():
-        # The row lock serialises the webhook, the return page and sync_payments, which
-        # otherwise race to mark the same payment paid (and to send two receipts).
-        donation = (
-            Donation.objects.select_for_update()
-            .filter(provider=provider, provider_payment_id=report.payment_id)
-            .first()
-        )
+        donation = _donation_for_update(provider, report.payment_id)
         if donation is None:
             return None
         applied = Applied(donation=donation)
@@ -58,7 +81,7 @@ def payment_apply_status(
             donation.status = report.status
             note = ""
             if report.status == Donation.Status.PAID:
-                note = _record_payment(donation, report)
+                note = _record_payment(donation, report, reported_at)
             StatusChange.objects.create(
                 donation=donation,
                 from_status=old,
@@ -75,7 +98,7 @@ def payment_apply_status(
             if report.fee is not None and donation.fee != report.fee:
                 donation.fee = report.fee
                 applied.changes.append(f"fee {report.fee}")
-            applied.changes += _record_refunds(donation, report)
+            applied.changes += _record_refunds(donation, report, reported_at)
 
         donation.save()
         if old != Donation.Status.PAID and donation.status == Donation.Status.PAID:
@@ -83,9 +106,9 @@ def payment_apply_status(
     return applied
 
 
-def _record_payment(donation: Donation, report: PaymentReport) -> str:
-    donation.paid_at = timezone.now()
-    donation.received_on = timezone.localdate()
+def _record_payment(donation: Donation, report: PaymentReport, reported_at: datetime) -> str:
+    donation.paid_at = report.paid_at or reported_at
+    donation.received_on = donation.paid_at.astimezone(BOOKS_TIMEZONE).date()
     donation.amount_paid = report.amount_paid if report.amount_paid is not None else donation.amount
     donation.fee = report.fee
     wrong_currency = report.currency not in (None, "EUR")
@@ -103,25 +126,42 @@ def _record_payment(donation: Donation, report: PaymentReport) -> str:
     return ""
 
 
-def _record_refunds(donation: Donation, report: PaymentReport) -> list[str]:
-    """One row per refund or chargeback id, and one more when a chargeback is reversed."""
-    rows = []
-    for refund in report.refunds:
-        kind = Refund.Kind.CHARGEBACK if refund.is_chargeback else Refund.Kind.REFUND
-        rows.append((refund.refund_id, kind, refund.amount))
-        if refund.reversed:
-            rows.append(
-                (f"{refund.refund_id}:reversed", Refund.Kind.CHARGEBACK_REVERSED, refund.amount)
+def _refund_rows(refund: RefundReport, reported_at: datetime) -> list[tuple]:
+    kind = Refund.Kind.CHARGEBACK if refund.is_chargeback else Refund.Kind.REFUND
+    rows = [(refund.refund_id, kind, refund.amount, refund.created_at or reported_at)]
+    if refund.reversed:
+        rows.append(
+            (
+                f"{refund.refund_id}:reversed",
+                Refund.Kind.CHARGEBACK_REVERSED,
+                refund.amount,
+                refund.reversed_at or reported_at,
             )
-    changes = []
-    for refund_id, kind, amount in rows:
-        _row, created = Refund.objects.get_or_create(
-            provider=donation.provider,
-            provider_refund_id=refund_id,
-            defaults={"donation": donation, "amount": amount, "kind": kind},
         )
-        if created:
-            changes.append(f"{kind} {refund_id} {amount}")
+    return rows
+
+
+def _record_refunds(donation: Donation, report: PaymentReport, reported_at: datetime) -> list[str]:
+    """One row per refund or chargeback id, and one more when a chargeback is reversed.
+
+    Each row is dated when the provider says it happened, so the reports count it there.
+    """
+    changes = []
+    for refund in report.refunds:
+        for refund_id, kind, amount, happened_at in _refund_rows(refund, reported_at):
+            _row, created = Refund.objects.get_or_create(
+                provider=donation.provider,
+                provider_refund_id=refund_id,
+                defaults={
+                    "donation": donation,
+                    "amount": amount,
+                    "kind": kind,
+                    "created_at": happened_at,
+                },
+            )
+            if created:
+                day = happened_at.astimezone(BOOKS_TIMEZONE).date()
+                changes.append(f"{kind} {refund_id} {amount} on {day}")
     return changes
 
 
@@ -142,71 +182,102 @@ def _find(provider: str, reference: str) -> Donation | None:
     )
 
 
-def payment_webhook(*, provider_name: str, request: HttpRequest) -> int:
-    """Store a webhook, then fetch and apply what it points at. Returns the HTTP status."""
-    provider = get_provider(provider_name)
-    event = PaymentEvent.objects.create(provider=provider_name, payload=_raw_body(request))
-    try:
-        notice = provider.parse_webhook(request)
-    except WebhookRejected as exc:
-        _finish(event, PaymentEvent.Outcome.REJECTED, str(exc))
-        return 400
-    event.event_id, event.event_type = notice.event_id, notice.event_type
-    if notice.ignored:
-        _finish(event, PaymentEvent.Outcome.IGNORED, "")
-        return 200
-    if (
-        notice.event_id
-        and PaymentEvent.objects.filter(
-            provider=provider_name,
-            event_id=notice.event_id,
-            outcome__in=[PaymentEvent.Outcome.APPLIED, PaymentEvent.Outcome.UNCHANGED],
-        ).exists()
-    ):
-        _finish(event, PaymentEvent.Outcome.DUPLICATE, "already processed")
-        return 200
+def payment_webhook(
+    *,
+    provider_name: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    form: Mapping[str, str],
+) -> PaymentEvent:
+    """Authenticate a webhook, record it, then fetch and apply what it points at.
 
+    Returns the recorded event; its `outcome` tells the caller how to answer (`REJECTED`:
+    the request was bad; `FAILED`: the provider could not be reached, ask for a retry).
+    Only an authenticated body, or one that names a payment of ours, is stored: a forged
+    request leaves a short note and nothing else.
+    """
+    provider = get_provider(provider_name)
+    try:
+        notice = provider.parse_webhook(body=body, headers=headers, form=form)
+    except WebhookRejected as exc:
+        return PaymentEvent.objects.create(
+            provider=provider_name,
+            payload="",
+            outcome=PaymentEvent.Outcome.REJECTED,
+            detail=_short(str(exc)),
+        )
+    event = PaymentEvent.objects.create(
+        provider=provider_name,
+        event_id=notice.event_id,
+        event_type=notice.event_type,
+        payload=_stored_body(body, form) if notice.authenticated else "",
+    )
+    if notice.ignored:
+        return _finish(event, PaymentEvent.Outcome.IGNORED, "")
+    if notice.event_id and _already_processed(provider_name, notice.event_id):
+        return _finish(event, PaymentEvent.Outcome.DUPLICATE, "already processed")
+    return _apply_notice(event, provider_name, notice, body, form)
+
+
+def _already_processed(provider_name: str, event_id: str) -> bool:
+    return PaymentEvent.objects.filter(
+        provider=provider_name,
+        event_id=event_id,
+        outcome__in=[PaymentEvent.Outcome.APPLIED, PaymentEvent.Outcome.UNCHANGED],
+    ).exists()
+
+
+def _apply_notice(
+    event: PaymentEvent, provider_name: str, notice: WebhookNotice, body: bytes, form: Mapping
+) -> PaymentEvent:
+    provider = get_provider(provider_name)
     changes: list[str] = []
     known = False
     for reference in notice.references:
         donation = _find(provider_name, reference)
         if donation is None:
             continue
+        if not known and not event.payload:
+            # The id is one of ours, so the request is worth keeping for the audit trail.
+            event.payload = _stored_body(body, form)
         known = True
         try:
             report = provider.fetch_status(donation.provider_payment_id)
         except ProviderUnavailable as exc:
             # 5xx makes the provider retry later; sync_payments is the net under that.
-            _finish(event, PaymentEvent.Outcome.FAILED, str(exc))
-            return 503
+            return _finish(event, PaymentEvent.Outcome.FAILED, _short(str(exc)))
         except LookupError:
             continue
         applied = payment_apply_status(
-            provider=provider_name, report=report, source=StatusChange.Source.WEBHOOK, event=event
+            provider=provider_name,
+            report=report,
+            source=StatusChange.Source.WEBHOOK,
+            event=event,
+            reported_at=notice.occurred_at,
         )
         if applied:
             changes += [f"donation {donation.pk}: {c}" for c in applied.changes]
 
     if not known:
-        # 200, so the provider stops retrying an id that is not ours.
-        _finish(event, PaymentEvent.Outcome.UNKNOWN, ", ".join(notice.references))
-    elif changes:
-        _finish(event, PaymentEvent.Outcome.APPLIED, "\n".join(changes))
-    else:
-        _finish(event, PaymentEvent.Outcome.UNCHANGED, "")
-    return 200
+        # Answered 200, so the provider stops retrying an id that is not ours.
+        return _finish(event, PaymentEvent.Outcome.UNKNOWN, _short(", ".join(notice.references)))
+    if changes:
+        return _finish(event, PaymentEvent.Outcome.APPLIED, "\n".join(changes))
+    return _finish(event, PaymentEvent.Outcome.UNCHANGED, "")
 
 
-def _raw_body(request: HttpRequest) -> str:
-    try:
-        raw = request.body
-    except RawPostDataException:
-        # The form was already parsed (the demo checkout); store its fields instead.
-        raw = request.POST.urlencode().encode()
+def _stored_body(body: bytes, form: Mapping[str, str]) -> str:
+    # An already parsed form (the demo checkout) comes without its raw body.
+    raw = body or urlencode(form).encode()
     return raw[:MAX_STORED_BODY].decode("utf-8", errors="replace")
 
 
-def _finish(event: PaymentEvent, outcome: str, detail: str) -> None:
+def _short(text: str) -> str:
+    return text.encode()[:MAX_NOTE_BYTES].decode("utf-8", errors="ignore")
+
+
+def _finish(event: PaymentEvent, outcome: str, detail: str) -> PaymentEvent:
     event.outcome = outcome
     event.detail = detail
-    event.save(update_fields=["event_id", "event_type", "outcome", "detail"])
+    event.save(update_fields=["payload", "outcome", "detail"])
+    return event

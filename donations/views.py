@@ -22,6 +22,7 @@ from donations.reports.pdf import public_report_file, public_report_version
 from donations.selectors import categories_by_purpose
 from donations.services import donation_checkout, donation_start
 from donations.transparency import PURPOSES, money_flow
+from donations.webhooks import webhook_input
 from prisoners.models import Prisoner
 from prisoners.selectors import campaign_get, prisoners_published
 
@@ -189,7 +190,7 @@ def demo_checkout(request, payment_id):
             messages.error(request, _("Choose one of the outcomes."))
             return redirect("donations:demo_checkout", payment_id)
         # The same path as a real provider's webhook: store, fetch, apply.
-        payment_webhook(provider_name=Donation.Provider.DEMO, request=request)
+        payment_webhook(provider_name=Donation.Provider.DEMO, **webhook_input(request))
         return redirect("donations:thanks", donation.public_id)
     return render(
         request,

@@ -1,19 +1,43 @@
 """Provider webhooks. No language prefix, no CSRF (providers post server to server)."""
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from donations.models import Donation
+from donations.models import Donation, PaymentEvent
 from donations.payments import payment_webhook
 from donations.providers import get_provider
 
+# Everything else is answered 200, so the provider stops retrying it.
+_HTTP_STATUS = {
+    PaymentEvent.Outcome.REJECTED: 400,
+    # The provider retries a 5xx later; sync_payments is the net under that.
+    PaymentEvent.Outcome.FAILED: 503,
+}
 
-def _handle(request, provider_name: str) -> HttpResponse:
+
+def webhook_input(request: HttpRequest) -> dict:
+    """What a webhook service reads from a request: the raw body, headers and form fields."""
+    try:
+        body = request.body
+    except RawPostDataException:
+        body = b""  # already read as a multipart form (the demo checkout)
+    return {"body": body, "headers": request.headers, "form": request.POST.dict()}
+
+
+def _handle(request: HttpRequest, provider_name: str) -> HttpResponse:
     if not get_provider(provider_name).is_enabled():
         return HttpResponse("provider not configured\n", status=404, content_type="text/plain")
-    status = payment_webhook(provider_name=provider_name, request=request)
-    return HttpResponse(status=status)
+    event = payment_webhook(provider_name=provider_name, **webhook_input(request))
+    # Only a rejection says why: what a webhook changed is ours, not the sender's business.
+    rejected = event.outcome == PaymentEvent.Outcome.REJECTED
+    message = f"{event.outcome}: {event.detail}" if rejected else event.outcome
+    return HttpResponse(
+        f"{message}\n",
+        status=_HTTP_STATUS.get(event.outcome, 200),
+        content_type="text/plain",
+    )
 
 
 @csrf_exempt

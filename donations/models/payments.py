@@ -7,7 +7,11 @@ from donations.models.donation import Donation
 
 
 class PaymentEvent(models.Model):
-    """A provider's webhook, stored as received before it is acted on."""
+    """A provider's webhook, recorded before it is acted on.
+
+    The body is kept only when it is authentic (a valid Stripe signature) or names one of
+    our payments (Mollie); a rejected request leaves only its outcome and a short note.
+    """
 
     class Outcome(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -22,7 +26,7 @@ class PaymentEvent(models.Model):
     provider = models.CharField(_("provider"), max_length=10, choices=Donation.Provider)
     event_id = models.CharField(_("event id"), max_length=255, null=True, blank=True)
     event_type = models.CharField(_("event type"), max_length=100, blank=True)
-    payload = models.TextField(_("body"))
+    payload = models.TextField(_("body"), blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome, default=Outcome.RECEIVED
@@ -73,7 +77,7 @@ class Refund(models.Model):
         REFUND = "refund", _("Refund")
         CHARGEBACK = "chargeback", _("Chargeback")
         # A chargeback the foundation won: the money came back. Counted as a negative refund
-        # on the day we learned it, so the chargeback's own row is never edited.
+        # on the day the provider reversed it, so the chargeback's own row is never edited.
         CHARGEBACK_REVERSED = "reversed", _("Chargeback reversed")
 
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
@@ -81,7 +85,11 @@ class Refund(models.Model):
     provider_refund_id = models.CharField(_("provider's id"), max_length=255)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
-    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    # The provider's date: the reports count the money on this day, not when we heard of it.
+    created_at = models.DateTimeField(
+        _("date"), default=timezone.now, help_text=_("When the provider says it happened.")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["created_at"]

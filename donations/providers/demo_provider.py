@@ -6,8 +6,9 @@ a webhook notice makes the site fetch and apply it. It is refused unless DEMO_PA
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
-from django.http import HttpRequest
 from django.urls import reverse
 
 from donations.models import DemoPayment, Donation
@@ -56,10 +57,12 @@ class DemoProvider(PaymentProvider):
             currency="EUR",
         )
 
-    def parse_webhook(self, request: HttpRequest) -> WebhookNotice:
+    def parse_webhook(
+        self, *, body: bytes, headers: Mapping[str, str], form: Mapping[str, str]
+    ) -> WebhookNotice:
         if not self.is_enabled():
             raise WebhookRejected("demo payments are switched off")
-        payment_id = request.POST.get("id", "")
+        payment_id = form.get("id", "")
         if not payment_id.startswith("demo_"):
             raise WebhookRejected("expected a demo payment id")
         return WebhookNotice(references=(payment_id,), event_type="demo")

@@ -6,10 +6,12 @@ The only module that imports the Mollie SDK.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.utils.dateparse import parse_datetime
 from mollie.api.client import Client
 from mollie.api.error import Error as MollieError
 from mollie.api.error import NotFoundError
@@ -42,6 +44,20 @@ PAYMENT_ID = re.compile(r"tr_[A-Za-z0-9]{1,64}")
 
 def _money(value: dict | None) -> Decimal | None:
     return to_amount(value["value"]) if value else None
+
+
+def _date(value: str | None) -> datetime | None:
+    """Mollie's ISO 8601 timestamps ("2018-03-20T13:28:37+00:00", "…17:09:02.0Z")."""
+    if not value:
+        return None
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        # A date we cannot place in time would put money in the wrong day or year.
+        raise ProviderUnavailable(f"Mollie: unreadable timestamp {value!r}")
+    return moment
 
 
 class MollieProvider(PaymentProvider):
@@ -92,7 +108,11 @@ class MollieProvider(PaymentProvider):
             raise ProviderUnavailable(f"Mollie: unknown status {payment.status!r}")
         embedded = payment.get("_embedded", {})
         refunds = [
-            RefundReport(refund_id=r["id"], amount=_money(r["amount"]))
+            RefundReport(
+                refund_id=r["id"],
+                amount=_money(r["amount"]),
+                created_at=_date(r.get("createdAt")),
+            )
             for r in embedded.get("refunds", [])
             if r.get("status") not in ("failed", "canceled")
         ]
@@ -101,22 +121,28 @@ class MollieProvider(PaymentProvider):
                 refund_id=c["id"],
                 amount=_money(c["amount"]),
                 is_chargeback=True,
+                created_at=_date(c.get("createdAt")),
                 reversed=bool(c.get("reversedAt")),
+                reversed_at=_date(c.get("reversedAt")),
             )
             for c in embedded.get("chargebacks", [])
         ]
         amount = payment.amount or {}
+        paid = status == Donation.Status.PAID
         return PaymentReport(
             payment_id=payment.id,
             status=status,
-            amount_paid=_money(amount) if status == Donation.Status.PAID else None,
+            amount_paid=_money(amount) if paid else None,
             currency=amount.get("currency"),
+            paid_at=_date(payment.get("paidAt")) if paid else None,
             refunds=tuple(refunds + chargebacks),
         )
 
-    def parse_webhook(self, request: HttpRequest) -> WebhookNotice:
+    def parse_webhook(
+        self, *, body: bytes, headers: Mapping[str, str], form: Mapping[str, str]
+    ) -> WebhookNotice:
         # Mollie signs nothing: the id is only a trigger to fetch the payment from the API.
-        payment_id = request.POST.get("id", "")
+        payment_id = form.get("id", "")
         if not PAYMENT_ID.fullmatch(payment_id):
             raise WebhookRejected("expected a Mollie payment id (tr_…)")
         return WebhookNotice(references=(payment_id,), event_type="payment")

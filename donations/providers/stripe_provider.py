@@ -5,9 +5,11 @@ The only module that imports the Stripe SDK.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
 import stripe
 from django.conf import settings
-from django.http import HttpRequest
 
 from donations.models import Donation
 from donations.money import from_cents, to_cents
@@ -47,6 +49,23 @@ def _id(value) -> str | None:
     if value is None or isinstance(value, str):
         return value
     return value["id"]
+
+
+def _when(stripe_object) -> datetime | None:
+    """Stripe's `created`: Unix seconds, in UTC."""
+    created = getattr(stripe_object, "created", None)
+    return None if created is None else datetime.fromtimestamp(int(created), tz=UTC)
+
+
+def _reinstated_at(dispute) -> datetime | None:
+    """When a won dispute's money came back: the reinstating balance transaction's date.
+
+    A dispute lists the balance transactions that withdrew (negative) and reinstated
+    (positive) the funds; without the latter, the caller dates the reversal when reported.
+    """
+    transactions = getattr(dispute, "balance_transactions", None) or []
+    dates = [_when(t) for t in transactions if not isinstance(t, str) and t.amount > 0]
+    return max((d for d in dates if d is not None), default=None)
 
 
 class StripeProvider(PaymentProvider):
@@ -125,14 +144,17 @@ class StripeProvider(PaymentProvider):
 
         charge = intent.latest_charge if intent else None
         fee = None
+        paid_at = None
         refunds: list[RefundReport] = []
         if charge is not None and not isinstance(charge, str):
+            # The charge is the moment the card was charged, however late the session closed.
+            paid_at = _when(charge)
             transaction = charge.balance_transaction
             if transaction is not None and not isinstance(transaction, str):
                 fee = from_cents(transaction.fee)
             if charge.refunds:
                 refunds = [
-                    RefundReport(refund_id=r.id, amount=from_cents(r.amount))
+                    RefundReport(refund_id=r.id, amount=from_cents(r.amount), created_at=_when(r))
                     for r in charge.refunds.data
                     if r.status in ("succeeded", "pending")
                 ]
@@ -141,7 +163,9 @@ class StripeProvider(PaymentProvider):
                 refund_id=d.id,
                 amount=from_cents(d.amount),
                 is_chargeback=True,
+                created_at=_when(d),
                 reversed=d.status in _DISPUTE_RETURNED,
+                reversed_at=_reinstated_at(d) if d.status in _DISPUTE_RETURNED else None,
             )
             for d in disputes
         ]
@@ -153,26 +177,45 @@ class StripeProvider(PaymentProvider):
             currency=(session.currency or "").upper() or None,
             fee=fee,
             intent_id=_id(intent),
+            paid_at=paid_at if paid else None,
             refunds=tuple(refunds),
         )
 
-    def parse_webhook(self, request: HttpRequest) -> WebhookNotice:
+    def parse_webhook(
+        self, *, body: bytes, headers: Mapping[str, str], form: Mapping[str, str]
+    ) -> WebhookNotice:
         try:
             event = stripe.Webhook.construct_event(
-                request.body,
-                request.headers.get("Stripe-Signature"),
-                settings.STRIPE_WEBHOOK_SECRET,
+                body, headers.get("Stripe-Signature"), settings.STRIPE_WEBHOOK_SECRET
             )
-        except (ValueError, stripe.SignatureVerificationError) as exc:
+        except stripe.SignatureVerificationError as exc:
             raise WebhookRejected(f"Stripe signature: {exc}") from exc
-        field = _REFERENCE_FIELD.get(event.type)
-        if field is None:
-            return WebhookNotice(
-                references=(), event_id=event.id, event_type=event.type, ignored=True
-            )
-        reference = _id(getattr(event.data.object, field, None))
+        except (ValueError, AttributeError, TypeError) as exc:
+            # Not UTF-8 (checked before the signature), or signed but not a JSON object.
+            raise WebhookRejected("Stripe event: not a JSON event object") from exc
+        # Signed, so Stripe sent it; still, a body without the expected shape must not 500.
+        try:
+            event_id, event_type = str(event.id), str(event.type)
+            field = _REFERENCE_FIELD.get(event_type)
+            if field is None:
+                return WebhookNotice(
+                    references=(),
+                    event_id=event_id,
+                    event_type=event_type,
+                    ignored=True,
+                    authenticated=True,
+                )
+            subject = event.data.object
+            if not isinstance(subject, stripe.StripeObject):
+                raise TypeError("data.object is not an object")
+            reference = _id(getattr(subject, field, None))
+            occurred_at = _when(event)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise WebhookRejected("Stripe event: no id, type or data.object") from exc
         return WebhookNotice(
             references=(reference,) if reference else (),
-            event_id=event.id,
-            event_type=event.type,
+            event_id=event_id,
+            event_type=event_type,
+            authenticated=True,
+            occurred_at=occurred_at,
         )

@@ -1,12 +1,14 @@
 """Webhooks delivered at the same moment, each on its own database connection."""
 
 import threading
+import time
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test import Client
 
+from donations import payments
 from donations.models import Donation, PaymentEvent, Refund, StatusChange
 from donations.selectors import campaign_totals
 from tests.donations.conftest import form_data
@@ -72,3 +74,25 @@ def test_it_records_a_refund_once_when_reported_concurrently(paid_at_mollie, fak
     assert statuses == [200] * DELIVERIES
     assert Refund.objects.count() == 1
     assert campaign_totals().raised == Decimal("30.00")
+
+
+@pytest.mark.postgres
+def test_it_records_the_payment_more_than_once_without_the_row_lock(paid_at_mollie, monkeypatch):
+    """The control for the test above, as pretix keeps one: take the lock away and the
+    race shows, so the 'exactly once' test is able to fail."""
+
+    def read_without_lock(provider, payment_id):
+        donation = Donation.objects.filter(
+            provider=provider, provider_payment_id=payment_id
+        ).first()
+        # Hold the unlocked window open: the other deliveries read "open" meanwhile.
+        time.sleep(0.3)
+        return donation
+
+    monkeypatch.setattr(payments, "_donation_for_update", read_without_lock)
+    donation = paid_at_mollie
+    statuses = _deliver_at_once(donation.provider_payment_id, DELIVERIES)
+    assert statuses == [200] * DELIVERIES
+    paid = StatusChange.objects.filter(donation=donation, to_status=Donation.Status.PAID)
+    assert paid.count() > 1  # 17 of 20 when this was written
+    assert PaymentEvent.objects.filter(outcome=PaymentEvent.Outcome.APPLIED).count() > 1

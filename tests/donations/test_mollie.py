@@ -228,3 +228,81 @@ def test_it_gives_back_a_reversed_chargeback(client, mollie_gift, fake_mollie):
     post_mollie_webhook(client, payment_id)
     assert campaign_totals().raised == Decimal("25.00")
     assert Refund.objects.count() == 2
+
+
+def _get(fake_mollie, path: str) -> dict:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{fake_mollie.url}{path}", headers={"Authorization": "Bearer test_fakekey1234567890"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return json.load(answer)
+
+
+def _keys(name: str) -> set[str]:
+    from tests.fakes.fixtures import fixture
+
+    return set(fixture(name))
+
+
+def test_its_fake_answers_with_the_shapes_of_mollies_published_examples(mollie_gift, fake_mollie):
+    _response, _donation, payment_id = mollie_gift
+    assert set(_get(fake_mollie, f"/v2/payments/{payment_id}")) == _keys("mollie/payment_open")
+    fake_mollie.set_status(payment_id, "paid")
+    fake_mollie.refund(payment_id, "5.00")
+    chargeback = fake_mollie.chargeback(payment_id, "20.00")
+    paid = _get(fake_mollie, f"/v2/payments/{payment_id}?embed=refunds,chargebacks")
+    assert set(paid) == _keys("mollie/payment_paid") | {"_embedded"}
+    assert set(paid["_embedded"]["refunds"][0]) == _keys("mollie/refund")
+    assert set(paid["_embedded"]["chargebacks"][0]) == _keys("mollie/chargeback")
+    fake_mollie.reverse_chargeback(payment_id, chargeback)
+    again = _get(fake_mollie, f"/v2/payments/{payment_id}?embed=chargebacks")
+    assert set(again["_embedded"]["chargebacks"][0]) == _keys("mollie/chargeback_reversed")
+    assert again["_embedded"]["chargebacks"][0]["reversedAt"].endswith(".0Z")
+
+
+def test_it_books_a_new_years_eve_payment_reported_in_january_in_the_old_year(
+    client, mollie_gift, fake_mollie
+):
+    from datetime import UTC, date, datetime
+
+    from donations.reports.data import fund_movements
+
+    _response, donation, payment_id = mollie_gift
+    # 23:50 in Amsterdam on 31 December; the webhook (this test) comes much later.
+    fake_mollie.set_status(payment_id, "paid", paid_at=datetime(2025, 12, 31, 22, 50, tzinfo=UTC))
+    post_mollie_webhook(client, payment_id)
+    donation.refresh_from_db()
+    assert donation.paid_at == datetime(2025, 12, 31, 22, 50, tzinfo=UTC)
+    assert donation.received_on == date(2025, 12, 31)
+    old_year = fund_movements(date(2025, 1, 1), date(2025, 12, 31))
+    new_year = fund_movements(date(2026, 1, 1), date(2026, 12, 31))
+    assert old_year[None].received == Decimal("25.00")
+    assert new_year[None].received == Decimal("0.00")
+
+
+def test_it_dates_refunds_chargebacks_and_reversals_as_mollie_does(
+    client, mollie_gift, fake_mollie
+):
+    from datetime import UTC, datetime
+
+    _response, donation, payment_id = mollie_gift
+    fake_mollie.set_status(payment_id, "paid", paid_at=datetime(2026, 1, 10, 9, tzinfo=UTC))
+    refunded_at = datetime(2026, 1, 12, 14, 3, 9, tzinfo=UTC)
+    charged_back_at = datetime(2026, 2, 3, 8, 0, 1, tzinfo=UTC)
+    reversed_at = datetime(2026, 3, 30, 16, 20, tzinfo=UTC)
+    fake_mollie.refund(payment_id, "5.00", created_at=refunded_at)
+    chargeback = fake_mollie.chargeback(payment_id, "20.00", created_at=charged_back_at)
+    post_mollie_webhook(client, payment_id)
+    fake_mollie.reverse_chargeback(payment_id, chargeback, reversed_at=reversed_at)
+    post_mollie_webhook(client, payment_id)
+    post_mollie_webhook(client, payment_id)
+    dates = dict(Refund.objects.values_list("kind", "created_at"))
+    assert dates == {
+        Refund.Kind.REFUND: refunded_at,
+        Refund.Kind.CHARGEBACK: charged_back_at,
+        Refund.Kind.CHARGEBACK_REVERSED: reversed_at,
+    }
+    assert Refund.objects.count() == 3

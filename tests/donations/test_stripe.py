@@ -202,3 +202,101 @@ def test_it_gives_back_a_dispute_the_foundation_won(client, card_gift, fake_stri
     assert campaign_totals().raised == Decimal("40.00")
     kinds = sorted(Refund.objects.values_list("kind", flat=True))
     assert kinds == ["chargeback", "reversed"]  # the chargeback's own row is kept
+
+
+def _get(fake_stripe, path: str) -> dict:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{fake_stripe.url}{path}", headers={"Authorization": "Bearer sk_test_fake"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return json.load(answer)
+
+
+def _keys(name: str) -> set[str]:
+    from tests.fakes.fixtures import fixture
+
+    return set(fixture(name))
+
+
+def test_its_fake_answers_with_the_shapes_of_stripes_published_examples(card_gift, fake_stripe):
+    _response, _donation, session_id = card_gift
+    completed = fake_stripe.complete(session_id, fee_cents=85)
+    refunded = fake_stripe.refund(session_id, 500)
+    disputed = fake_stripe.dispute(session_id, 3500)
+    won = fake_stripe.win_dispute(fake_stripe.disputes[0]["id"])
+    for event in (completed, refunded, disputed, won):
+        assert set(event) == _keys("stripe/event")
+    assert set(completed["data"]["object"]) == _keys("stripe/checkout_session")
+    assert set(disputed["data"]["object"]) == _keys("stripe/dispute")
+
+    expand = (
+        "expand[0]=payment_intent.latest_charge.balance_transaction"
+        "&expand[1]=payment_intent.latest_charge.refunds"
+    )
+    session = _get(fake_stripe, f"/v1/checkout/sessions/{session_id}?{expand}")
+    assert set(session) == _keys("stripe/checkout_session")
+    intent = session["payment_intent"]
+    assert set(intent) == _keys("stripe/payment_intent")
+    charge = intent["latest_charge"]
+    assert set(charge) == _keys("stripe/charge")
+    assert set(charge["balance_transaction"]) == _keys("stripe/balance_transaction")
+    assert set(charge["refunds"]["data"][0]) == _keys("stripe/refund")
+    disputes = _get(fake_stripe, f"/v1/disputes?payment_intent={intent['id']}")["data"]
+    assert set(disputes[0]) == _keys("stripe/dispute")
+    assert [set(t) for t in disputes[0]["balance_transactions"]] == [
+        _keys("stripe/balance_transaction")
+    ] * 2
+    # Unexpanded, nested objects are ids, as at Stripe.
+    assert isinstance(
+        _get(fake_stripe, f"/v1/checkout/sessions/{session_id}")["payment_intent"], str
+    )
+
+
+def test_it_dates_the_payment_refund_and_dispute_as_stripe_does(client, card_gift, fake_stripe):
+    from datetime import UTC, date, datetime
+
+    _response, donation, session_id = card_gift
+    # Charged at 23:59 in Amsterdam on 31 December; delivered (here) much later.
+    charged_at = datetime(2025, 12, 31, 22, 59, 30, tzinfo=UTC)
+    refunded_at = datetime(2026, 1, 4, 10, 0, tzinfo=UTC)
+    disputed_at = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
+    post_stripe_event(client, fake_stripe.complete(session_id, paid_at=charged_at))
+    post_stripe_event(client, fake_stripe.refund(session_id, 1000, created_at=refunded_at))
+    post_stripe_event(client, fake_stripe.dispute(session_id, 3000, created_at=disputed_at))
+    donation.refresh_from_db()
+    assert (donation.paid_at, donation.received_on) == (charged_at, date(2025, 12, 31))
+    dates = dict(Refund.objects.values_list("kind", "created_at"))
+    assert dates == {"refund": refunded_at, "chargeback": disputed_at}
+
+
+def test_it_dates_a_won_dispute_when_stripe_reinstated_the_money(client, card_gift, fake_stripe):
+    from datetime import UTC, datetime
+
+    _response, _donation, session_id = card_gift
+    post_stripe_event(client, fake_stripe.complete(session_id))
+    post_stripe_event(client, fake_stripe.dispute(session_id, 4000))
+    reinstated_at = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+    event_at = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
+    won = fake_stripe.win_dispute(
+        fake_stripe.disputes[0]["id"], won_at=reinstated_at, event_at=event_at
+    )
+    post_stripe_event(client, won)
+    assert Refund.objects.get(kind="reversed").created_at == reinstated_at
+
+
+def test_it_dates_a_won_dispute_without_reinstatement_by_the_event(client, card_gift, fake_stripe):
+    from datetime import UTC, datetime
+
+    _response, _donation, session_id = card_gift
+    post_stripe_event(client, fake_stripe.complete(session_id))
+    post_stripe_event(client, fake_stripe.dispute(session_id, 4000))
+    event_at = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
+    won = fake_stripe.win_dispute(
+        fake_stripe.disputes[0]["id"], reinstated=False, event_at=event_at
+    )
+    post_stripe_event(client, won)
+    post_stripe_event(client, won)  # replayed
+    assert Refund.objects.get(kind="reversed").created_at == event_at

@@ -2,7 +2,8 @@ from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from donations.models import Donation, StatusChange
@@ -50,15 +51,29 @@ def test_it_leaves_recent_payments_to_their_webhooks(give, fake_mollie):
     assert donation.status == Donation.Status.OPEN
 
 
-def test_it_reports_an_unreachable_provider_and_goes_on(give, fake_mollie, fake_stripe):
+def test_it_settles_what_it_can_and_exits_non_zero_when_a_provider_is_down(
+    give, fake_mollie, fake_stripe
+):
     _r, ideal = give("ideal")
     _r, card = give("card", donor_email="other@example.org")
     _age(ideal, 30)
     _age(card, 30)
     fake_stripe.complete(card.provider_payment_id)
     fake_mollie.down = True
-    output = _sync()
-    assert "unreachable" in output and "1 changed" in output
+    out = StringIO()
+    with pytest.raises(CommandError, match="Could not reach mollie") as failure:
+        call_command("sync_payments", stdout=out, stderr=out)
+    assert failure.value.returncode != 0  # what manage.py exits with
+    output = out.getvalue()
+    assert f"donation {ideal.pk} (mollie): provider unreachable" in output
+    assert "1 changed" in output and "1 unreachable" in output
     card.refresh_from_db()
     ideal.refresh_from_db()
     assert (card.status, ideal.status) == ("paid", "open")
+
+
+def test_it_exits_zero_when_every_provider_answered(give, fake_mollie):
+    _r, ideal = give("ideal")
+    _age(ideal, 30)
+    fake_mollie.set_status(ideal.provider_payment_id, "paid")
+    assert "0 unreachable" in _sync()  # no CommandError raised

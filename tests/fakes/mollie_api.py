@@ -1,16 +1,45 @@
-"""Enough of Mollie's v2 payments API for the real mollie-api-python SDK."""
+"""Enough of Mollie's v2 payments API for the real mollie-api-python SDK.
+
+Every answer is one of Mollie's published examples (tests/fixtures/mollie/) with only ids,
+amounts, statuses, dates and links replaced.
+"""
 
 import itertools
 import json
 import re
+from datetime import datetime, timedelta
+from decimal import Decimal
 
+from tests.fakes.fixtures import overlay, utc
 from tests.fakes.server import FakeAPI
 
 AMOUNT = re.compile(r"\d+\.\d{2}")
+# The ids in the published examples, replaced by ours in every link.
+EXAMPLE_PAYMENT, EXAMPLE_REFUND, EXAMPLE_CHARGEBACK = "tr_WDqYK6vllg", "re_4qqhO89gsT", "chb_n9z0tp"
 
 
 def _error(status: int, detail: str):
     return status, {"status": status, "title": "Error", "detail": detail}
+
+
+def _payment_time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")  # as in the payment example
+
+
+def _row_time(moment: datetime | None) -> str | None:
+    # The refund and chargeback examples write their times with ".0Z".
+    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%S.0Z")
+
+
+def _eur(value) -> dict:
+    return {"currency": "EUR", "value": f"{Decimal(value):.2f}"}
+
+
+def _relink(links: dict, replacements: dict) -> dict:
+    text = json.dumps(links)
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    return json.loads(text)
 
 
 class FakeMollie(FakeAPI):
@@ -36,12 +65,12 @@ class FakeMollie(FakeAPI):
             if payment is None:
                 return _error(404, "No payment exists with token")
             embed = set(",".join(query.get("embed", [])).split(","))
-            return 200, self._render(payment, embed)
+            return 200, self.render(payment["id"], embed)
         return _error(404, f"no route {method} {path}")
 
     def _create(self, data, key):
         if key and key in self.by_key:
-            return 201, self._render(self.payments[self.by_key[key]], set())
+            return 201, self.render(self.by_key[key], set())
         amount = data.get("amount", {})
         if amount.get("currency") != "EUR" or not AMOUNT.fullmatch(amount.get("value", "")):
             return _error(422, "The amount is invalid")
@@ -51,60 +80,138 @@ class FakeMollie(FakeAPI):
         self.created_bodies.append(data)
         payment_id = f"tr_fake{next(self._ids)}"
         self.payments[payment_id] = {
-            "resource": "payment",
             "id": payment_id,
-            "mode": "test",
             "status": "open",
             "amount": amount,
             "description": data["description"],
             "method": data.get("method"),
             "metadata": data.get("metadata"),
+            "locale": data.get("locale"),
             "redirectUrl": data["redirectUrl"],
             "webhookUrl": data["webhookUrl"],
+            "createdAt": utc(None),
+            "paidAt": None,
             "refunds": [],
             "chargebacks": [],
-            "_links": {"checkout": {"href": f"{self.url}/checkout/{payment_id}"}},
         }
         if key:
             self.by_key[key] = payment_id
-        return 201, self._render(self.payments[payment_id], set())
+        return 201, self.render(payment_id, set())
 
-    def _render(self, payment, embed):
-        data = {k: v for k, v in payment.items() if k not in ("refunds", "chargebacks")}
-        embedded = {name: payment[name] for name in ("refunds", "chargebacks") if name in embed}
+    # What Mollie answers, built on its published examples.
+    def render(self, payment_id: str, embed: set[str]) -> dict:
+        payment = self.payments[payment_id]
+        ids = {EXAMPLE_PAYMENT: payment_id, EXAMPLE_PAYMENT[3:]: payment_id[3:]}
+        values = {
+            "id": payment_id,
+            "status": payment["status"],
+            "amount": payment["amount"],
+            "description": payment["description"],
+            "method": payment["method"],
+            "metadata": payment["metadata"],
+            "locale": payment["locale"],
+            "redirectUrl": payment["redirectUrl"],
+            "webhookUrl": payment["webhookUrl"],
+            "createdAt": _payment_time(payment["createdAt"]),
+        }
+        if payment["status"] == "paid":
+            value = Decimal(payment["amount"]["value"])
+            refunded = sum((Decimal(r["value"]) for r in payment["refunds"]), Decimal(0))
+            data = overlay(
+                "mollie/payment_paid",
+                **values,
+                paidAt=_payment_time(payment["paidAt"]),
+                amountRefunded=_eur(refunded),
+                amountRemaining=_eur(value - refunded),
+                settlementAmount=_eur(value),
+            )
+        else:
+            data = overlay(
+                "mollie/payment_open",
+                **values,
+                expiresAt=_payment_time(payment["createdAt"] + timedelta(minutes=15)),
+            )
+            if payment["status"] != "open":
+                del data["_links"]["checkout"]  # only an open payment can still be paid
+        data["_links"] = _relink(data["_links"], ids)
+        if "checkout" in data["_links"]:
+            data["_links"]["checkout"]["href"] = f"{self.url}/checkout/{payment_id}"
+        embedded = {}
+        if "refunds" in embed:
+            embedded["refunds"] = [self._refund(payment_id, r) for r in payment["refunds"]]
+        if "chargebacks" in embed:
+            embedded["chargebacks"] = [
+                self._chargeback(payment_id, c) for c in payment["chargebacks"]
+            ]
         if embedded:
             data["_embedded"] = embedded
         return data
 
+    def _refund(self, payment_id, row):
+        data = overlay(
+            "mollie/refund",
+            id=row["id"],
+            amount=_eur(row["value"]),
+            status=row["status"],
+            createdAt=_row_time(row["createdAt"]),
+            paymentId=payment_id,
+        )
+        data["_links"] = _relink(
+            data["_links"], {EXAMPLE_PAYMENT: payment_id, EXAMPLE_REFUND: row["id"]}
+        )
+        return data
+
+    def _chargeback(self, payment_id, row):
+        reversed_at = row["reversedAt"]
+        data = overlay(
+            "mollie/chargeback_reversed" if reversed_at else "mollie/chargeback",
+            id=row["id"],
+            amount=_eur(row["value"]),
+            settlementAmount=_eur(-Decimal(row["value"])),
+            createdAt=_row_time(row["createdAt"]),
+            reversedAt=_row_time(reversed_at),
+            paymentId=payment_id,
+        )
+        data["_links"] = _relink(
+            data["_links"], {EXAMPLE_PAYMENT: payment_id, EXAMPLE_CHARGEBACK: row["id"]}
+        )
+        return data
+
     # Control: what happens at Mollie's side (the donor pays, the treasurer refunds...).
-    def set_status(self, payment_id: str, status: str, *, amount: str | None = None):
+    # Dates default to now, as at Mollie; pass aware datetimes to place them elsewhere.
+    def set_status(self, payment_id: str, status: str, *, amount: str | None = None, paid_at=None):
         with self.lock:
-            self._set_status(payment_id, status, amount)
+            self._set_status(payment_id, status, amount, paid_at)
 
-    def refund(self, payment_id: str, value: str, *, status: str = "refunded") -> str:
+    def refund(
+        self, payment_id: str, value: str, *, status: str = "refunded", created_at=None
+    ) -> str:
         with self.lock:
-            return self._add(payment_id, "refunds", "re", value, status=status)
+            return self._add(payment_id, "refunds", "re", value, created_at, status=status)
 
-    def chargeback(self, payment_id: str, value: str) -> str:
+    def chargeback(self, payment_id: str, value: str, *, created_at=None) -> str:
         with self.lock:
-            return self._add(payment_id, "chargebacks", "chb", value)
+            return self._add(payment_id, "chargebacks", "chb", value, created_at, reversedAt=None)
 
-    def reverse_chargeback(self, payment_id: str, chargeback_id: str) -> None:
+    def reverse_chargeback(self, payment_id: str, chargeback_id: str, *, reversed_at=None):
         with self.lock:
             row = next(
                 c for c in self.payments[payment_id]["chargebacks"] if c["id"] == chargeback_id
             )
-            row["reversedAt"] = "2026-01-05T10:00:00+00:00"
+            row["reversedAt"] = utc(reversed_at)
 
-    def _set_status(self, payment_id, status, amount=None):
-        self.payments[payment_id]["status"] = status
+    def _set_status(self, payment_id, status, amount=None, paid_at=None):
+        payment = self.payments[payment_id]
+        payment["status"] = status
+        if status == "paid" and (paid_at or not payment["paidAt"]):
+            payment["paidAt"] = utc(paid_at)
         if amount:
-            self.payments[payment_id]["amount"] = {"currency": "EUR", "value": amount}
+            payment["amount"] = {"currency": "EUR", "value": amount}
 
-    def _add(self, payment_id, kind, prefix, value, **extra):
+    def _add(self, payment_id, kind, prefix, value, created_at, **extra):
         rows = self.payments[payment_id][kind]
         row_id = f"{prefix}_fake{payment_id[7:]}_{len(rows) + 1}"
-        rows.append({"id": row_id, "amount": {"currency": "EUR", "value": value}, **extra})
+        rows.append({"id": row_id, "value": value, "createdAt": utc(created_at), **extra})
         return row_id
 
     def _control(self, path, data):
@@ -116,7 +223,7 @@ class FakeMollie(FakeAPI):
         if action == "status":
             self._set_status(payment_id, data["status"])
         elif action == "refund":
-            self._add(payment_id, "refunds", "re", data["value"], status="refunded")
+            self._add(payment_id, "refunds", "re", data["value"], None, status="refunded")
         else:
-            self._add(payment_id, "chargebacks", "chb", data["value"])
-        return 200, self._render(self.payments[payment_id], {"refunds", "chargebacks"})
+            self._add(payment_id, "chargebacks", "chb", data["value"], None, reversedAt=None)
+        return 200, self.render(payment_id, {"refunds", "chargebacks"})

@@ -1,4 +1,9 @@
-"""Enough of Stripe's v1 API (Checkout Sessions, disputes) for the real stripe SDK."""
+"""Enough of Stripe's v1 API (Checkout Sessions, disputes) for the real stripe SDK.
+
+Every object is Stripe's published example (tests/fixtures/stripe/) with only ids, amounts,
+statuses, dates and links replaced. Expansion follows Stripe's rules: a nested object is an
+id unless asked for with `expand[]`.
+"""
 
 import hashlib
 import hmac
@@ -6,8 +11,10 @@ import itertools
 import json
 import re
 import time
+from datetime import datetime
 from urllib.parse import parse_qs
 
+from tests.fakes.fixtures import overlay, utc
 from tests.fakes.server import FakeAPI
 
 
@@ -23,12 +30,21 @@ def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
     return f"t={timestamp},v1={digest}"
 
 
+def _unix(moment: datetime | None) -> int:
+    return int(utc(moment).timestamp())
+
+
+def _wants(expand: set[str], path: str) -> bool:
+    return any(e == path or e.startswith(path + ".") for e in expand)
+
+
 class FakeStripe(FakeAPI):
     down_body = {"error": {"type": "api_error", "message": "Stripe is temporarily unavailable"}}
 
     def __init__(self):
         self.sessions: dict[str, dict] = {}
         self.intents: dict[str, dict] = {}
+        self.charges: dict[str, dict] = {}
         self.disputes: list[dict] = []
         self.by_key: dict[str, str] = {}
         self.created_params: list[dict] = []
@@ -45,27 +61,26 @@ class FakeStripe(FakeAPI):
             return self._create(params, headers.get("Idempotency-Key", ""))
         match = re.fullmatch(r"/v1/checkout/sessions/(cs_\w+)", path)
         if method == "GET" and match:
-            session = self.sessions.get(match.group(1))
-            if session is None:
+            if match.group(1) not in self.sessions:
                 return _error(404, "No such checkout.session")
             expand = {v for k, vs in query.items() if k.startswith("expand") for v in vs}
-            return 200, self._render(session, expand)
+            return 200, self.render_session(match.group(1), expand)
         if method == "GET" and path == "/v1/disputes":
             intent = query.get("payment_intent", [None])[0]
-            data = [d for d in self.disputes if d["payment_intent"] == intent]
+            data = [self.render_dispute(d) for d in self.disputes if d["payment_intent"] == intent]
             return 200, {"object": "list", "data": data, "has_more": False, "url": path}
         return _error(404, f"Unrecognized request URL ({method}: {path})")
 
     def _create(self, params, key):
         if key and key in self.by_key:
-            return 200, self._render(self.sessions[self.by_key[key]], set())
+            return 200, self.render_session(self.by_key[key], set())
         if "{CHECKOUT_SESSION_ID}" not in params.get("success_url", ""):
             return _error(400, "success_url should contain {CHECKOUT_SESSION_ID}")
         self.created_params.append(params)
         session_id = f"cs_test_{next(self._ids)}"
+        created = _unix(None)
         self.sessions[session_id] = {
             "id": session_id,
-            "object": "checkout.session",
             "status": "open",
             "payment_status": "unpaid",
             "mode": params.get("mode"),
@@ -73,43 +88,174 @@ class FakeStripe(FakeAPI):
             "amount_total": int(params["line_items[0][price_data][unit_amount]"]),
             "currency": params["line_items[0][price_data][currency]"],
             "client_reference_id": params.get("client_reference_id"),
+            "customer_email": params.get("customer_email"),
             "metadata": {"donation": params.get("metadata[donation]")},
+            "success_url": params["success_url"],
+            "cancel_url": params.get("cancel_url"),
+            "locale": params.get("locale"),
             "payment_intent": None,
-            "url": f"{self.url}/pay/{session_id}",
+            "created": created,
+            "expires_at": created + 24 * 3600,
         }
         if key:
             self.by_key[key] = session_id
-        return 200, self._render(self.sessions[session_id], set())
+        return 200, self.render_session(session_id, set())
 
-    def _render(self, session, expand):
-        data = dict(session)
+    # What Stripe answers, built on its published examples.
+    def render_session(self, session_id: str, expand: set[str]) -> dict:
+        session = self.sessions[session_id]
         intent_id = session["payment_intent"]
-        if intent_id and "payment_intent.latest_charge.balance_transaction" in expand:
-            intent = json.loads(json.dumps(self.intents[intent_id]))
-            data["payment_intent"] = intent
+        intent = intent_id
+        if intent_id and _wants(expand, "payment_intent"):
+            intent = self.render_intent(intent_id, expand)
+        amount = session["amount_total"]
+        return overlay(
+            "stripe/checkout_session",
+            **{k: v for k, v in session.items() if k != "payment_intent"},
+            payment_intent=intent,
+            amount_subtotal=amount,
+            livemode=False,
+            # Stripe clears the URL once the session is complete or expired.
+            url=f"{self.url}/pay/{session_id}" if session["status"] == "open" else None,
+        )
+
+    def render_intent(self, intent_id: str, expand: set[str]) -> dict:
+        intent = self.intents[intent_id]
+        charge = intent["latest_charge"]
+        if charge and _wants(expand, "payment_intent.latest_charge"):
+            charge = self.render_charge(charge, expand, prefix="payment_intent.latest_charge")
+        succeeded = intent["status"] == "succeeded"
+        return overlay(
+            "stripe/payment_intent",
+            id=intent_id,
+            status=intent["status"],
+            amount=intent["amount"],
+            amount_received=intent["amount"] if succeeded else 0,
+            currency=intent["currency"],
+            created=intent["created"],
+            latest_charge=charge,
+            client_secret=f"{intent_id}_secret_fake",
+            livemode=False,
+            # The example is a canceled, failed intent; these belong to that state only.
+            canceled_at=None,
+            last_payment_error=None,
+            next_action=None,
+        )
+
+    def render_charge(self, charge_id: str, expand: set[str], prefix: str = "") -> dict:
+        charge = self.charges[charge_id]
+        path = f"{prefix}." if prefix else ""
+        refunded = sum(r["amount"] for r in charge["refunds"])
+        transaction = f"txn_{charge_id[3:]}"
+        if _wants(expand, f"{path}balance_transaction"):
+            transaction = overlay(
+                "stripe/balance_transaction",
+                id=transaction,
+                amount=charge["amount"],
+                fee=charge["fee"],
+                net=charge["amount"] - charge["fee"],
+                currency=charge["currency"],
+                created=charge["created"],
+                available_on=charge["created"] + 7 * 24 * 3600,
+                source=charge_id,
+            )
+        data = overlay(
+            "stripe/charge",
+            id=charge_id,
+            amount=charge["amount"],
+            amount_captured=charge["amount"],
+            amount_refunded=refunded,
+            refunded=refunded >= charge["amount"],
+            captured=True,
+            currency=charge["currency"],
+            created=charge["created"],
+            payment_intent=charge["payment_intent"],
+            balance_transaction=transaction,
+            livemode=False,
+            disputed=any(d["charge"] == charge_id for d in self.disputes),
+        )
+        if _wants(expand, f"{path}refunds"):
+            data["refunds"] = {
+                "object": "list",
+                "data": [self.render_refund(charge, r) for r in charge["refunds"]],
+                "has_more": False,
+                "url": f"/v1/charges/{charge_id}/refunds",
+            }
+        else:
+            # Since API version 2022-11-15 a charge lists its refunds only when expanded.
+            del data["refunds"]
         return data
+
+    def render_refund(self, charge: dict, refund: dict) -> dict:
+        return overlay(
+            "stripe/refund",
+            id=refund["id"],
+            amount=refund["amount"],
+            status=refund["status"],
+            created=refund["created"],
+            currency=charge["currency"],
+            charge=charge["id"],
+            payment_intent=charge["payment_intent"],
+        )
+
+    def render_dispute(self, dispute: dict) -> dict:
+        charge = self.charges[dispute["charge"]]
+        moves = [(-dispute["amount"], dispute["created"], "dispute")]
+        if dispute["reinstated"] is not None:
+            moves.append((dispute["amount"], dispute["reinstated"], "dispute_reversal"))
+        transactions = [
+            overlay(
+                "stripe/balance_transaction",
+                id=f"txn_{dispute['id'][3:]}_{n}",
+                amount=amount,
+                fee=0,
+                net=amount,
+                currency=charge["currency"],
+                created=created,
+                available_on=created,
+                source=dispute["id"],
+                type="adjustment",
+                reporting_category=category,
+            )
+            for n, (amount, created, category) in enumerate(moves, start=1)
+        ]
+        return overlay(
+            "stripe/dispute",
+            id=dispute["id"],
+            amount=dispute["amount"],
+            status=dispute["status"],
+            created=dispute["created"],
+            currency=charge["currency"],
+            charge=dispute["charge"],
+            payment_intent=dispute["payment_intent"],
+            balance_transactions=transactions,
+            is_charge_refundable=False,
+            livemode=False,
+        )
 
     def _control(self, path, data):
         # POST /_control/sessions/<id>/<action>: the event Stripe would send (lock held).
         match = re.fullmatch(r"/_control/sessions/(cs_\w+)/(\w+)", path)
         actions = {
-            "complete": lambda sid: self._complete(sid, data.get("fee_cents", 0), None),
+            "complete": lambda sid: self._complete(sid, data.get("fee_cents", 0), None, None),
             "expire": self._expire,
-            "refund": lambda sid: self._refund(sid, int(data["cents"])),
+            "refund": lambda sid: self._refund(sid, int(data["cents"]), None),
         }
         if not match or match.group(1) not in self.sessions or match.group(2) not in actions:
             return _error(404, "unknown control route")
         return 200, actions[match.group(2)](match.group(1))
 
     # Control: what happens at Stripe's side. Each returns the event Stripe would send.
-    def _event(self, event_type: str, obj: dict) -> dict:
-        return {
-            "id": f"evt_{next(self._ids)}",
-            "object": "event",
-            "type": event_type,
-            "created": int(time.time()),
-            "data": {"object": obj},
-        }
+    # Dates default to now, as at Stripe; pass aware datetimes to place them elsewhere.
+    def _event(self, event_type: str, obj: dict, created: int | None = None) -> dict:
+        return overlay(
+            "stripe/event",
+            id=f"evt_{next(self._ids)}",
+            type=event_type,
+            created=int(time.time()) if created is None else created,
+            data={"object": obj},
+            livemode=False,
+        )
 
     def _intent(self, session_id: str, status: str) -> dict:
         session = self.sessions[session_id]
@@ -119,38 +265,40 @@ class FakeStripe(FakeAPI):
             intent_id,
             {
                 "id": intent_id,
-                "object": "payment_intent",
-                "status": status,
+                "amount": session["amount_total"],
+                "currency": session["currency"],
+                "created": session["created"],
                 "latest_charge": None,
             },
         )
         intent["status"] = status
         return intent
 
-    def complete(self, session_id: str, *, fee_cents: int = 0, amount_cents=None) -> dict:
+    def complete(
+        self, session_id: str, *, fee_cents: int = 0, amount_cents=None, paid_at=None
+    ) -> dict:
         """The donor paid by card: checkout.session.completed with payment_status=paid."""
         with self.lock:
-            return self._complete(session_id, fee_cents, amount_cents)
+            return self._complete(session_id, fee_cents, amount_cents, paid_at)
 
-    def _complete(self, session_id, fee_cents, amount_cents):
+    def _complete(self, session_id, fee_cents, amount_cents, paid_at):
         session = self.sessions[session_id]
         if amount_cents is not None:
             session["amount_total"] = amount_cents
         session.update(status="complete", payment_status="paid")
         intent = self._intent(session_id, "succeeded")
-        intent["latest_charge"] = {
-            "id": f"ch_{session_id[8:]}",
-            "object": "charge",
+        charge_id = f"ch_{session_id[8:]}"
+        self.charges[charge_id] = {
+            "id": charge_id,
             "amount": session["amount_total"],
+            "currency": session["currency"],
+            "fee": fee_cents,
             "payment_intent": intent["id"],
-            "balance_transaction": {
-                "id": f"txn_{session_id[8:]}",
-                "object": "balance_transaction",
-                "fee": fee_cents,
-            },
-            "refunds": {"object": "list", "data": [], "has_more": False, "url": "/v1/refunds"},
+            "created": _unix(paid_at),
+            "refunds": [],
         }
-        return self._event("checkout.session.completed", dict(session))
+        intent["latest_charge"] = charge_id
+        return self._event("checkout.session.completed", self.render_session(session_id, set()))
 
     def complete_async(self, session_id: str) -> dict:
         """An asynchronous method: completed, but the money is still on its way."""
@@ -158,7 +306,7 @@ class FakeStripe(FakeAPI):
             session = self.sessions[session_id]
             session.update(status="complete", payment_status="unpaid")
             self._intent(session_id, "processing")
-            return self._event("checkout.session.completed", dict(session))
+            return self._event("checkout.session.completed", self.render_session(session_id, set()))
 
     def async_succeeded(self, session_id: str) -> dict:
         event = self.complete(session_id)
@@ -170,46 +318,62 @@ class FakeStripe(FakeAPI):
             session = self.sessions[session_id]
             session.update(status="complete", payment_status="unpaid")
             self._intent(session_id, "requires_payment_method")
-            return self._event("checkout.session.async_payment_failed", dict(session))
+            return self._event(
+                "checkout.session.async_payment_failed", self.render_session(session_id, set())
+            )
 
     def expire(self, session_id: str) -> dict:
         with self.lock:
             return self._expire(session_id)
 
     def _expire(self, session_id):
-        session = self.sessions[session_id]
-        session["status"] = "expired"
-        return self._event("checkout.session.expired", dict(session))
+        self.sessions[session_id]["status"] = "expired"
+        return self._event("checkout.session.expired", self.render_session(session_id, set()))
 
-    def refund(self, session_id: str, cents: int) -> dict:
+    def refund(self, session_id: str, cents: int, *, created_at=None) -> dict:
         with self.lock:
-            return self._refund(session_id, cents)
+            return self._refund(session_id, cents, created_at)
 
-    def _refund(self, session_id, cents):
-        charge = self.intents[self.sessions[session_id]["payment_intent"]]["latest_charge"]
-        refund_id = f"re_{session_id[8:]}_{len(charge['refunds']['data']) + 1}"
-        charge["refunds"]["data"].append(
-            {"id": refund_id, "object": "refund", "amount": cents, "status": "succeeded"}
+    def _refund(self, session_id, cents, created_at):
+        charge_id = self.intents[self.sessions[session_id]["payment_intent"]]["latest_charge"]
+        charge = self.charges[charge_id]
+        charge["refunds"].append(
+            {
+                "id": f"re_{session_id[8:]}_{len(charge['refunds']) + 1}",
+                "amount": cents,
+                "status": "succeeded",
+                "created": _unix(created_at),
+            }
         )
-        public = {k: v for k, v in charge.items() if k != "balance_transaction"}
-        return self._event("charge.refunded", public)
+        return self._event("charge.refunded", self.render_charge(charge_id, set()))
 
-    def win_dispute(self, dispute_id: str) -> dict:
-        with self.lock:
-            dispute = next(d for d in self.disputes if d["id"] == dispute_id)
-            dispute["status"] = "won"
-            return self._event("charge.dispute.closed", dict(dispute))
-
-    def dispute(self, session_id: str, cents: int) -> dict:
+    def dispute(self, session_id: str, cents: int, *, created_at=None) -> dict:
         with self.lock:
             intent_id = self.sessions[session_id]["payment_intent"]
             dispute = {
                 "id": f"dp_{session_id[8:]}_{len(self.disputes) + 1}",
-                "object": "dispute",
                 "amount": cents,
                 "status": "needs_response",
                 "payment_intent": intent_id,
-                "charge": f"ch_{session_id[8:]}",
+                "charge": self.intents[intent_id]["latest_charge"],
+                "created": _unix(created_at),
+                "reinstated": None,
             }
             self.disputes.append(dispute)
-            return self._event("charge.dispute.created", dict(dispute))
+            return self._event("charge.dispute.created", self.render_dispute(dispute))
+
+    def win_dispute(
+        self, dispute_id: str, *, won_at=None, reinstated: bool = True, event_at=None
+    ) -> dict:
+        """The foundation won: Stripe reinstates the funds (a balance transaction at `won_at`).
+
+        `reinstated=False` leaves the reinstating transaction out, as for a dispute whose
+        money was never withdrawn; `event_at` dates the event (default `won_at`).
+        """
+        with self.lock:
+            dispute = next(d for d in self.disputes if d["id"] == dispute_id)
+            dispute["status"] = "won"
+            if reinstated:
+                dispute["reinstated"] = _unix(won_at)
+            created = _unix(event_at if event_at is not None else won_at)
+            return self._event("charge.dispute.closed", self.render_dispute(dispute), created)

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from donations.models import Donation, StatusChange
@@ -39,6 +39,7 @@ class Command(BaseCommand):
         total = unfinished.count()
         self.stdout.write(f"Checking {total} unfinished payment(s) older than {older_than} min.")
         changed = unreachable = 0
+        unreachable_providers: set[str] = set()
         for index, donation in enumerate(unfinished.iterator(), start=1):
             provider = get_provider(donation.provider)
             label = f"[{index}/{total}] donation {donation.pk} ({donation.provider})"
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                 applied = payment_refresh(donation=donation, source=StatusChange.Source.SYNC)
             except ProviderUnavailable as exc:
                 unreachable += 1
+                unreachable_providers.add(donation.provider)
                 self.stderr.write(f"{label}: provider unreachable: {exc}")
                 continue
             except LookupError:
@@ -64,3 +66,9 @@ class Command(BaseCommand):
                 f"{unreachable} unreachable."
             )
         )
+        if unreachable_providers:
+            # Non-zero, so cron or the scheduler alerts someone: these payments are unsettled.
+            raise CommandError(
+                f"Could not reach {', '.join(sorted(unreachable_providers))}; "
+                f"{unreachable} payment(s) left for the next run."
+            )
