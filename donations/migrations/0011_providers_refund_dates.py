@@ -16,7 +16,7 @@ def rows_so_far_were_recorded_when_created(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donations', '0008_chargeback_reversal'),
+        ('donations', '0010_treasurer_correction_roles'),
     ]
 
     operations = [
