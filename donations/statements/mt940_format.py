@@ -334,9 +334,9 @@ class _Reader:
         except _Refused as exc:
             raise self.error(str(exc), item.line) from exc
         except Exception as exc:  # the library raises many kinds; all mean "unreadable"
-            raise self.error(_("this :61: transaction line cannot be read"), item.line) from exc
+            raise self.error(_("this line cannot be read as MT940"), item.line) from exc
         if len(parsed) != 1:
-            raise self.error(_("this :61: transaction line cannot be read"), item.line)
+            raise self.error(_("this line cannot be read as MT940"), item.line)
         line = check_line(transaction_line(parsed[0].data, item.line), self.file_name)
         self.part_movements += line.signed
         yield line
