@@ -21,14 +21,19 @@ STRUCTURED = re.compile(rf"/({KEYS})/")
 NAAM = re.compile(r"NAAM:\s*(.+?)\s*(?:OMSCHRIJVING:|KENMERK:|MACHTIGING:|$)")
 IBAN_IN_TEXT = re.compile(r"\b([A-Z]{2}\d{2}[A-Z0-9]{10,30})\b")
 IBAN_ALONE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+# /OCMT/USD50,00/: what the sender paid in another currency
+ORIGINAL = re.compile(r"([A-Z]{3})(\d{1,12}),(\d{0,2})")
 
 
 def parse_details(text: str) -> dict[str, str]:
     """Split a Dutch structured `:86:` text into its fields; unstructured text becomes REMI."""
-    text = text.replace("\n", "")
-    matches = list(STRUCTURED.finditer(text))
+    joined = text.replace("\n", "")
+    matches = list(STRUCTURED.finditer(joined))
     if not matches or matches[0].start() != 0:
-        return {"REMI": text.strip()}
+        # Free text (SNS, ASN, Triodos): a line break separates words; "de Vries" and
+        # "DSA3KM" on two lines must not become "VriesDSA3KM", whose reference is unfindable.
+        return {"REMI": " ".join(line.strip() for line in text.splitlines()).strip()}
+    text = joined  # structured fields are cut at 65 characters, even mid-word
     fields: dict[str, str] = {}
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
@@ -81,6 +86,7 @@ def transaction_line(tx: dict, source_line: int) -> ParsedLine:
     if reference.upper() == "NONREF":
         reference = ""
     end_to_end = details.get("EREF", "")
+    original = ORIGINAL.fullmatch(details.get("OCMT", "").strip("/ "))
     return ParsedLine(
         booking_date=_plain(tx.get("entry_date") or tx["date"]),
         value_date=_plain(tx.get("date")),
@@ -94,5 +100,8 @@ def transaction_line(tx: dict, source_line: int) -> ParsedLine:
         counterparty_name=name,
         counterparty_iban=iban,
         remittance=remittance,
+        original_amount=f"{original[1]} {original[2]}.{original[3].ljust(2, '0')}"
+        if original
+        else "",
         source_line=source_line,
     )
