@@ -8,7 +8,8 @@ REFERENCES = ["DSA3KM", "DSB4LN", "DSC6MP", "DSD7NR", "DSE9PT", "DSF3RU", "DSG4T
 
 def _line(i: int) -> tuple[date, Decimal, bool, str, str]:
     day = date(2025, 1, 1) + timedelta(days=i % 365)
-    amount = Decimal(5 + (i * 7) % 200) + Decimal(i % 100) / 100
+    # Always two decimals: "5" is not an MT940 amount ("5,00" is), and the importer says so.
+    amount = (Decimal(5 + (i * 7) % 200) + Decimal(i % 100) / 100).quantize(Decimal("0.01"))
     credit = i % 10 != 0
     text = f"gift {REFERENCES[i % len(REFERENCES)].lower()} thanks" if i % 4 else "bedankt"
     return day, amount, credit, f"Donor {i % 997}", text
@@ -24,14 +25,14 @@ def camt053(lines: int) -> bytes:
             f'<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>{"CRDT" if credit else "DBIT"}'
             f"</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{day}</Dt></BookgDt>"
             f"<AcctSvcrRef>BENCH-{i:07d}</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><{party}>"
-            f"<Nm>{name}</Nm></{party}><{party}Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id>"
+            f"<Nm>{name}</Nm></{party}><{party}Acct><Id><IBAN>NL02RABO0123456789</IBAN></Id>"
             f"</{party}Acct></RltdPties><RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls>"
             f"</NtryDtls></Ntry>"
         )
     return (
         '<?xml version="1.0" encoding="UTF-8"?><Document '
         'xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt>'
-        "<Id>BENCH</Id><Acct><Id><IBAN>NL20INGB0001234567</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+        "<Id>BENCH</Id><Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>EUR</Ccy></Acct>"
         '<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">100000.00</Amt>'
         "<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2025-01-01</Dt></Dt></Bal>"
         '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">'
@@ -49,8 +50,8 @@ def mt940(lines: int) -> bytes:
             f":61:{day:%y%m%d}{day:%m%d}{'C' if credit else 'D'}{str(amount).replace('.', ',')}"
             f"NTRFNONREF//B{i:013d}"
         )
-        rows.append(f":86:/EREF/NOTPROVIDED/NAME/{name}/REMI/USTD//{text}/IBAN/NL91ABNA0417164300")
+        rows.append(f":86:/EREF/NOTPROVIDED/NAME/{name}/REMI/USTD//{text}/IBAN/NL02RABO0123456789")
     closing = Decimal("100000.00") + total
-    head = [":20:BENCH", ":25:NL20INGB0001234567EUR", ":28C:00001", ":60F:C250101EUR100000,00"]
+    head = [":20:BENCH", ":25:NL91ABNA0417164300EUR", ":28C:00001", ":60F:C250101EUR100000,00"]
     tail = [f":62F:C251231EUR{str(closing).replace('.', ',')}"]
     return "\r\n".join(head + rows + tail).encode()

@@ -1,3 +1,6 @@
+import logging
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -21,7 +24,9 @@ from donations.models.ledger import private_storage
 from donations.reports import csv_export
 from donations.reports.data import fund_balances
 from donations.statements import StatementError
-from donations.statements.importer import statement_import
+from donations.statements.importer import statement_import, too_large
+
+logger = logging.getLogger(__name__)
 
 
 def import_summary(result) -> str:
@@ -60,28 +65,13 @@ class BankStatementAdmin(admin.ModelAdmin):
         return False
 
     def add_view(self, request, form_url="", extra_context=None):
-        """The upload form: the whole import of each file succeeds or nothing of it is saved."""
+        """The upload form: each file is imported on its own, completely or not at all."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = StatementUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             for upload in form.cleaned_data["files"]:
-                try:
-                    result = statement_import(
-                        file_name=upload.name,
-                        data=upload.read(),
-                        user=request.user.get_username(),
-                    )
-                except StatementError as exc:
-                    self.message_user(request, str(exc), messages.ERROR)
-                    continue
-                self.message_user(request, import_summary(result), messages.SUCCESS)
-                for problem in result.balance_problems:
-                    self.message_user(
-                        request,
-                        _("Balance check: %(problem)s") % {"problem": problem},
-                        messages.WARNING,
-                    )
+                self._import_upload(request, upload)
             return redirect("admin:donations_statementline_changelist")
         context = {
             **self.admin_site.each_context(request),
@@ -90,6 +80,39 @@ class BankStatementAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/donations/statement_upload.html", context)
+
+    def _import_upload(self, request, upload) -> None:
+        """One file, one transaction, one message: a bad file never hides the others' results."""
+        try:
+            # Refused by its size before it is read into memory.
+            if upload.size > settings.STATEMENT_MAX_BYTES:
+                raise too_large(upload.name)
+            result = statement_import(
+                file_name=upload.name, data=upload.read(), user=request.user.get_username()
+            )
+        except StatementError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        except Exception:
+            # A bug of ours, not the file's: logged for us, told to the treasurer per file.
+            logger.exception("importing statement %s failed", upload.name)
+            self.message_user(
+                request,
+                _(
+                    "%(file)s: could not be imported because of an error on our side; nothing "
+                    "of it was saved. The other files are not affected."
+                )
+                % {"file": upload.name},
+                messages.ERROR,
+            )
+            return
+        self.message_user(request, import_summary(result), messages.SUCCESS)
+        for problem in result.balance_problems:
+            self.message_user(
+                request,
+                _("Balance check: %(problem)s") % {"problem": problem},
+                messages.WARNING,
+            )
 
 
 @admin.register(StatementLine)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -13,15 +12,19 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from donations.models import BankStatement, Donation, StatementLine, StatusChange
 from donations.statements import ParsedLine, StatementError, StatementHeader, iter_statement
+from donations.statements.keys import LineKeys
 from donations.statements.references import find_reference
 from prisoners.models import Campaign, Prisoner
 
 # Payouts of online gifts: already counted from the providers' webhooks, never twice.
 PAYOUT_NAMES = re.compile(r"\b(mollie|stripe)\b", re.IGNORECASE)
 BATCH = 1000
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a duplicate key
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,38 +43,10 @@ class ImportResult:
         return self.lines_read - self.lines_new
 
 
-class _Keys:
-    """The bank's entry reference where there is one, else a fingerprint of the line.
-
-    Identical fingerprints within one file (two equal transfers on one day) are numbered, so
-    both are kept, while the same lines in an overlapping file get the same keys.
-    """
-
-    def __init__(self):
-        self.seen: Counter[str] = Counter()
-
-    def __call__(self, account: str, line: ParsedLine) -> str:
-        if line.entry_reference:
-            return f"ref:{account}:{line.entry_reference}"[:200]
-        text = "|".join(
-            [
-                account,
-                line.booking_date.isoformat(),
-                str(line.amount),
-                "C" if line.is_credit else "D",
-                line.counterparty_iban,
-                line.remittance,
-                line.end_to_end_id,
-            ]
-        )
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        self.seen[digest] += 1
-        return f"fp:{digest}:{self.seen[digest]}"
-
-
 class _Matcher:
     def __init__(self):
         campaign = Campaign.objects.first()
+        self.iban = campaign.iban.replace(" ", "").upper() if campaign else ""
         self.general = campaign.general_reference.upper() if campaign else None
         self.prisoners = {p.payment_reference.upper(): p for p in Prisoner.objects.all()}
         self.references = set(self.prisoners) | ({self.general} if self.general else set())
@@ -145,28 +120,59 @@ def statement_import(
     of it back.
     """
     if len(data) > settings.STATEMENT_MAX_BYTES:
-        raise StatementError("the file is larger than a bank statement can be", file_name=file_name)
+        raise too_large(file_name)
     result = ImportResult(file_name=file_name)
     try:
         with transaction.atomic():
             _Import(file_name, user, result, progress).run(iter_statement(file_name, data))
     except IntegrityError as exc:
+        if not _is_duplicate_key(exc):
+            logger.exception("statement %s broke a ledger constraint", file_name)
+            raise StatementError(
+                _("a line of this file breaks a rule of the ledger, so nothing was saved"),
+                file_name=file_name,
+            ) from exc
         raise StatementError(
-            "another import of the same lines ran at the same time; import the file again "
-            "(lines already imported are skipped)",
+            _(
+                "another import of the same lines ran at the same time; import the file again "
+                "(lines already imported are skipped)"
+            ),
             file_name=file_name,
         ) from exc
     return result
+
+
+def too_large(file_name: str) -> StatementError:
+    limit = settings.STATEMENT_MAX_BYTES // (1024 * 1024)
+    return StatementError(
+        _("the file is larger than a bank statement can be (at most %(mb)d MB)") % {"mb": limit},
+        file_name=file_name,
+    )
+
+
+def _is_duplicate_key(exc: IntegrityError) -> bool:
+    # Only a unique key means a concurrent import; psycopg gives the SQLSTATE, SQLite its text.
+    cause = exc.__cause__
+    state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return state == UNIQUE_VIOLATION if state else "UNIQUE" in str(exc).upper()
+
+
+def _same_account(account: str, iban: str) -> bool:
+    """The foundation's IBAN, or the old Dutch account number inside it (older exports)."""
+    if account.upper() == iban.upper():
+        return True
+    number = iban[8:]
+    return account.isdigit() and number.isdigit() and int(account) == int(number)
 
 
 class _Import:
     def __init__(self, file_name, user, result, progress):
         self.file_name, self.user, self.result, self.progress = file_name, user, result, progress
         self.matcher = _Matcher()
-        self.keys = _Keys()
+        self.keys = LineKeys()
         self.header: StatementHeader | None = None
         self.statement: BankStatement | None = None
-        self.chunk: list[tuple[str, ParsedLine]] = []
+        self.chunk: list[tuple[StatementLine, ParsedLine]] = []
         self.movements = Decimal("0.00")
 
     def run(self, items) -> None:
@@ -175,13 +181,31 @@ class _Import:
                 self.finish()
                 self.start(item)
                 continue
-            self.chunk.append((self.keys(self.header.account_iban, item), item))
+            row = _row(self.statement, self.header, item)
+            row.dedupe_key = self.keys(row)
+            self.chunk.append((row, item))
             self.movements += item.signed
             if len(self.chunk) >= BATCH:
                 self.flush()
         self.finish()
 
     def start(self, header: StatementHeader) -> None:
+        iban = self.matcher.iban
+        if not iban:
+            raise StatementError(
+                _("set the foundation's IBAN in the campaign settings before importing"),
+                file_name=self.file_name,
+            )
+        if not _same_account(header.account_iban, iban):
+            raise StatementError(
+                _(
+                    "this statement is for account %(account)s, not for the foundation's "
+                    "account %(iban)s (from the campaign settings)"
+                )
+                % {"account": header.account_iban, "iban": iban},
+                file_name=self.file_name,
+                line=header.line,
+            )
         self.header, self.movements = header, Decimal("0.00")
         self.result.statements += 1
         self.statement = BankStatement.objects.create(
@@ -199,11 +223,11 @@ class _Import:
             return
         existing = set(
             StatementLine.objects.filter(
-                dedupe_key__in=[key for key, _line in self.chunk]
+                dedupe_key__in=[row.dedupe_key for row, _line in self.chunk]
             ).values_list("dedupe_key", flat=True)
         )
-        new = [(key, line) for key, line in self.chunk if key not in existing]
-        _save_chunk(self.statement, self.header, new, self.matcher, self.result)
+        new = [(row, line) for row, line in self.chunk if row.dedupe_key not in existing]
+        _save_chunk(self.statement, new, self.matcher, self.result)
         self.result.lines_read += len(self.chunk)
         self.statement.lines_read += len(self.chunk)
         self.statement.lines_new += len(new)
@@ -215,39 +239,45 @@ class _Import:
         if self.statement is None:
             return
         self.flush()
-        problem = self.header.balance_problem(self.movements)
-        if problem:
-            label = self.header.statement_id or self.header.account_iban
-            self.result.balance_problems.append(f"{label}: {problem}")
-        self.statement.balance_ok = not problem
-        self.statement.balance_note = problem[:255]
+        # The file's own sums, over every line it holds, skipped or new: a skipped line is
+        # the very same line (same amount and direction) as one imported before.
+        own = self.header.balance_problem(self.movements)
+        problems = [p for p in [own, *self.header.problems] if p]
+        label = self.header.statement_id or self.header.account_iban
+        self.result.balance_problems += [f"{label}: {problem}" for problem in problems]
+        # A multi-part MT940 statement gives its final closing balance in its last part.
+        self.statement.opening_balance = self.header.opening_balance
+        self.statement.closing_balance = self.header.closing_balance
+        self.statement.balance_ok = not problems
+        self.statement.balance_note = "; ".join(problems)[:255]
         self.statement.save()
         self.statement = None
 
 
-def _save_chunk(statement, header, chunk, matcher, result) -> None:
+def _row(statement, header, line: ParsedLine) -> StatementLine:
+    return StatementLine(
+        statement=statement,
+        account_iban=header.account_iban,
+        booking_date=line.booking_date,
+        value_date=line.value_date,
+        amount=line.amount,
+        is_credit=line.is_credit,
+        currency=line.currency,
+        original_amount=line.original_amount[:40],
+        is_reversal=line.is_reversal,
+        counterparty_name=line.counterparty_name[:200],
+        counterparty_iban=line.counterparty_iban[:34],
+        remittance=line.remittance,
+        end_to_end_id=line.end_to_end_id[:140],
+        entry_reference=line.entry_reference[:140],
+    )
+
+
+def _save_chunk(statement, chunk, matcher, result) -> None:
     rows, donations = [], []
-    for key, line in chunk:
+    for row, line in chunk:
         status, note, prisoner = matcher.classify(line)
-        row = StatementLine(
-            statement=statement,
-            dedupe_key=key,
-            account_iban=header.account_iban,
-            booking_date=line.booking_date,
-            value_date=line.value_date,
-            amount=line.amount,
-            is_credit=line.is_credit,
-            currency=line.currency[:3],
-            original_amount=line.original_amount,
-            is_reversal=line.is_reversal,
-            counterparty_name=line.counterparty_name[:200],
-            counterparty_iban=line.counterparty_iban[:34],
-            remittance=line.remittance,
-            end_to_end_id=line.end_to_end_id[:140],
-            entry_reference=line.entry_reference[:140],
-            status=status,
-            note=note,
-        )
+        row.status, row.note = status, note
         if status == StatementLine.Status.MATCHED:
             donations.append((row, donation_from_line(row, prisoner)))
         elif status == StatementLine.Status.NOT_DONATION:
@@ -255,7 +285,7 @@ def _save_chunk(statement, header, chunk, matcher, result) -> None:
         else:
             result.review += 1
         rows.append(row)
-    created = Donation.objects.bulk_create([d for _row, d in donations])
+    created = Donation.objects.bulk_create([donation for _r, donation in donations])
     for (row, _d), donation in zip(donations, created, strict=True):
         row.donation = donation
     StatusChange.objects.bulk_create(

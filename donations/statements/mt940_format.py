@@ -1,62 +1,378 @@
-"""MT940 statements, as ING, Rabobank and ABN AMRO export them, read with the `mt-940` library.
+"""MT940 statements, as the Dutch banks export them, read with the `mt-940` library.
 
-The library is lenient: it skips what it cannot read. We are not: every `:61:` line must become a
-transaction, and each statement needs an account and both balances. The Dutch banks' structured
-`:86:` fields (`/EREF/`, `/NAME/`, `/REMI/`, `/IBAN/`, Rabobank's `/CNTP/` …) are split into fields.
+The library is lenient: it skips tags it does not expect, ignores what follows an amount it
+could half read ("22.62" becomes 22) and keeps the last of several balances. We are not: the
+order of the fields is checked here (a `:25:` where a `:86:` belongs refuses the file), each
+field is handed to the library on its own so that a refusal names the right line, and a
+pre-processor makes the library refuse an amount that is not written with a decimal comma.
+
+A statement may be split over several messages (ABN AMRO does): the parts are linked by the
+intermediate balances `:62M:` and `:60M:`, read as one statement, and each part's balances
+are checked. SNS, ASN and RegioBank (de Volksbank) put an IBAN in the `:61:` reference
+field; the library's `StatementASNB` tag reads that dialect.
 """
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import re
 from collections.abc import Iterator
-from datetime import date
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import mt940
+from django.utils.translation import gettext as _
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from donations.statements import ParsedLine, StatementError, StatementHeader
-
-STATEMENT_START = re.compile(r"^:20:", re.MULTILINE)
-TAG_61 = re.compile(r"^:61:", re.MULTILINE)
-KEYS = (
-    "TRTP|IBAN|BIC|NAME|REMI|EREF|MARF|CSID|ORDP|BENM|CNTP|ADDR|PURP|RTRN|ISDT|SVCL|PREF|IREF|"
-    "ULTC|ULTD|ULTB|EXCH|CHGS|OCMT|BUSP|CDTRREFTP|CDTRREF|ID"
+from donations.statements import (
+    MAX_BALANCE,
+    ParsedLine,
+    StatementError,
+    StatementHeader,
+    check_header,
+    check_line,
 )
-STRUCTURED = re.compile(rf"/({KEYS})/")
-# ABN AMRO's older unstructured text: "... NAAM: M. JANSEN OMSCHRIJVING: gift"
-NAAM = re.compile(r"NAAM:\s*(.+?)\s*(?:OMSCHRIJVING:|KENMERK:|MACHTIGING:|$)")
-IBAN_IN_TEXT = re.compile(r"\b([A-Z]{2}\d{2}[A-Z0-9]{10,30})\b")
+from donations.statements.mt940_details import parse_details, transaction_line
+
+__all__ = ["iter_statement", "parse_details"]
+
+TAG = re.compile(r":(\d\d[A-Z]?|NS):")
+# What banks put around and between messages: SWIFT blocks ({1:…}{4: … -}), ABN AMRO's
+# "ABNANL2A / 940" preamble, Rabobank's ":940:". Nothing in them moves money.
+WRAPPER = re.compile(r"-\}?|\}|\{.*|[A-Z0-9]{1,11}|:940:")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BALANCE = re.compile(r"[CD]\d{6}[A-Z]{3}\d{1,15},\d{0,2}")
+AMOUNT = re.compile(r"\d{1,15},\d{0,2}")
+MARKS = {"C", "D", "RC", "RD"}
+# de Volksbank's banks, by the bank code in the IBAN
+VOLKSBANK = {"SNSB", "ASNB", "RBRB"}
+OPTIONS = mt940.Options(unbounded_details=True, merge_keeps_values=True)
+
+# Which tag may follow which, per the SWIFT MT940 layout; "86" after the closing balance
+# is information about the whole statement, so it has a state of its own.
+FOLLOWS = {
+    None: {"20"},
+    "20": {"21", "13", "13D", "25"},
+    "21": {"13", "13D", "25"},
+    "13": {"25"},
+    "13D": {"25"},
+    "25": {"28", "28C", "60F", "60M"},
+    "28": {"60F", "60M"},
+    "28C": {"60F", "60M"},
+    "60F": {"61", "62F", "62M"},
+    "60M": {"61", "62F", "62M"},
+    "61": {"61", "86", "62F", "62M"},
+    "86": {"61", "62F", "62M"},
+    "62F": {"64", "65", "info", "20"},
+    "62M": {"64", "65", "info", "20"},
+    "64": {"65", "info", "20"},
+    "65": {"65", "info", "20"},
+    "info": {"20"},
+}
+ENDS_MESSAGE = {"62F", "62M", "64", "65", "info"}
+CONTINUATION_LINES = {"61": 1, "86": None, "info": None}  # None: any number; else none
 
 
-def parse_details(text: str) -> dict[str, str]:
-    """Split a Dutch structured `:86:` text into its fields; unstructured text becomes REMI."""
-    text = text.replace("\n", "")
-    matches = list(STRUCTURED.finditer(text))
-    if not matches or matches[0].start() != 0:
-        return {"REMI": text.strip()}
-    fields: dict[str, str] = {}
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        value = text[match.end() : end]
-        fields.setdefault(match.group(1), value.strip("/").strip())
-    remi = fields.get("REMI", "")
-    # ING and ABN AMRO: /REMI/USTD//free text/ ; structured creditor references: STRD/CUR/ref
-    for prefix in ("USTD//", "USTD/", "STRD/CUR/", "STRD/ISO/"):
-        if remi.startswith(prefix):
-            remi = remi[len(prefix) :]
-    fields["REMI"] = remi.strip("/ ")
-    if "CNTP" in fields:  # Rabobank: /CNTP/IBAN/BIC/NAME/CITY/
-        parts = fields["CNTP"].split("/") + ["", "", ""]
-        fields.setdefault("IBAN", parts[0])
-        fields.setdefault("BIC", parts[1])
-        fields.setdefault("NAME", parts[2])
-    for key in ("ORDP", "BENM"):  # /ORDP//NAME/x/ leaves NAME as its own field already
-        fields.pop(key, None)
-    return fields
+class _Refused(Exception):
+    """Raised from inside the library's processors; turned into a StatementError with a line."""
+
+
+def _strict_amount(transactions, tag, tag_dict, *args):
+    """Pre-processor for `:61:`: the library would read "22.62NTRF" as 22 and go on."""
+    if not AMOUNT.fullmatch(tag_dict.get("amount") or "") or not tag_dict.get("id"):
+        raise _Refused(
+            _(
+                "the amount on this :61: line is not written as MT940 requires: digits with "
+                "a decimal comma (22,62), then the transaction type (such as NTRF)"
+            )
+        )
+    if (tag_dict.get("status") or "").upper() not in MARKS:
+        raise _Refused(_("the :61: line must say C, D, RC or RD for money in or out"))
+    return tag_dict
+
+
+@dataclass(slots=True)
+class _Field:
+    tag: str
+    first: str
+    line: int
+    more: list[str] = field(default_factory=list)
+
+    @property
+    def value(self) -> str:
+        return "\n".join([self.first, *self.more])
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    start, number = 0, 1
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield number, text[start:end]
+        number, start = number + 1, end + 1
+
+
+def _account_iban(account: str, currency: str) -> str:
+    # ING writes "NL20INGB0001234567EUR", Rabobank "NL86RABO0123456712 EUR".
+    for candidate in (account, account.removesuffix(currency)):
+        with contextlib.suppress(SchwiftyException):
+            return IBAN(candidate).compact
+    return account  # an old-style account number, or nonsense that check_header refuses
+
+
+class _Reader:
+    def __init__(self, file_name: str, text: str):
+        self.file_name, self.text = file_name, text
+        self.state: str | None = None
+        self.account = ""
+        self.statement_id = ""
+        self.statement_line: int | None = None
+        self.header: StatementHeader | None = None
+        self.continues = False  # the last part closed with :62M:
+        self.parts = 0
+        self.part_opening = Decimal("0.00")
+        self.part_movements = Decimal("0.00")
+        self.last_closing: Decimal | None = None
+        self.message_line: int | None = None
+        self.pending: _Field | None = None
+        self.details: _Field | None = None
+        self.tags = None
+
+    def error(self, message: str, line: int | None) -> StatementError:
+        return StatementError(message, file_name=self.file_name, line=line)
+
+    def fields(self) -> Iterator[_Field]:
+        """Tag lines with their continuation lines; blank lines are dropped."""
+        current: _Field | None = None
+        for number, raw in _lines(self.text):
+            if CONTROL.search(raw):
+                raise self.error(
+                    _("the line holds control characters; is this really an MT940 text file?"),
+                    number,
+                )
+            line = raw.rstrip()
+            if not line.strip():
+                continue
+            tag = TAG.match(line)
+            if tag:
+                if current:
+                    yield current
+                current = _Field(tag.group(1), line[tag.end() :], number)
+            elif current:
+                current.more.append(line)
+            elif not WRAPPER.fullmatch(line.strip()):
+                raise self.error(_("this line is not part of an MT940 statement"), number)
+        if current:
+            yield current
+
+    def run(self) -> Iterator[StatementHeader | ParsedLine]:
+        seen = False
+        for item in self.fields():
+            seen = seen or item.tag == "20"
+            yield from self.take(item)
+        if not seen:
+            raise self.error(_("no :20: statement found in this MT940 file"), None)
+        yield from self.end_message(None)
+        if self.continues:
+            raise self.error(
+                _("the file ends in the middle of a statement: its last part closes with :62M:"),
+                self.statement_line,
+            )
+
+    def take(self, item: _Field) -> Iterator[StatementHeader | ParsedLine]:
+        tag = "info" if item.tag == "86" and self.state in ENDS_MESSAGE else item.tag
+        if tag == "20" and self.state is not None:
+            yield from self.end_message(item)
+        allowed = FOLLOWS[self.state if tag != "20" else None]
+        if tag not in allowed:
+            shown = "86" if self.state == "info" else self.state
+            after = f":{shown}:" if self.state else _("the start of the file")
+            raise self.error(
+                _("the tag :%(tag)s: cannot come after %(after)s; this is not a whole statement")
+                % {"tag": item.tag, "after": after},
+                item.line,
+            )
+        self.check_continuation(tag, item)
+        self.state = tag
+        handler = getattr(self, f"tag_{tag}", None)
+        if handler:
+            yield from handler(item) or ()
+
+    def check_continuation(self, tag: str, item: _Field) -> None:
+        if tag in ENDS_MESSAGE:
+            # What follows the last field of a message may be the SWIFT block's end ("-}")
+            # or the next message's preamble; those lines carry no money and are dropped.
+            while item.more and WRAPPER.fullmatch(item.more[-1].strip()):
+                item.more.pop()
+        limit = CONTINUATION_LINES.get(tag, 0)
+        if limit is not None and len(item.more) > limit:
+            raise self.error(
+                _("this line belongs to no field; each field starts with a tag such as :61:"),
+                item.line + limit + 1,
+            )
+
+    def end_message(self, next_field: _Field | None):
+        yield from self.flush()
+        if self.state is None:
+            return
+        if self.state not in ENDS_MESSAGE:
+            line = next_field.line if next_field else None
+            raise self.error(
+                _("the statement ends before its closing balance (:62F: or :62M:)"), line
+            )
+        self.state = None
+
+    def tag_20(self, item: _Field):
+        self.statement_id = item.value.strip()[:140]
+        self.message_line = item.line
+
+    def tag_25(self, item: _Field):
+        self.account = item.value.replace(" ", "").strip()
+
+    def balance(self, item: _Field) -> tuple[Decimal, str]:
+        raw = item.value.strip()
+        if not BALANCE.fullmatch(raw):
+            raise self.error(
+                _(
+                    "the balance %(raw)r is not written as MT940 requires: C or D, the date "
+                    "(YYMMDD), the currency and the amount with a decimal comma"
+                )
+                % {"raw": raw[:40]},
+                item.line,
+            )
+        transactions = mt940.models.Transactions(options=OPTIONS)
+        try:
+            transactions.parse(f":{item.tag}:{raw}")
+        except (ValueError, RuntimeError, KeyError) as exc:
+            raise self.error(
+                _("this balance cannot be read: %(raw)s") % {"raw": raw}, item.line
+            ) from exc
+        (balance,) = (v for k, v in transactions.data.items() if k.endswith("balance"))
+        amount = Decimal(balance.amount.amount).quantize(Decimal("0.01"))
+        if abs(amount) > MAX_BALANCE:
+            raise self.error(
+                _("the balance %(amount)s is larger than any account of ours can hold")
+                % {"amount": amount},
+                item.line,
+            )
+        return amount, balance.amount.currency
+
+    def tag_60F(self, item: _Field):
+        if self.continues:
+            raise self.error(
+                _("the previous part closed with :62M:, so this part must open with :60M:"),
+                item.line,
+            )
+        amount, currency = self.balance(item)
+        self.parts = 1
+        self.part_opening, self.part_movements = amount, Decimal("0.00")
+        self.statement_line = self.message_line
+        volksbank = self.account[4:8].upper() in VOLKSBANK
+        self.tags = {61: mt940.tags.StatementASNB()} if volksbank else None
+        self.header = check_header(
+            StatementHeader(
+                format="mt940",
+                account_iban=_account_iban(self.account, currency),
+                statement_id=self.statement_id,
+                currency=currency,
+                opening_balance=amount,
+                line=self.message_line,
+            ),
+            self.file_name,
+        )
+        yield self.header
+
+    def tag_60M(self, item: _Field):
+        amount, currency = self.balance(item)
+        if not self.continues or self.header is None:
+            raise self.error(
+                _("this part continues a statement (:60M:), but no earlier part closed with :62M:"),
+                item.line,
+            )
+        if _account_iban(self.account, currency) != self.header.account_iban:
+            raise self.error(
+                _("this part is for another account than the part before it"), item.line
+            )
+        if currency != self.header.currency:
+            raise self.error(
+                _("this part is in another currency than the part before it"), item.line
+            )
+        self.parts += 1
+        if amount != self.last_closing:
+            self.header.problems.append(
+                _("part %(n)d opens with %(opening)s, but the part before closed with %(closing)s")
+                % {"n": self.parts, "opening": amount, "closing": self.last_closing}
+            )
+        self.part_opening, self.part_movements = amount, Decimal("0.00")
+
+    def tag_61(self, item: _Field):
+        yield from self.flush()
+        self.pending = item
+
+    def tag_86(self, item: _Field):
+        self.details = item
+
+    def flush(self) -> Iterator[ParsedLine]:
+        if self.pending is None:
+            return
+        item, details = self.pending, self.details
+        self.pending = self.details = None
+        text = f":61:{item.value}" + (f"\n:86:{details.value}" if details else "")
+        processors = {
+            "pre_statement": [
+                mt940.processors.date_fixup_pre_processor,
+                mt940.processors.add_currency_pre_processor(self.header.currency),
+                _strict_amount,
+            ],
+        }
+        transactions = mt940.models.Transactions(
+            processors=processors, tags=self.tags, options=OPTIONS
+        )
+        try:
+            parsed = transactions.parse(text)
+        except _Refused as exc:
+            raise self.error(str(exc), item.line) from exc
+        except Exception as exc:  # the library raises many kinds; all mean "unreadable"
+            raise self.error(_("this line cannot be read as MT940"), item.line) from exc
+        if len(parsed) != 1:
+            raise self.error(_("this line cannot be read as MT940"), item.line)
+        line = check_line(transaction_line(parsed[0].data, item.line), self.file_name)
+        self.part_movements += line.signed
+        yield line
+
+    def closing(self, item: _Field):
+        yield from self.flush()
+        amount, currency = self.balance(item)
+        if currency != self.header.currency:
+            raise self.error(_("the closing balance is in another currency"), item.line)
+        expected = self.part_opening + self.part_movements
+        # A single-part statement is checked as a whole by the importer.
+        if (item.tag == "62M" or self.parts > 1) and expected != amount:
+            self.header.problems.append(
+                _(
+                    "part %(n)d: opening %(opening)s + movements %(movements)s = "
+                    "%(expected)s, but it closes with %(closing)s"
+                )
+                % {
+                    "n": self.parts,
+                    "opening": self.part_opening,
+                    "movements": self.part_movements,
+                    "expected": expected,
+                    "closing": amount,
+                }
+            )
+        self.last_closing = amount
+        return amount
+
+    def tag_62F(self, item: _Field):
+        amount = yield from self.closing(item)
+        self.header.closing_balance = amount
+        self.continues = False
+
+    def tag_62M(self, item: _Field):
+        yield from self.closing(item)
+        self.continues = True
 
 
 def _decode(data: bytes) -> str:
@@ -66,144 +382,6 @@ def _decode(data: bytes) -> str:
         return data.decode("latin-1")  # older exports use ISO 8859-1
 
 
-def _balance(balance) -> Decimal | None:
-    if balance is None:
-        return None
-    return Decimal(balance.amount.amount).quantize(Decimal("0.01"))
-
-
-def _account_iban(account: str, currency: str) -> str:
-    # ING writes "NL20INGB0001234567EUR": the IBAN with the currency stuck to it.
-    candidates = [account, account.removesuffix(currency)]
-    for candidate in candidates:
-        with contextlib.suppress(SchwiftyException):
-            return IBAN(candidate).compact
-    return account[:34]  # an old-style account number; kept as the bank wrote it
-
-
-class _Lines:
-    """Line numbers for offsets in the text, found by bisection (a big file has 20,000)."""
-
-    def __init__(self, text: str):
-        self.starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
-
-    def __call__(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset)
-
-
-CHUNK = 500  # transactions handed to the library at once; keeps memory flat
-CLOSING = re.compile(r"^:62[FM]:", re.MULTILINE)
-
-
-def _parse_block(file_name: str, text: str, line_at, offset: int):
-    """Run the library on a piece of a statement; returns (transactions, their data)."""
-    try:
-        transactions = mt940.models.Transactions()
-        return transactions.parse(text), transactions.data
-    except Exception as exc:  # the library raises many kinds; all mean "unreadable"
-        # It passes the text it choked on; find that text to name the line.
-        snippets = [a for a in getattr(exc, "args", ()) if isinstance(a, str) and a in text]
-        at = text.find(snippets[-1]) if snippets else 0
-        raise StatementError(
-            "this line cannot be read as MT940", file_name=file_name, line=line_at(offset + at)
-        ) from exc
-
-
-def _statement(file_name: str, text: str, start: int, end: int, line_at):
-    """One :20: statement: its header, then its lines, CHUNK transactions at a time."""
-    block = text[start:end]
-    first_line = line_at(start)
-    tags_61 = [m.start() for m in TAG_61.finditer(block)]
-    closing = CLOSING.search(block)
-    body_end = closing.start() if closing else len(block)
-    head = block[: tags_61[0]] if tags_61 else block[:body_end]
-    tail = block[body_end:]
-    _parsed, data = _parse_block(file_name, head + tail, line_at, start)
-    account = (data.get("account_identification") or "").replace(" ", "")
-    if not account:
-        raise StatementError(
-            "the statement has no :25: account", file_name=file_name, line=first_line
-        )
-    opening, closing_balance = data.get("final_opening_balance"), data.get("final_closing_balance")
-    if opening is None or closing_balance is None:
-        raise StatementError(
-            "the statement has no :60F: or :62F: balance", file_name=file_name, line=first_line
-        )
-    currency = opening.amount.currency or "EUR"
-    yield StatementHeader(
-        format="mt940",
-        account_iban=_account_iban(account, currency),
-        statement_id=data.get("transaction_reference") or "",
-        currency=currency,
-        opening_balance=_balance(opening),
-        closing_balance=_balance(closing_balance),
-    )
-    bounds = [*tags_61, body_end]
-    for first in range(0, len(tags_61), CHUNK):
-        last = min(first + CHUNK, len(tags_61))
-        piece_start = bounds[first]
-        parsed, _data = _parse_block(
-            file_name,
-            head + block[piece_start : bounds[last]] + tail,
-            line_at,
-            start + piece_start - len(head),
-        )
-        if len(parsed) != last - first:
-            bad = tags_61[first + len(parsed)] if len(parsed) < last - first else tags_61[last - 1]
-            raise StatementError(
-                "this :61: transaction line cannot be read",
-                file_name=file_name,
-                line=line_at(start + bad),
-            )
-        for index, transaction in enumerate(parsed):
-            yield _line(transaction.data, line_at(start + tags_61[first + index]))
-
-
-def _plain(value) -> date | None:
-    # The library's own Date type carries extra state; a plain date is smaller and simpler.
-    return date(value.year, value.month, value.day) if value else None
-
-
-def _naam(text: str) -> str:
-    found = NAAM.search(text)
-    return found.group(1).strip() if found else ""
-
-
-def _line(tx: dict, source_line: int) -> ParsedLine:
-    status = tx.get("status") or ""
-    amount = Decimal(tx["amount"].amount)
-    details = parse_details(tx.get("transaction_details") or "")
-    remittance = details.get("REMI", "")
-    iban = details.get("IBAN", "")
-    if not iban:
-        found = IBAN_IN_TEXT.search(remittance.upper())
-        iban = found.group(1) if found else ""
-    reference = tx.get("bank_reference") or ""
-    if reference.upper() in ("", "NONREF"):
-        reference = ""
-    end_to_end = details.get("EREF", "")
-    return ParsedLine(
-        booking_date=_plain(tx.get("entry_date") or tx["date"]),
-        value_date=_plain(tx.get("date")),
-        amount=abs(amount).quantize(Decimal("0.01")),
-        # C and RD put money in; D and RC take it out.
-        is_credit=status in ("C", "RD"),
-        currency=tx.get("currency") or "EUR",
-        is_reversal=status.startswith("R"),
-        entry_reference=reference,
-        end_to_end_id="" if end_to_end.upper() == "NOTPROVIDED" else end_to_end,
-        counterparty_name=details.get("NAME") or _naam(remittance),
-        counterparty_iban=iban,
-        remittance=remittance,
-        source_line=source_line,
-    )
-
-
 def iter_statement(file_name: str, data: bytes) -> Iterator[StatementHeader | ParsedLine]:
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
-    starts = [m.start() for m in STATEMENT_START.finditer(text)]
-    if not starts:
-        raise StatementError("no :20: statement found in this MT940 file", file_name=file_name)
-    line_at = _Lines(text)
-    for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
-        yield from _statement(file_name, text, begin, end, line_at)
+    return _Reader(file_name, text).run()

@@ -73,8 +73,11 @@ def test_it_exports_the_filtered_donations_exactly(client, treasurer, make_donat
 def test_it_exports_spending_and_statement_lines(client, treasurer, campaign, make_prisoner):
     from donations.statements.importer import statement_import
 
+    campaign.iban = "NL20INGB0001234567"  # the sample is an ING export of this account
+    campaign.save()
     make_prisoner(payment_reference="DSA3KM")
-    data = (Path(__file__).parent / "statements" / "ing_camt053_v02.xml").read_bytes()
+    sample = Path(__file__).parents[1] / "fixtures" / "statements" / "ing_camt053_v02.xml"
+    data = sample.read_bytes()
     statement_import(file_name="ing.xml", data=data)
     category = Category.objects.create(code="c", purpose="basic_needs", name_en="Food")
     Expense.objects.create(

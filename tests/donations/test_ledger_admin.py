@@ -11,7 +11,7 @@ from donations.models import Category, Donation, Expense, FundTransfer, Statemen
 from donations.statements.importer import statement_import
 from prisoners.models import Prisoner
 
-SAMPLES = Path(__file__).parent / "statements"
+SAMPLES = Path(__file__).parents[1] / "fixtures" / "statements"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 LEDGER_PAGES = [
@@ -26,6 +26,8 @@ LEDGER_PAGES = [
 
 @pytest.fixture
 def imported(campaign, make_prisoner):
+    campaign.iban = "NL20INGB0001234567"  # the sample is an ING export of this account
+    campaign.save()
     make_prisoner(payment_reference="DSA3KM", slug="ana", name="Ana Ejemplo")
     make_prisoner(payment_reference="DSB4LN", slug="ben", name="Ben Ejemplo")
     data = (SAMPLES / "ing_camt053_v02.xml").read_bytes()
@@ -55,6 +57,8 @@ def test_it_sends_anonymous_visitors_to_the_login(client, db):
 
 
 def test_it_imports_an_uploaded_statement(client, treasurer, campaign, make_prisoner):
+    campaign.iban = "NL20INGB0001234567"  # the sample is an ING export of this account
+    campaign.save()
     make_prisoner(payment_reference="DSA3KM", slug="ana")
     client.force_login(treasurer)
     files = [

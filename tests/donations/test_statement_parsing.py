@@ -8,7 +8,7 @@ from donations.statements import StatementError, parse_statement
 from donations.statements.mt940_format import parse_details
 from donations.statements.references import find_reference
 
-SAMPLES = Path(__file__).parent / "statements"
+SAMPLES = Path(__file__).parents[1] / "fixtures" / "statements"
 
 
 def parse(name: str):

@@ -1,11 +1,15 @@
+import logging
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from donations.admin.ledger import import_summary
 from donations.statements import StatementError
-from donations.statements.importer import estimate_lines, statement_import
+from donations.statements.importer import estimate_lines, statement_import, too_large
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -18,32 +22,43 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", metavar="FILE")
 
     def handle(self, *args, files, **options):
-        refused = 0
-        for name in files:
-            path = Path(name)
-            if not path.is_file():
-                self.stderr.write(self.style.ERROR(f"{name}: no such file"))
-                refused += 1
-                continue
-            data = path.read_bytes()
-            try:
-                result = statement_import(
-                    file_name=path.name,
-                    data=data,
-                    user="import_statement",
-                    progress=self._progress(path.name, estimate_lines(data)),
-                )
-            except StatementError as exc:
-                self._end_progress()
-                self.stderr.write(self.style.ERROR(f"Refused, nothing saved: {exc}"))
-                refused += 1
-                continue
-            self._end_progress()
-            self.stdout.write(self.style.SUCCESS(import_summary(result)))
-            for problem in result.balance_problems:
-                self.stdout.write(self.style.WARNING(f"  Balance check: {problem}"))
+        refused = [name for name in files if not self._import(name)]
+        for name in refused:
+            self.stderr.write(self.style.ERROR(f"Refused: {name}"))
         if refused:
-            raise CommandError(f"{refused} of {len(files)} file(s) refused.")
+            raise CommandError(f"{len(refused)} of {len(files)} file(s) refused.")
+
+    def _import(self, name: str) -> bool:
+        """One file in its own transaction; False when it was refused (nothing of it saved)."""
+        path = Path(name)
+        if not path.is_file():
+            self.stderr.write(self.style.ERROR(f"{name}: no such file"))
+            return False
+        try:
+            if path.stat().st_size > settings.STATEMENT_MAX_BYTES:
+                raise too_large(path.name)
+            data = path.read_bytes()
+            result = statement_import(
+                file_name=path.name,
+                data=data,
+                user="import_statement",
+                progress=self._progress(path.name, estimate_lines(data)),
+            )
+        except StatementError as exc:
+            self._end_progress()
+            self.stderr.write(self.style.ERROR(f"Refused, nothing saved: {exc}"))
+            return False
+        except Exception as exc:
+            # A bug of ours, not the file's: the other files are still imported.
+            self._end_progress()
+            logger.exception("importing statement %s failed", name)
+            self.stderr.write(self.style.ERROR(f"{name}: failed, nothing saved: {exc!r}"))
+            return False
+        self._end_progress()
+        self.stdout.write(self.style.SUCCESS(import_summary(result)))
+        for problem in result.balance_problems:
+            self.stdout.write(self.style.WARNING(f"  Balance check: {problem}"))
+        return True
 
     def _progress(self, label: str, expected: int):
         interactive = sys.stdout.isatty()
