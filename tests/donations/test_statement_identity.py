@@ -70,7 +70,7 @@ def test_it_never_calls_balances_agreeing_when_they_do_not(ana):
 def test_the_migration_rekeys_old_lines_so_an_old_export_is_still_known(ana):
     from importlib import import_module
 
-    rekey = import_module("donations.migrations.0009_statements_line_identity").rekey
+    rekey = import_module("donations.migrations.0012_statements_line_identity").rekey
     data = camt(ntry("25.00", "R1"), ntry("25.00"), ntry("25.00"), closing="75.00")
     statement_import(file_name="a.xml", data=data)
     keys = list(StatementLine.objects.order_by("id").values_list("dedupe_key", flat=True))

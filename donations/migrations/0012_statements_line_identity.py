@@ -45,6 +45,6 @@ def rekey(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("donations", "0008_chargeback_reversal")]
+    dependencies = [("donations", "0011_providers_refund_dates")]
 
     operations = [migrations.RunPython(rekey, migrations.RunPython.noop)]
