@@ -32,8 +32,13 @@ METHOD_LABELS = {
 
 
 class DonationForm(forms.Form):
+    # An unticked preset is None, not "": clean() compares it with the bounds.
     preset = forms.TypedChoiceField(
-        label=_("Amount"), required=False, coerce=Decimal, widget=forms.RadioSelect
+        label=_("Amount"),
+        required=False,
+        coerce=Decimal,
+        empty_value=None,
+        widget=forms.RadioSelect,
     )
     other_amount = forms.CharField(
         label=_("Another amount (EUR)"),

@@ -146,3 +146,14 @@ def test_it_shows_messages_only_when_the_donor_agreed(
     assert "Shown" in html and "Anonymous" in html
     assert "Named" not in html
     assert "Private" not in html and "Unpaid" not in html
+
+
+@pytest.mark.parametrize("missing", ["empty", "absent"])
+def test_it_asks_for_an_amount_when_none_was_given(client, campaign, demo_on, missing):
+    data = form_data("demo", preset="", other_amount="")
+    if missing == "absent":
+        del data["preset"], data["other_amount"]
+    response = client.post("/en/donate/", data)
+    assert response.status_code == 200
+    assert "Choose an amount or type another one." in response.content.decode()
+    assert not Donation.objects.exists()
