@@ -132,3 +132,55 @@ def test_the_command_writes_the_same_report(campaign, tmp_path):
 def test_the_command_refuses_a_bad_period(campaign, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("treasurer_report", *args, "--output", str(tmp_path / "r.pdf"))
+
+
+CSV_EXPORTS = [
+    ("admin:donations_donation_export", "admin:donations_donation_changelist"),
+    ("admin:donations_expense_export", "admin:donations_expense_changelist"),
+    ("admin:donations_statementline_export", "admin:donations_statementline_changelist"),
+]
+BAD_FILTERS = [
+    "foo__bar=1",
+    "created_at__year=abc",
+    "date__year=abc",
+    "booking_date__year=abc",
+    "amount__gt=x",
+    "id__in=1,a",
+    "created_at__year=99999999",
+    "amount=1e999999999",
+    "status__exact=%00",
+]
+
+
+@pytest.mark.parametrize(("export", "changelist"), CSV_EXPORTS)
+@pytest.mark.parametrize("query", BAD_FILTERS)
+def test_it_answers_a_bad_export_filter_with_a_message(
+    client, treasurer, make_donation, export, changelist, query
+):
+    make_donation("12.30")
+    client.force_login(treasurer)
+    response = client.get(reverse(export) + "?" + query)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(changelist)
+    page = client.get(response["Location"], follow=True).content.decode()
+    assert "These filters cannot be read, so nothing was exported." in page
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ({"start": "0001-01-01", "end": "9999-12-31"}, "Choose a date between"),
+        ({"start": "2025-01-01", "end": "9999-12-31"}, "Choose a date between"),
+        ({"start": "abc", "end": "2025-12-31"}, "Enter a valid date."),
+        ({"start": "2025-01-01"}, "This field is required."),
+        ({"start": "2025-12-31", "end": "2025-01-01"}, "The period must end after it starts."),
+    ],
+)
+def test_it_refuses_a_bad_report_period_with_a_message(
+    client, treasurer, campaign, period, message
+):
+    client.force_login(treasurer)
+    response = client.get(reverse("admin:donations_treasurer_report"), period)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert message in response.content.decode()
