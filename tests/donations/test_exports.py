@@ -48,6 +48,12 @@ def test_anonymous_visitors_are_sent_to_the_login(client, db, url_name):
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ('＝HYPERLINK("x")', '\'＝HYPERLINK("x")'),
+        ("＋31", "'＋31"),
+        ("－2＋3", "'－2＋3"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("﹦1+1", "'﹦1+1"),
+        ("Ana ＝ Ben", "Ana ＝ Ben"),
         ("Ana", "Ana"),
         (Decimal("12.30"), "12.30"),
         (None, ""),
@@ -68,6 +74,13 @@ def test_it_exports_the_filtered_donations_exactly(client, treasurer, make_donat
     assert row["amount"] == "12.30" and row["currency"] == "EUR"
     assert row["donor_name"] == "'=cmd|' /C calc'!A0"
     assert row["donor_email"] == "a@example.org"
+
+
+def test_it_neutralises_a_full_width_formula_in_the_export(client, treasurer, make_donation):
+    make_donation("5.00", donor_name='＝HYPERLINK("http://x")', donor_email="b@example.org")
+    client.force_login(treasurer)
+    header, row = _csv(client.get(reverse("admin:donations_donation_export")))
+    assert dict(zip(header, row, strict=True))["donor_name"] == '\'＝HYPERLINK("http://x")'
 
 
 def test_it_exports_spending_and_statement_lines(client, treasurer, campaign, make_prisoner):
