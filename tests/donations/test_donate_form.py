@@ -157,3 +157,11 @@ def test_it_asks_for_an_amount_when_none_was_given(client, campaign, demo_on, mi
     assert response.status_code == 200
     assert "Choose an amount or type another one." in response.content.decode()
     assert not Donation.objects.exists()
+
+
+def test_it_refuses_an_email_longer_than_its_column(client, campaign, demo_on):
+    email = "a" * 243 + "@example.org"  # 255 characters; the column holds 254
+    response = client.post("/en/donate/", form_data("demo", donor_email=email))
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert not Donation.objects.exists()
