@@ -197,3 +197,20 @@ def test_it_refuses_a_bad_report_period_with_a_message(
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("site_language", "title"),
+    [("nl", "Verslag van de penningmeester"), ("en", "Treasurer's report"), ("nl-nl", "Verslag")],
+)
+def test_the_command_speaks_the_sites_language_by_default(
+    campaign, tmp_path, settings, site_language, title
+):
+    settings.LANGUAGE_CODE = site_language
+    output = tmp_path / "report.pdf"
+    call_command(
+        "treasurer_report",
+        *("--from", "2025-01-01", "--to", "2025-12-31", "--output", str(output)),
+        stdout=io.StringIO(),
+    )
+    assert title in PdfReader(output).pages[0].extract_text()
