@@ -1,4 +1,5 @@
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -305,3 +306,19 @@ def test_it_shows_every_funds_balance(client, treasurer, imported):
     html = client.get(reverse("admin:donations_fundoverview_changelist")).content.decode()
     assert "Ana Ejemplo" in html and "General fund" in html
     assert "€35.00" in html  # Ana: 25 + 10 from the statement
+
+
+def test_it_lines_up_the_fund_balances_on_one_line_each(client, treasurer, imported):
+    client.force_login(treasurer)
+    html = client.get(
+        reverse("admin:donations_fundoverview_changelist"), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    # Every amount cell is a "money" cell, which the page's own stylesheet keeps whole.
+    cells = re.findall(r"<td( class=\"money\")?>(?:<strong>)?(€[^<]*)<", html)
+    assert cells and all(money for money, _amount in cells)
+    assert "€ 35,00" in html
+    assert "css/admin_funds.css" in html
+    css = (Path(__file__).resolve().parents[2] / "static/css/admin_funds.css").read_text()
+    rule = re.search(r"\.fund-balances td\.money \{([^}]*)\}", css).group(1)
+    assert "white-space: nowrap" in rule
+    assert "text-align: right" in re.search(r"\.fund-balances \.money \{([^}]*)\}", css).group(1)
