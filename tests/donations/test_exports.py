@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from donations.models import Category, Expense
@@ -199,12 +200,21 @@ def test_it_refuses_a_bad_report_period_with_a_message(
     assert message in response.content.decode()
 
 
+@pytest.fixture
+def keep_active_language():
+    # Changing LANGUAGE_CODE resets the thread's active language (Django's setting_changed
+    # handler); give it back after the settings fixture is undone, as later tests expect.
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
 @pytest.mark.parametrize(
     ("site_language", "title"),
     [("nl", "Verslag van de penningmeester"), ("en", "Treasurer's report"), ("nl-nl", "Verslag")],
 )
 def test_the_command_speaks_the_sites_language_by_default(
-    campaign, tmp_path, settings, site_language, title
+    campaign, tmp_path, keep_active_language, settings, site_language, title
 ):
     settings.LANGUAGE_CODE = site_language
     output = tmp_path / "report.pdf"

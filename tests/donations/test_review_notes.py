@@ -25,6 +25,14 @@ DUTCH = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _language_left_as_found():
+    # The admin's LocaleMiddleware leaves the last request's language active in this thread;
+    # a later test that prints a command's output must not read it in Dutch because of this.
+    with translation.override(translation.get_language()):
+        yield
+
+
 @pytest.fixture
 def dutch_notes():
     catalog = trans_real.translation("nl")._catalog
