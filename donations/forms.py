@@ -32,8 +32,13 @@ METHOD_LABELS = {
 
 
 class DonationForm(forms.Form):
+    # An unticked preset is None, not "": clean() compares it with the bounds.
     preset = forms.TypedChoiceField(
-        label=_("Amount"), required=False, coerce=Decimal, widget=forms.RadioSelect
+        label=_("Amount"),
+        required=False,
+        coerce=Decimal,
+        empty_value=None,
+        widget=forms.RadioSelect,
     )
     other_amount = forms.CharField(
         label=_("Another amount (EUR)"),
@@ -58,6 +63,8 @@ class DonationForm(forms.Form):
     is_anonymous = forms.BooleanField(label=_("Give anonymously"), required=False)
     donor_email = forms.EmailField(
         label=_("Email for your receipt"),
+        # The column's width; the form's default (320) let a longer address reach the database.
+        max_length=254,
         help_text=_("We only use it for the receipt. It is never shown."),
     )
     public_message = forms.CharField(

@@ -1,17 +1,13 @@
 from django import forms
 from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import Category, Expense, FundTransfer
+from donations.money import MAX_AMOUNT, format_eur
+from donations.receipts import receipt_kind, suffix_of
 from prisoners.models import Prisoner
-
-# What a receipt may be: checked by the file's first bytes, not by its name.
-RECEIPT_SIGNATURES = {
-    b"%PDF-": "PDF",
-    b"\xff\xd8\xff": "JPEG",
-    b"\x89PNG\r\n\x1a\n": "PNG",
-}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -56,6 +52,15 @@ class ExpenseForm(forms.ModelForm):
         model = Expense
         fields = ["date", "amount", "prisoner", "category", "description", "receipt"]
 
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount > MAX_AMOUNT:
+            raise forms.ValidationError(
+                _("An amount may be at most %(max)s.")
+                % {"max": format_eur(MAX_AMOUNT, get_language() or settings.LANGUAGE_CODE)}
+            )
+        return amount
+
     def clean_receipt(self):
         receipt = self.cleaned_data.get("receipt")
         if not receipt or not hasattr(receipt, "content_type"):
@@ -63,10 +68,17 @@ class ExpenseForm(forms.ModelForm):
         if receipt.size > settings.RECEIPT_MAX_BYTES:
             limit = settings.RECEIPT_MAX_BYTES // (1024 * 1024)
             raise forms.ValidationError(_("A receipt may be at most %(mb)d MB.") % {"mb": limit})
-        head = receipt.read(16)
-        receipt.seek(0)
-        if not any(head.startswith(signature) for signature in RECEIPT_SIGNATURES):
+        # By content, not by name or the browser's content type: both are the uploader's say.
+        kind = receipt_kind(receipt)
+        if kind is None:
             raise forms.ValidationError(_("Upload the receipt as a PDF, JPEG or PNG file."))
+        # A name that lies about the content would open in the wrong program on download.
+        if suffix_of(receipt.name) not in kind.suffixes:
+            raise forms.ValidationError(
+                _("This file is a %(kind)s, but its name ends in “%(suffix)s”. Rename it.")
+                % {"kind": kind.label, "suffix": suffix_of(receipt.name) or "…"}
+            )
+        receipt.name = f"receipt{kind.suffix}"
         return receipt
 
 

@@ -2,13 +2,63 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from donations.models import Category, Donation, Expense, StatementLine, StatusChange
 from donations.statements.importer import donation_from_line
 from prisoners.models import Prisoner
+
+# A line's note is stored in English, the source language, and translated each time it is
+# shown: the queue is shared, and a line one treasurer handled in Spanish must read in Dutch
+# for the next. Storing the active language would fix each note in its writer's language.
+NOTE_ASSIGNED = gettext_noop("assigned by %(user)s")
+NOTE_NOT_DONATION = gettext_noop("not a donation, by %(user)s")
+NOTE_SPENDING = gettext_noop("spending, by %(user)s")
+# The import's own notes, as donations/statements/importer.py writes them.
+IMPORT_NOTES = [
+    gettext_noop("reversal of an earlier entry"),
+    gettext_noop("money out: possible spending"),
+    gettext_noop("payout of online gifts, counted already"),
+    gettext_noop("booked in %(currency)s"),
+    gettext_noop("reference %(reference)s"),
+    gettext_noop("several references: %(references)s"),
+    gettext_noop("no payment reference found"),
+]
+
+
+def _note_pattern(template: str) -> re.Pattern:
+    parts = re.split(r"%\((\w+)\)s", template)
+    # re.split alternates literal text and placeholder names.
+    return re.compile(
+        "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+)" for i, part in enumerate(parts)
+        ),
+        re.DOTALL,
+    )
+
+
+NOTE_PATTERNS = [
+    (template, _note_pattern(template))
+    for template in (NOTE_ASSIGNED, NOTE_NOT_DONATION, NOTE_SPENDING, *IMPORT_NOTES)
+]
+
+
+def review_note(template: str, *, user: str) -> str:
+    return (template % {"user": user})[:255]
+
+
+def review_note_display(note: str) -> str:
+    """A stored note in the reader's language; a note of any other shape as it was written."""
+    for template, pattern in NOTE_PATTERNS:
+        found = pattern.fullmatch(note)
+        if found:
+            return _(template) % found.groupdict()
+    return note
 
 
 def _reviewable(line_id: int) -> StatementLine:
@@ -41,7 +91,7 @@ def statement_line_record_donation(
         )
         line.donation = donation
         line.status = StatementLine.Status.MATCHED
-        line.note = f"assigned by {user}"[:255]
+        line.note = review_note(NOTE_ASSIGNED, user=user)
         line.save(update_fields=["donation", "status", "note"])
     return donation
 
@@ -51,7 +101,7 @@ def statement_line_not_donation(*, line_id: int, user: str) -> None:
     with transaction.atomic():
         line = _reviewable(line_id)
         line.status = StatementLine.Status.NOT_DONATION
-        line.note = f"not a donation, by {user}"[:255]
+        line.note = review_note(NOTE_NOT_DONATION, user=user)
         line.save(update_fields=["status", "note"])
 
 
@@ -73,6 +123,6 @@ def statement_line_record_expense(
             created_by=user,
         )
         line.status = StatementLine.Status.SPENDING
-        line.note = f"spending, by {user}"[:255]
+        line.note = review_note(NOTE_SPENDING, user=user)
         line.save(update_fields=["status", "note"])
     return expense

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from donations.models import Donation
 from prisoners.models import Campaign, Prisoner
@@ -44,6 +45,14 @@ def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    # A view or command that activates a language leaves it active in this thread; without
+    # a reset, a test's outcome would depend on the one that ran before it.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -3,11 +3,16 @@
 from datetime import date
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError, transaction
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,7 +39,22 @@ class CsvExportMixin:
         if not self.has_view_permission(request):
             raise PermissionDenied
         # The changelist's own filtering and search, from the query string it passed on.
-        queryset = self.get_changelist_instance(request).get_queryset(request)
+        try:
+            # Some values only fail once the database sees them (a NUL byte, a year or a
+            # number out of range); the changelist counts its rows here, before the streamed
+            # CSV has begun. A savepoint keeps the request's transaction usable after that.
+            with transaction.atomic():
+                queryset = self.get_changelist_instance(request).get_queryset(request)
+                queryset.exists()
+        except (IncorrectLookupParameters, ValidationError, ValueError, DataError):
+            # A hand-edited or stale link: say so on the list, as the list itself would.
+            self.message_user(
+                request,
+                _("These filters cannot be read, so nothing was exported. Filter the list again."),
+                messages.ERROR,
+            )
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         stamp = timezone.localdate().isoformat()
         return csv_export.csv_response(
             f"{self.csv_name}-{stamp}.csv", self.csv_header, self.csv_rows(queryset)
@@ -49,11 +69,34 @@ def year_to_date(today: date) -> tuple[date, date]:
     return date(today.year, 1, 1), today
 
 
+# The ledger starts in 2021; a period far outside these bounds is a typo, and the report's
+# "day before the start" would overflow at year 1.
+EARLIEST_REPORT_DAY = date(2000, 1, 1)
+LATEST_REPORT_DAY = date(2099, 12, 31)
+
+
 class ReportPeriodForm(forms.Form):
     start = forms.DateField(
         label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def _within_bounds(self, day: date) -> date:
+        if not EARLIEST_REPORT_DAY <= day <= LATEST_REPORT_DAY:
+            raise forms.ValidationError(
+                _("Choose a date between %(first)s and %(last)s.")
+                % {
+                    "first": date_format(EARLIEST_REPORT_DAY, "DATE_FORMAT"),
+                    "last": date_format(LATEST_REPORT_DAY, "DATE_FORMAT"),
+                }
+            )
+        return day
+
+    def clean_start(self) -> date:
+        return self._within_bounds(self.cleaned_data["start"])
+
+    def clean_end(self) -> date:
+        return self._within_bounds(self.cleaned_data["end"])
 
     def clean(self):
         data = super().clean()

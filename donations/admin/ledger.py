@@ -126,7 +126,7 @@ class StatementLineAdmin(CsvExportMixin, admin.ModelAdmin):
         "counterparty_name",
         "remittance",
         "status",
-        "note",
+        "review_note",
         "donation",
     ]
     list_filter = ["status", "is_credit", "is_reversal", "statement__account_iban"]
@@ -135,7 +135,15 @@ class StatementLineAdmin(CsvExportMixin, admin.ModelAdmin):
     list_select_related = ["donation", "donation__prisoner"]
     action_form = ReviewActionForm
     actions = ["record_donation", "not_a_donation", "record_spending"]
-    readonly_fields = [f.name for f in StatementLine._meta.fields]
+    # The note is shown through review_note, in the reader's language.
+    exclude = ["note"]
+    readonly_fields = [f.name for f in StatementLine._meta.fields if f.name != "note"] + [
+        "review_note"
+    ]
+
+    @admin.display(description=gettext_lazy("note"))
+    def review_note(self, line):
+        return ledger.review_note_display(line.note)
 
     @admin.display(description=gettext_lazy("amount"), ordering="amount")
     def signed_amount(self, line):

@@ -14,6 +14,7 @@ from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from donations.models.donation import Category, Donation
+from donations.receipts import STORED_SUFFIXES as RECEIPT_SUFFIXES
 from prisoners.models import Prisoner
 
 
@@ -104,8 +105,10 @@ class StatementLine(models.Model):
 
 
 def _receipt_name(instance, filename: str) -> str:
-    # A random name: the file name a treasurer uploads can carry personal data.
-    return f"receipts/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    # A random name: the file name a treasurer uploads can carry personal data. Only a
+    # receipt's own suffixes are kept; ExpenseForm has already matched it to the content.
+    suffix = Path(filename).suffix.lower()
+    return f"receipts/{uuid.uuid4().hex}{suffix if suffix in RECEIPT_SUFFIXES else ''}"
 
 
 class PrivateStorage(LazyObject):

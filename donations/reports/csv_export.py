@@ -4,6 +4,7 @@ cells that a spreadsheet would run as a formula neutralised."""
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Iterable
 
 from django.http import StreamingHttpResponse
@@ -15,7 +16,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    # Spreadsheets read a full-width "＝" (and the like) as "=": test the folded form, but
+    # keep the donor's own text in the cell.
+    folded = unicodedata.normalize("NFKC", text[:1])
+    return "'" + text if folded.startswith(FORMULA_STARTS) else text
 
 
 class _Echo:

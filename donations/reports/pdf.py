@@ -23,18 +23,22 @@ from prisoners.models import Campaign, Prisoner, Update
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Tagged PDF (for screen readers); title, author and language come from the HTML head."""
+    return html_to_pdf(render_to_string(template_name, context))
+
+
+def html_to_pdf(html: str) -> bytes:
     # Imported here: WeasyPrint needs Pango on the machine, and the rest of the site should
     # still start without it.
     import weasyprint
 
-    html = render_to_string(template_name, context)
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
     return document.write_pdf(pdf_tags=True, optimize_images=True, jpeg_quality=80)
 
 
-def treasurer_report_pdf(*, start: date, end: date, generated_by: str) -> bytes:
+def treasurer_report_html(*, start: date, end: date, generated_by: str) -> str:
+    """The treasurer's report as HTML, in the active language (what the PDF is made from)."""
     data = treasurer_report(start, end)
-    return render_pdf(
+    return render_to_string(
         "reports/treasurer_report.html",
         {
             "report": data,
@@ -44,6 +48,10 @@ def treasurer_report_pdf(*, start: date, end: date, generated_by: str) -> bytes:
             "chart": month_chart(data.by_month),
         },
     )
+
+
+def treasurer_report_pdf(*, start: date, end: date, generated_by: str) -> bytes:
+    return html_to_pdf(treasurer_report_html(start=start, end=end, generated_by=generated_by))
 
 
 def month_chart(rows: list[dict]) -> list[dict]:

@@ -20,3 +20,13 @@ def test_it_answers_503_when_the_database_does_not(client, db, monkeypatch):
 
 def test_it_has_no_language_prefix(client, db):
     assert client.get("/en/healthz").status_code == 404
+
+
+def test_it_answers_over_plain_http_when_the_site_is_https(client, db, settings):
+    # As with SITE_URL=https://…; the exemption itself comes from settings.py.
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok\n"
+    # Everything else is still sent to https.
+    other = client.get("/en/")
+    assert other.status_code == 301 and other["Location"].startswith("https://")

@@ -146,3 +146,22 @@ def test_it_shows_messages_only_when_the_donor_agreed(
     assert "Shown" in html and "Anonymous" in html
     assert "Named" not in html
     assert "Private" not in html and "Unpaid" not in html
+
+
+@pytest.mark.parametrize("missing", ["empty", "absent"])
+def test_it_asks_for_an_amount_when_none_was_given(client, campaign, demo_on, missing):
+    data = form_data("demo", preset="", other_amount="")
+    if missing == "absent":
+        del data["preset"], data["other_amount"]
+    response = client.post("/en/donate/", data)
+    assert response.status_code == 200
+    assert "Choose an amount or type another one." in response.content.decode()
+    assert not Donation.objects.exists()
+
+
+def test_it_refuses_an_email_longer_than_its_column(client, campaign, demo_on):
+    email = "a" * 243 + "@example.org"  # 255 characters; the column holds 254
+    response = client.post("/en/donate/", form_data("demo", donor_email=email))
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert not Donation.objects.exists()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from donations.models import Category, Expense
@@ -48,6 +49,12 @@ def test_anonymous_visitors_are_sent_to_the_login(client, db, url_name):
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ('＝HYPERLINK("x")', '\'＝HYPERLINK("x")'),
+        ("＋31", "'＋31"),
+        ("－2＋3", "'－2＋3"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("﹦1+1", "'﹦1+1"),
+        ("Ana ＝ Ben", "Ana ＝ Ben"),
         ("Ana", "Ana"),
         (Decimal("12.30"), "12.30"),
         (None, ""),
@@ -68,6 +75,13 @@ def test_it_exports_the_filtered_donations_exactly(client, treasurer, make_donat
     assert row["amount"] == "12.30" and row["currency"] == "EUR"
     assert row["donor_name"] == "'=cmd|' /C calc'!A0"
     assert row["donor_email"] == "a@example.org"
+
+
+def test_it_neutralises_a_full_width_formula_in_the_export(client, treasurer, make_donation):
+    make_donation("5.00", donor_name='＝HYPERLINK("http://x")', donor_email="b@example.org")
+    client.force_login(treasurer)
+    header, row = _csv(client.get(reverse("admin:donations_donation_export")))
+    assert dict(zip(header, row, strict=True))["donor_name"] == '\'＝HYPERLINK("http://x")'
 
 
 def test_it_exports_spending_and_statement_lines(client, treasurer, campaign, make_prisoner):
@@ -135,3 +149,81 @@ def test_the_command_writes_the_same_report(campaign, tmp_path):
 def test_the_command_refuses_a_bad_period(campaign, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("treasurer_report", *args, "--output", str(tmp_path / "r.pdf"))
+
+
+CSV_EXPORTS = [
+    ("admin:donations_donation_export", "admin:donations_donation_changelist"),
+    ("admin:donations_expense_export", "admin:donations_expense_changelist"),
+    ("admin:donations_statementline_export", "admin:donations_statementline_changelist"),
+]
+BAD_FILTERS = [
+    "foo__bar=1",
+    "created_at__year=abc",
+    "date__year=abc",
+    "booking_date__year=abc",
+    "amount__gt=x",
+    "id__in=1,a",
+    "created_at__year=99999999",
+    "amount=1e999999999",
+    "status__exact=%00",
+]
+
+
+@pytest.mark.parametrize(("export", "changelist"), CSV_EXPORTS)
+@pytest.mark.parametrize("query", BAD_FILTERS)
+def test_it_answers_a_bad_export_filter_with_a_message(
+    client, treasurer, make_donation, export, changelist, query
+):
+    make_donation("12.30")
+    client.force_login(treasurer)
+    response = client.get(reverse(export) + "?" + query)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(changelist)
+    page = client.get(response["Location"], follow=True).content.decode()
+    assert "These filters cannot be read, so nothing was exported." in page
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ({"start": "0001-01-01", "end": "9999-12-31"}, "Choose a date between"),
+        ({"start": "2025-01-01", "end": "9999-12-31"}, "Choose a date between"),
+        ({"start": "abc", "end": "2025-12-31"}, "Enter a valid date."),
+        ({"start": "2025-01-01"}, "This field is required."),
+        ({"start": "2025-12-31", "end": "2025-01-01"}, "The period must end after it starts."),
+    ],
+)
+def test_it_refuses_a_bad_report_period_with_a_message(
+    client, treasurer, campaign, period, message
+):
+    client.force_login(treasurer)
+    response = client.get(reverse("admin:donations_treasurer_report"), period)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert message in response.content.decode()
+
+
+@pytest.fixture
+def keep_active_language():
+    # Changing LANGUAGE_CODE resets the thread's active language (Django's setting_changed
+    # handler); give it back after the settings fixture is undone, as later tests expect.
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
+@pytest.mark.parametrize(
+    ("site_language", "title"),
+    [("nl", "Verslag van de penningmeester"), ("en", "Treasurer's report"), ("nl-nl", "Verslag")],
+)
+def test_the_command_speaks_the_sites_language_by_default(
+    campaign, tmp_path, keep_active_language, settings, site_language, title
+):
+    settings.LANGUAGE_CODE = site_language
+    output = tmp_path / "report.pdf"
+    call_command(
+        "treasurer_report",
+        *("--from", "2025-01-01", "--to", "2025-12-31", "--output", str(output)),
+        stdout=io.StringIO(),
+    )
+    assert title in PdfReader(output).pages[0].extract_text()

@@ -1,3 +1,5 @@
+import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -5,9 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import empty
+from PIL import Image
 
 from donations.ledger import statement_line_record_donation
 from donations.models import Category, Donation, Expense, FundTransfer, StatementLine
+from donations.models.ledger import _receipt_name, private_storage
+from donations.money import MAX_AMOUNT
 from donations.statements.importer import statement_import
 from prisoners.models import Prisoner
 
@@ -32,6 +39,15 @@ def imported(campaign, make_prisoner):
     make_prisoner(payment_reference="DSB4LN", slug="ben", name="Ben Ejemplo")
     data = (SAMPLES / "ing_camt053_v02.xml").read_bytes()
     statement_import(file_name="ing_camt053_v02.xml", data=data)
+
+
+@pytest.fixture
+def private_root(settings, tmp_path):
+    # The receipt storage reads its folder once; point it at this test's folder.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty
+    yield settings.PRIVATE_MEDIA_ROOT
+    private_storage._wrapped = empty
 
 
 @pytest.fixture
@@ -144,8 +160,7 @@ def _add_expense(client, receipt):
     )
 
 
-def test_it_keeps_receipts_private(client, treasurer, editor, legal, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def test_it_keeps_receipts_private(client, treasurer, editor, legal, private_root):
     client.force_login(treasurer)
     response = _add_expense(client, (legal.pk, SimpleUploadedFile("invoice.pdf", PDF)))
     assert response.status_code == 302
@@ -164,9 +179,36 @@ def test_it_keeps_receipts_private(client, treasurer, editor, legal, settings, t
     assert client.get(f"/media/{expense.receipt.name}").status_code == 404
 
 
+def _image(image_format: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), "white").save(out, image_format)
+    return out.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+HTML = b"<!doctype html><html><script>alert(1)</script></html>"
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
-    [("x.exe", b"MZ\x90\x00", "PDF, JPEG or PNG"), ("big.pdf", PDF + b"0" * 11_000_000, "at most")],
+    [
+        ("x.exe", b"MZ\x90\x00", "PDF, JPEG or PNG"),
+        ("invoice.pdf", b"MZ\x90\x00\x03\x00\x00\x00", "PDF, JPEG or PNG"),
+        ("invoice.html", HTML, "PDF, JPEG or PNG"),
+        ("invoice.pdf", HTML, "PDF, JPEG or PNG"),
+        ("invoice.svg", SVG, "PDF, JPEG or PNG"),
+        ("invoice.png", SVG, "PDF, JPEG or PNG"),
+        ("invoice.png", PDF, "This file is a PDF, but its name ends in “.png”."),
+        ("invoice.pdf", PNG, "This file is a PNG, but its name ends in “.pdf”."),
+        ("invoice.jpg", PNG, "This file is a PNG, but its name ends in “.jpg”."),
+        ("invoice", PDF, "This file is a PDF, but its name ends in “…”."),
+        # The right first bytes, but no image behind them.
+        ("invoice.png", PNG[:16], "PDF, JPEG or PNG"),
+        ("invoice.jpg", b"\xff\xd8\xff\xe0<html>", "PDF, JPEG or PNG"),
+        ("big.pdf", PDF + b"0" * 11_000_000, "at most"),
+    ],
 )
 def test_it_refuses_a_receipt_that_is_not_one(client, treasurer, legal, name, content, message):
     client.force_login(treasurer)
@@ -174,6 +216,63 @@ def test_it_refuses_a_receipt_that_is_not_one(client, treasurer, legal, name, co
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Expense.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "suffix"),
+    [
+        ("Factura Pérez.PDF", PDF, ".pdf"),
+        ("scan.png", PNG, ".png"),
+        ("photo.jpeg", JPEG, ".jpg"),
+        ("photo.JPG", JPEG, ".jpg"),
+    ],
+)
+def test_it_keeps_a_real_receipt_under_its_own_suffix(
+    client, treasurer, legal, private_root, name, content, suffix
+):
+    client.force_login(treasurer)
+    response = _add_expense(client, (legal.pk, SimpleUploadedFile(name, content)))
+    assert response.status_code == 302
+    stored = Expense.objects.get().receipt
+    assert stored.name.startswith("receipts/") and stored.name.endswith(suffix)
+    assert (private_root / stored.name).read_bytes() == content
+
+
+def test_it_names_a_stored_receipt_by_a_receipts_suffix_only():
+    assert _receipt_name(None, "x.pdf").endswith(".pdf")
+    assert not _receipt_name(None, "x.html").endswith(".html")
+    assert "." not in _receipt_name(None, "x.svg").removeprefix("receipts/")
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("10000000.00", "An amount may be at most €9,999,999.99."),
+        ("99999999999.99", "no more than 12 digits"),
+        ("0", "greater than or equal to 0.01"),
+        ("-5", "greater than or equal to 0.01"),
+        ("NaN", "Enter a number."),
+    ],
+)
+def test_it_refuses_spending_above_the_ledgers_ceiling(client, treasurer, legal, amount, message):
+    client.force_login(treasurer)
+    response = client.post(
+        reverse("admin:donations_expense_add"),
+        {"date": "2024-03-06", "amount": amount, "category": legal.pk, "description": "x"},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Expense.objects.exists()
+
+
+def test_it_accepts_spending_up_to_the_ceiling(client, treasurer, legal):
+    client.force_login(treasurer)
+    response = client.post(
+        reverse("admin:donations_expense_add"),
+        {"date": "2024-03-06", "amount": str(MAX_AMOUNT), "category": legal.pk},
+    )
+    assert response.status_code == 302
+    assert Expense.objects.get().amount == MAX_AMOUNT
 
 
 def test_it_logs_fund_transfers_and_never_edits_them(client, treasurer, make_prisoner):
@@ -212,3 +311,29 @@ def test_it_shows_every_funds_balance(client, treasurer, imported):
     html = client.get(reverse("admin:donations_fundoverview_changelist")).content.decode()
     assert "Ana Ejemplo" in html and "General fund" in html
     assert "€35.00" in html  # Ana: 25 + 10 from the statement
+
+
+@pytest.fixture
+def language_left_as_found():
+    # The admin's LocaleMiddleware leaves the last request's language active in this thread;
+    # a later test that prints a command's output must not read it in Dutch because of this.
+    with translation.override(translation.get_language()):
+        yield
+
+
+def test_it_lines_up_the_fund_balances_on_one_line_each(
+    client, treasurer, imported, language_left_as_found
+):
+    client.force_login(treasurer)
+    html = client.get(
+        reverse("admin:donations_fundoverview_changelist"), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    # Every amount cell is a "money" cell, which the page's own stylesheet keeps whole.
+    cells = re.findall(r"<td( class=\"money\")?>(?:<strong>)?(€[^<]*)<", html)
+    assert cells and all(money for money, _amount in cells)
+    assert "€ 35,00" in html
+    assert "css/admin_funds.css" in html
+    css = (Path(__file__).resolve().parents[2] / "static/css/admin_funds.css").read_text()
+    rule = re.search(r"\.fund-balances td\.money \{([^}]*)\}", css).group(1)
+    assert "white-space: nowrap" in rule
+    assert "text-align: right" in re.search(r"\.fund-balances \.money \{([^}]*)\}", css).group(1)

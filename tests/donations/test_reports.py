@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from pypdf import PdfReader
 
 from donations.models import Category, Donation, Expense, FundTransfer, Refund, StatementLine
 from donations.reports.data import treasurer_report
-from donations.reports.pdf import treasurer_report_pdf
+from donations.reports.pdf import treasurer_report_html, treasurer_report_pdf
 
 START, END = date(2025, 1, 1), date(2025, 12, 31)
 
@@ -233,3 +234,60 @@ def test_a_reversed_chargeback_counts_in_the_period_it_was_reversed(campaign, ma
     january = {f.prisoner: f for f in treasurer_report(date(2026, 1, 1), date(2026, 1, 31)).funds}
     assert january[ana].period.refunded == Decimal("-30.00")
     assert january[ana].closing == Decimal("30.00") and january[ana].agrees
+
+
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _chart_bars(html: str) -> list[dict]:
+    svg = re.search(r"<svg class=\"chart\".*?</svg>", html, re.DOTALL).group(0)
+    return [dict(re.findall(r'(\w+)="([^"]*)"', rect)) for rect in re.findall(r"<rect [^>]*>", svg)]
+
+
+@pytest.mark.parametrize("language", ["nl", "es", "en"])
+def test_it_draws_the_chart_with_plain_coordinates_in_every_language(ledger, language):
+    with translation.override(language):
+        html = treasurer_report_html(start=START, end=END, generated_by="t")
+    bars = _chart_bars(html)
+    assert len(bars) == 3  # February, March and May
+    for bar in bars:
+        for name in ("x", "y", "width", "height"):
+            assert NUMBER.fullmatch(bar[name]), (language, name, bar[name])
+    # February (90.00) is the tallest month and fills the chart's 160 units.
+    assert max(float(bar["height"]) for bar in bars) == 160.0
+
+
+@pytest.fixture
+def large_spending(ledger):
+    category = Category.objects.create(
+        code="experts",
+        purpose="legal_defense",
+        name_en="Expert reports",
+        name_nl="Deskundigenrapporten",
+        name_es="Peritajes",
+    )
+    Expense.objects.create(
+        date=date(2025, 10, 19),
+        amount=Decimal("45678.90"),
+        prisoner=ledger[0],
+        category=category,
+        description="Honorarios del abogado por la defensa en el juicio oral, primera parte",
+    )
+
+
+def _pages(language: str) -> list[str]:
+    with translation.override(language):
+        pdf = treasurer_report_pdf(start=START, end=END, generated_by="t")
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.mark.parametrize(("language", "day"), [("nl", "19-10-2025"), ("es", "19/10/2025")])
+def test_it_keeps_dates_and_amounts_on_one_line(large_spending, language, day):
+    pages = _pages(language)
+    spending = next(page for page in pages if day[:5] in page)
+    assert day in spending
+    assert "€ 45.678,90" in spending
+    # The fund summary: each fund's and the total's figures whole, never "€" over "145,00".
+    text = "\n".join(pages)
+    assert "€ 45.738,90" in text  # Ana's spending: 60.00 + 45,678.90
+    assert not re.search(r"€\s*\n", text)

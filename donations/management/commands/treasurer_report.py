@@ -24,14 +24,16 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, metavar="FILE.pdf")
         parser.add_argument(
             "--language",
-            default=settings.LANGUAGE_CODE,
             choices=[code for code, _name in settings.LANGUAGES],
+            help="The report's language; the site's default language (LANGUAGE_CODE) if left out.",
         )
 
     def handle(self, *args, start, end, output, language, **options):
         start, end = _day(start), _day(end)
         if start > end:
             raise CommandError("--from must not be after --to.")
+        # Read when the command runs, as the site reads it; "nl-nl" becomes "nl".
+        language = language or translation.get_supported_language_variant(settings.LANGUAGE_CODE)
         path = Path(output)
         if not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
