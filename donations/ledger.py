@@ -28,6 +28,9 @@ IMPORT_NOTES = [
     gettext_noop("reference %(reference)s"),
     gettext_noop("several references: %(references)s"),
     gettext_noop("no payment reference found"),
+    # donations/corrections.py, when a bank gift is corrected.
+    gettext_noop("Gift corrected"),
+    gettext_noop("Gift corrected to nothing"),
 ]
 
 

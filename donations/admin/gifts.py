@@ -280,9 +280,12 @@ class PaymentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CorrectionAdmin(CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every correction in one list; each is recorded from its gift's page."""
 
+    csv_name = "corrections"
+    csv_header = csv_export.CORRECTION_HEADER
+    csv_rows = staticmethod(csv_export.correction_rows)
     list_display = ["date", "amount", "donation", "reason", "created_by", "created_at"]
     list_select_related = ["donation"]
     search_fields = ["reason", "created_by"]

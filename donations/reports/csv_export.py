@@ -161,3 +161,33 @@ STATEMENT_LINE_HEADER = [
     "donation",
     "file",
 ]
+
+
+def correction_rows(queryset):
+    for c in queryset.select_related("donation__prisoner").iterator(chunk_size=2000):
+        # A direction and a positive amount, as for statement lines: "-5.00" would be
+        # neutralised into text by safe_cell.
+        yield [
+            c.pk,
+            c.date,
+            c.donation_id,
+            c.donation.fund_name,
+            "add" if c.amount > 0 else "take off",
+            abs(c.amount),
+            c.reason,
+            c.created_by,
+            c.created_at.isoformat(),
+        ]
+
+
+CORRECTION_HEADER = [
+    "id",
+    "date",
+    "donation",
+    "fund",
+    "direction",
+    "amount",
+    "reason",
+    "recorded_by",
+    "recorded",
+]

@@ -17,6 +17,7 @@ EXPORTS = [
     "admin:donations_donation_export",
     "admin:donations_expense_export",
     "admin:donations_statementline_export",
+    "admin:donations_correction_export",
     "admin:donations_treasurer_report",
 ]
 
@@ -227,3 +228,23 @@ def test_the_command_speaks_the_sites_language_by_default(
         stdout=io.StringIO(),
     )
     assert title in PdfReader(output).pages[0].extract_text()
+
+
+def test_it_exports_corrections_with_their_direction(client, treasurer, make_donation):
+    from donations.corrections import donation_correct
+
+    gift = make_donation("40.00")
+    for amount, reason in (("-7.50", "=cmd|' /C calc'!A0"), ("2.00", "forgot the cents")):
+        donation_correct(
+            donation_id=gift.pk,
+            amount=Decimal(amount),
+            reason=reason,
+            user="t",
+            on=date(2025, 5, 1),
+        )
+    client.force_login(treasurer)
+    header, *rows = _csv(client.get(reverse("admin:donations_correction_export")))
+    assert header[:6] == ["id", "date", "donation", "fund", "direction", "amount"]
+    by_reason = {row[6]: row for row in rows}
+    assert by_reason["'=cmd|' /C calc'!A0"][4:6] == ["take off", "7.50"]
+    assert by_reason["forgot the cents"][4:6] == ["add", "2.00"]
