@@ -93,7 +93,8 @@ class StatusChangeInline(_ReadOnlyInline):
 
 class RefundInline(_ReadOnlyInline):
     model = Refund
-    fields = ["created_at", "kind", "amount", "provider_refund_id"]
+    # created_at is the provider's date; recorded_at is when we learned of it.
+    fields = ["created_at", "kind", "amount", "provider_refund_id", "recorded_at"]
     readonly_fields = fields
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from donations.admin.ledger import import_summary
 from donations.statements import StatementError
@@ -57,7 +58,8 @@ class Command(BaseCommand):
         self._end_progress()
         self.stdout.write(self.style.SUCCESS(import_summary(result)))
         for problem in result.balance_problems:
-            self.stdout.write(self.style.WARNING(f"  Balance check: {problem}"))
+            message = _("Balance check: %(problem)s") % {"problem": problem}
+            self.stdout.write(self.style.WARNING(f"  {message}"))
         return True
 
     def _progress(self, label: str, expected: int):
