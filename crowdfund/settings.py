@@ -347,6 +347,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "crowdfund.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "staff.throttle.lockout_response"
 AXES_VERBOSE = False
+# Axes narrates every attempt at INFO; lockouts come at WARNING.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 
 # Second factor. The issuer is the name the authenticator app shows next to the code.
 OTP_TOTP_ISSUER = "De Solidaire Diaspora"
