@@ -360,3 +360,6 @@ if OTP_DEMO_SKIP and not DEBUG:
 
 # The audit trail reads the client address through TRUSTED_PROXIES, never the raw header.
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Raw saves are fixtures and test-database restores, never a person's write; logging them
+# would also create content types in the middle of a restore.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
