@@ -4,7 +4,9 @@ Everything an operator can change comes from the environment variables listed in
 README. A value that cannot be read is an error at start-up, never a silent default.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -91,6 +93,14 @@ INSTALLED_APPS = [
     "crowdfund",
     "prisoners",
     "donations",
+    # Staff accounts: second factor, login throttling and the audit trail. After
+    # django.contrib.auth, so that staff/admin.py can replace the user admin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "auditlog",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -103,8 +113,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "staff.middleware.SessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.TwoFactorMiddleware",
+    "staff.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crowdfund.urls"
@@ -299,3 +315,63 @@ STATEMENT_MAX_BYTES = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+# Staff accounts. See "Security and privacy" in the README.
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated addresses or CIDRs; a typo is a start-up error, never an open door."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item)))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network ({error})."
+            ) from error
+    return networks
+
+
+# Reverse proxies whose X-Forwarded-For is believed; see crowdfund/client_ip.py.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 1 hour idle (the expiry moves forward with every request), 12 hours in all (see
+# staff.middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+
+# Login throttling. The counters are rows in the database, so every gunicorn worker and
+# every app server sees the same ones. staff.throttle applies the two limits.
+AXES_HANDLER = "staff.throttle.StaffAxesHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 5
+AXES_FAILURE_LIMIT_PER_ADDRESS = 20
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# A locked-out attacker who keeps trying must not keep the real owner out forever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "crowdfund.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "staff.throttle.lockout_response"
+AXES_VERBOSE = False
+# Axes narrates every attempt at INFO; lockouts come at WARNING.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# Second factor. The issuer is the name the authenticator app shows next to the code.
+OTP_TOTP_ISSUER = "De Solidaire Diaspora"
+OTP_RECOVERY_CODES = 10
+# The demo accounts of `make run` may log in without a second factor, with DEBUG alone.
+OTP_DEMO_SKIP = env_bool("OTP_DEMO_SKIP", DEBUG)
+if OTP_DEMO_SKIP and not DEBUG:
+    raise ImproperlyConfigured("OTP_DEMO_SKIP may only be on with DEBUG; it lifts the 2FA rule.")
+
+# The audit trail reads the client address through TRUSTED_PROXIES, never the raw header.
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Raw saves are fixtures and test-database restores, never a person's write; logging them
+# would also create content types in the middle of a restore.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True

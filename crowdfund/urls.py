@@ -14,6 +14,8 @@ admin.site.index_title = _("Stories, gifts and money")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Before the admin: the second login step and setting up a second factor.
+    path("admin/2fa/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("webhooks/mollie/", webhooks.mollie, name="webhook_mollie"),
     path("webhooks/stripe/", webhooks.stripe, name="webhook_stripe"),

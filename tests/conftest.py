@@ -9,9 +9,13 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donations.models import Donation
 from prisoners.models import Campaign, Prisoner
+from staff.two_factor import has_second_factor, second_factor_required
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -53,6 +57,25 @@ def _each_test_starts_in_english():
     # a reset, a test's outcome would depend on the one that ran before it.
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _restore_the_test_database_without_audit_entries():
+    """Restoring the migrated rows between live-server tests is no person's write. Left to
+    django-auditlog, re-adding a group's permissions would log an entry that points at a
+    content type not restored yet."""
+    from auditlog.context import disable_auditlog
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    restore = BaseDatabaseCreation.deserialize_db_from_string
+
+    def restore_without_audit(self, data):
+        with disable_auditlog():
+            return restore(self, data)
+
+    BaseDatabaseCreation.deserialize_db_from_string = restore_without_audit
+    yield
+    BaseDatabaseCreation.deserialize_db_from_string = restore
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -135,9 +158,26 @@ def editor(db) -> User:
     return _staff("editor", "Editors")
 
 
+def confirmed_totp(user: User) -> TOTPDevice:
+    """The person's authenticator app, as if they had set it up."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+
+
+def totp_code(device: TOTPDevice, at: float | None = None) -> str:
+    """The code the person's app shows now (or at a given Unix time)."""
+    clock = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    if at is not None:
+        clock.time = at
+    return f"{clock.token():0{device.digits}d}"
+
+
 @pytest.fixture
 def treasurer(db) -> User:
-    return _staff("treasurer", "Treasurers")
+    user = _staff("treasurer", "Treasurers")
+    # Treasurers must use a second factor; the client fixture logs them in with it.
+    confirmed_totp(user)
+    return user
 
 
 @pytest.fixture
@@ -150,4 +190,17 @@ def outsider(db) -> User:
 def client(client):
     # Unprefixed URLs (the admin) follow the browser's language; tests read English.
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    force_login = client.force_login
+
+    def force_login_with_second_factor(user, backend=None):
+        # 2FA stays enforced in the tests: someone who must have (or has) a second factor is
+        # logged in with it, as if they had typed their app's code. Tests of the login
+        # itself use client.post to the login page instead.
+        force_login(user, backend)
+        if second_factor_required(user) or has_second_factor(user):
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = confirmed_totp(user).persistent_id
+            session.save()
+
+    client.force_login = force_login_with_second_factor
     return client

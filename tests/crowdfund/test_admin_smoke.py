@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
@@ -48,6 +50,12 @@ MAY_OPEN = {
     "donations.expense": {"superuser": ALL, "treasurer": ALL},
     "donations.fundtransfer": {"superuser": ALL, "treasurer": ALL},
     "donations.fundoverview": {"superuser": VIEW, "treasurer": VIEW},
+    # Login throttling: superusers see (and may clear) the counters; nobody adds or edits one.
+    "axes.accessattempt": {"superuser": VIEW},
+    "axes.accesslog": {"superuser": VIEW},
+    "axes.accessfailurelog": {"superuser": VIEW},
+    # The audit trail: read by superusers and treasurers, written only by the system.
+    "auditlog.logentry": {"superuser": VIEW, "treasurer": VIEW},
 }
 PROVIDERS = ["demo", "mollie", "stripe", "manual", "bank"]
 
@@ -135,6 +143,15 @@ def every_kind(campaign, make_prisoner, make_donation):
     ]
     objects["donations.fundoverview"] = [FundOverview.objects.get(pk=prisoner.pk)]
     objects["auth.group"] = list(Group.objects.all())
+    attempt = {"username": "someone", "ip_address": "192.0.2.1", "user_agent": "test"}
+    objects["axes.accessattempt"] = [
+        AccessAttempt.objects.create(**attempt, failures_since_start=2, get_data="", post_data="")
+    ]
+    objects["axes.accesslog"] = [AccessLog.objects.create(**attempt)]
+    objects["axes.accessfailurelog"] = [AccessFailureLog.objects.create(**attempt)]
+    # The gifts above were written to the audit trail as they were created.
+    objects["auditlog.logentry"] = list(LogEntry.objects.order_by("pk")[:3])
+    assert objects["auditlog.logentry"]
     return objects
 
 

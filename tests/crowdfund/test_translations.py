@@ -51,7 +51,9 @@ def test_it_has_a_translation_for_every_string_in_the_code(tmp_path):
     if not shutil.which("xgettext"):
         skip_or_fail("needs GNU gettext (xgettext) to extract the strings", "REQUIRE_GETTEXT")
     root = LOCALE.parent
-    for name in ("crowdfund", "donations", "prisoners", "templates", "locale"):
+    # Every app (a folder with an apps.py), the project package, the templates and catalogs.
+    folders = [p.name for p in root.iterdir() if (p / "apps.py").exists() or p.name == "crowdfund"]
+    for name in [*folders, "templates", "locale"]:
         shutil.copytree(root / name, tmp_path / name, ignore=shutil.ignore_patterns("*.pyc"))
     shutil.copy(root / "manage.py", tmp_path / "manage.py")
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:///unused.sqlite3"}

@@ -171,3 +171,13 @@ class Command(BaseCommand):
             "Demo staff accounts (DEBUG only): admin, editor and treasurer, "
             f"each with password '{DEMO_PASSWORD}', at {settings.SITE_URL}/admin/"
         )
+        if settings.OTP_DEMO_SKIP:
+            self.stdout.write(
+                "Two-factor authentication is skipped because DEBUG and OTP_DEMO_SKIP are on; "
+                "run with OTP_DEMO_SKIP=0 to try setting it up."
+            )
+        else:
+            self.stdout.write(
+                "admin and treasurer set up an authenticator app at their first login "
+                "(the page shows a QR code and the key to type in)."
+            )

@@ -1,0 +1,47 @@
+"""What the audit trail watches: money, donors' records, roles and staff members' devices.
+
+django-auditlog writes one LogEntry per create, change or delete, with the actor (from
+staff.middleware.AuditActorMiddleware), the time and each changed field's before and after
+values. Writes by the system (webhooks, imports) are kept too, with no actor.
+"""
+
+from auditlog.registry import auditlog
+from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from donations.models import (
+    BankStatement,
+    Category,
+    Correction,
+    Donation,
+    Expense,
+    FundTransfer,
+    Refund,
+    StatementLine,
+)
+
+# Donation carries the donor's record (name, email, message) until donors get their own model.
+for model in (Donation, Correction, Refund, Expense, FundTransfer, BankStatement, StatementLine):
+    auditlog.register(model, exclude_fields=["updated_at"])
+auditlog.register(Category)
+
+# Role changes. The password hash is recorded as "changed", never its value; last_login
+# would add an entry per login.
+auditlog.register(
+    User,
+    exclude_fields=["last_login"],
+    mask_fields=["password"],
+    mask_callable="staff.audit.hidden",
+    m2m_fields={"groups", "user_permissions"},
+)
+auditlog.register(Group, m2m_fields={"permissions"})
+
+# Setting up and resetting a second factor. Only these fields: the key must never be copied
+# into the log, and each login's counter update is no event.
+for model in (TOTPDevice, StaticDevice):
+    auditlog.register(model, include_fields=["user", "name", "confirmed"])
+
+
+def hidden(value: str) -> str:
+    return "********"

@@ -1,0 +1,74 @@
+from urllib.parse import urlencode
+
+from auditlog.middleware import AuditlogMiddleware
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from crowdfund.client_ip import client_ip
+from staff.sessions import session_expired
+from staff.two_factor import has_second_factor, second_factor_required
+from staff.urls import TWO_FACTOR_PAGES
+
+
+class SessionLifetimeMiddleware:
+    """Ends a login after SESSION_ABSOLUTE_AGE, even if it was never idle for an hour."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and session_expired(
+            request.session, max_age=settings.SESSION_ABSOLUTE_AGE
+        ):
+            logout(request)
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Keeps a staff member out of the admin until their second factor is checked.
+
+    Someone with a device is asked for its code; someone who must have one and has none is
+    sent to set it up. Only the login, the logout and these two pages stay open, so no page
+    with donor or money data is reachable with a password alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        admin_root = reverse("admin:index")
+        if not request.path.startswith(admin_root) or self._is_open(request.path):
+            return self.get_response(request)
+        user = request.user
+        if not user.is_authenticated or not user.is_staff or user.is_verified():
+            return self.get_response(request)
+        if has_second_factor(user):
+            return self._to("staff:verify", request)
+        if second_factor_required(user):
+            return self._to("staff:setup", request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_open(path: str) -> bool:
+        open_pages = ["admin:login", "admin:logout", *TWO_FACTOR_PAGES]
+        return path in {reverse(name) for name in open_pages}
+
+    @staticmethod
+    def _to(url_name: str, request):
+        query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+        return redirect(f"{reverse(url_name)}?{query}" if query else reverse(url_name))
+
+
+class AuditActorMiddleware(AuditlogMiddleware):
+    """django-auditlog's actor middleware, with the client address read through
+    TRUSTED_PROXIES instead of the first, client-written X-Forwarded-For entry."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request) or None
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None

@@ -1,0 +1,121 @@
+"""The second step of the staff login, and setting up a second factor.
+
+Both pages are open to a staff member who has given only their password (see
+staff.middleware.TwoFactorMiddleware); neither shows anything but the person's own device.
+"""
+
+from base64 import b32encode
+
+import segno
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+
+from staff.forms import TokenForm
+from staff.two_factor import (
+    has_second_factor,
+    second_factor_verify,
+    totp_device_confirm,
+    totp_device_pending,
+)
+
+RECOVERY_CODES_SESSION_KEY = "staff_recovery_codes"
+WRONG_CODE = gettext_lazy(
+    "This code is not valid, or it was used before. Wait for the next code in your app "
+    "and try again."
+)
+
+
+def _next(request) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("admin:index")
+
+
+def _verified(request, device) -> None:
+    otp_login(request, device)
+    # The session now carries more trust than before: give it a new key.
+    request.session.cycle_key()
+
+
+def _page(request, template, title, **context):
+    context = {
+        **admin.site.each_context(request),
+        # The sidebar lists the money pages; it has no place before the second step.
+        "is_nav_sidebar_enabled": False,
+        "title": title,
+        "next": _next(request),
+        **context,
+    }
+    return render(request, template, context)
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    user = request.user
+    if user.is_verified():
+        return redirect(_next(request))
+    if not has_second_factor(user):
+        return redirect(f"{reverse('staff:setup')}?{request.GET.urlencode()}")
+    form = TokenForm(request.POST or None)
+    if form.is_valid():
+        device = second_factor_verify(user=user, token=form.cleaned_data["token"])
+        if device is not None:
+            _verified(request, device)
+            return redirect(_next(request))
+        form.add_error("token", WRONG_CODE)
+    return _page(request, "staff/verify.html", _("Two-step login"), form=form)
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def setup(request):
+    user = request.user
+    if has_second_factor(user):
+        if not user.is_verified():
+            # Adding a device needs the existing one: a stolen password is not enough.
+            return redirect(f"{reverse('staff:verify')}?{request.GET.urlencode()}")
+        messages.info(request, _("Two-factor authentication is already set up for you."))
+        return redirect(_next(request))
+    device = totp_device_pending(user)
+    form = TokenForm(request.POST or None)
+    if form.is_valid():
+        codes = totp_device_confirm(device=device, token=form.cleaned_data["token"])
+        if codes is not None:
+            device.refresh_from_db()
+            _verified(request, device)
+            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            return redirect(f"{reverse('staff:recovery_codes')}?{request.GET.urlencode()}")
+        form.add_error("token", WRONG_CODE)
+    secret = b32encode(device.bin_key).decode()
+    return _page(
+        request,
+        "staff/setup.html",
+        _("Set up two-factor authentication"),
+        form=form,
+        qr_svg=segno.make(device.config_url, error="m").svg_inline(scale=5, border=2),
+        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    )
+
+
+@never_cache
+@staff_member_required
+def recovery_codes(request):
+    # Shown once: the codes leave the session as they are displayed.
+    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    if not codes:
+        return redirect(_next(request))
+    return _page(request, "staff/recovery_codes.html", _("Your recovery codes"), codes=codes)
