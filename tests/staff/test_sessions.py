@@ -63,7 +63,7 @@ def test_it_gives_the_session_a_new_key_at_each_login_step(client, treasurer, do
 
 
 def test_it_ends_the_other_sessions_when_the_password_changes(client, treasurer, donation_list):
-    other_device = Client()
+    other_device = Client(HTTP_ACCEPT_LANGUAGE="en")
     for each in (client, other_device):
         each.force_login(treasurer)
         session = each.session

@@ -114,7 +114,7 @@ def test_it_logs_in_with_a_recovery_code_once(db, client, donation_list):
     password_login(client, "newtreasurer")
     assert _verify(client, code).status_code == 302
     assert client.get(donation_list).status_code == 200
-    other = Client()
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
     password_login(other, "newtreasurer")
     assert "not valid" in _verify(other, code).content.decode()
 
@@ -148,7 +148,7 @@ def test_it_asks_for_2fa_from_whoever_is_given_money_permissions_directly(client
 
 def test_it_lets_a_superuser_reset_a_lost_phone_and_logs_it(client, treasurer):
     root = User.objects.create_superuser("root", password="pw-for-tests-only")
-    lost_phone = Client()
+    lost_phone = Client(HTTP_ACCEPT_LANGUAGE="en")
     lost_phone.force_login(treasurer)
     session = lost_phone.session
     session["otp_device_id"] = treasurer.totpdevice_set.get().persistent_id
