@@ -17,6 +17,7 @@ from donations.models import (
     BankStatement,
     Category,
     Donation,
+    ExpectedTransfer,
     Expense,
     FundOverview,
     FundTransfer,
@@ -48,6 +49,7 @@ MAY_OPEN = {
     "donations.expense": {"superuser": ALL, "treasurer": ALL},
     "donations.fundtransfer": {"superuser": ALL, "treasurer": ALL},
     "donations.fundoverview": {"superuser": VIEW, "treasurer": VIEW},
+    "donations.expectedtransfer": {"superuser": VIEW, "treasurer": VIEW},
 }
 PROVIDERS = ["demo", "mollie", "stripe", "manual", "bank"]
 
@@ -134,6 +136,14 @@ def every_kind(campaign, make_prisoner, make_donation):
         PaymentEvent.objects.create(provider="mollie", payload="id=tr_1", outcome="applied")
     ]
     objects["donations.fundoverview"] = [FundOverview.objects.get(pk=prisoner.pk)]
+    objects["donations.expectedtransfer"] = [
+        ExpectedTransfer.objects.create(
+            amount=Decimal("25.00"), prisoner=prisoner, email="transfer@example.org"
+        ),
+        ExpectedTransfer.objects.create(
+            amount=Decimal("10.00"), email="paid@example.org", status="received", donation=paid
+        ),
+    ]
     objects["auth.group"] = list(Group.objects.all())
     return objects
 
