@@ -283,4 +283,5 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
             return parse_typed_amount(other)
         # Only an offered preset: the posted value is whatever the client sent.
         preset = self._value("preset")
-        return next((Decimal(v) for v, _label in self.fields["preset"].choices if v == preset), None)
+        offered = {value for value, _label in self.fields["preset"].choices}
+        return Decimal(preset) if preset in offered else None

@@ -85,6 +85,12 @@ def format_eur(amount: Decimal, language: str, *, cents: bool = True) -> str:
     return f"{sign}€{number}" if en else f"{sign}€ {number}"
 
 
+def format_typed(amount: Decimal, language: str) -> str:
+    """An amount as a donor of this language would type it in a field: "25,00" or "25.00"."""
+    text = f"{to_amount(amount):.2f}"
+    return text if language.startswith("en") else text.replace(".", ",")
+
+
 def from_cents(cents: int) -> Decimal:
     """Exact euros from a provider's integer cents (Stripe), without a float on the way."""
     return (Decimal(int(cents)) / 100).quantize(CENT)

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from donations.models import Donation, StatusChange
+from donations.money import format_typed
 from donations.providers import METHODS, get_provider
 from donations.providers.base import ProviderUnavailable
 
@@ -92,7 +93,7 @@ def donation_remember_started(*, session, donation: Donation) -> None:
     session[SESSION_STARTED] = list(dict.fromkeys(started))[:SESSION_STARTED_MAX]
 
 
-def donation_retry_initial(*, public_id: str, session) -> dict | None:
+def donation_retry_initial(*, public_id: str, session, language: str) -> dict | None:
     """What the donation form starts with when the donor tries a gift again.
 
     The amount, the prisoner, the purpose and the method come back from the link alone: the
@@ -115,7 +116,7 @@ def donation_retry_initial(*, public_id: str, session) -> dict | None:
     preset = next((p for p in settings.DONATION_PRESETS if p == donation.amount), None)
     initial = {
         "preset": str(preset) if preset is not None else None,
-        "other_amount": "" if preset is not None else f"{donation.amount:.2f}".replace(".", ","),
+        "other_amount": "" if preset is not None else format_typed(donation.amount, language),
         "prisoner": donation.prisoner.slug if donation.prisoner else None,
         "purpose": donation.purpose,
         "method": _method_key(donation),

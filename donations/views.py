@@ -16,6 +16,7 @@ from donations.epc import epc_qr_svg
 from donations.expected_transfers import expected_transfer_create
 from donations.forms import DonationForm, TransferAmountForm, TransferEmailForm
 from donations.models import DemoPayment, Donation, ExpectedTransfer, StatusChange
+from donations.money import format_typed
 from donations.payments import payment_refresh, payment_webhook
 from donations.providers import enabled_methods, get_provider
 from donations.providers.base import ProviderUnavailable
@@ -65,8 +66,9 @@ def bank_transfer(request):
     # with no amount is not an error.
     form = TransferAmountForm(request.GET if "amount" in request.GET else None)
     amount = (form.cleaned_data["amount"] if form.is_valid() else None) or DEFAULT_TRANSFER
-    if not form.is_bound:
-        form = TransferAmountForm(initial={"amount": f"{amount:.2f}".replace(".", ",")})
+    if not form.is_bound or form.is_valid():
+        # Shown as the donor's language writes it, whatever the link carried.
+        form = TransferAmountForm(initial={"amount": format_typed(amount, get_language())})
     reference = selected.payment_reference if selected else campaign.general_reference
     fund = selected.name if selected else _("the general fund")
     email_form = TransferEmailForm(
@@ -237,7 +239,7 @@ def donate(request):
     else:
         initial = {"preset": "25", "prisoner": request.GET.get("prisoner") or None}
         retry = donation_retry_initial(
-            public_id=request.GET.get("retry", ""), session=request.session
+            public_id=request.GET.get("retry", ""), session=request.session, language=language
         )
         form = DonationForm(initial={**initial, **(retry or {})}, **form_args)
         attempt = uuid.uuid4()
