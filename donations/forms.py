@@ -2,24 +2,102 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import Purpose
-from donations.money import format_eur, parse_typed_amount
+from donations.models.donation import fund_label
+from donations.money import MAX_AMOUNT, format_eur, parse_typed_amount
 from prisoners.models import Prisoner
+
+
+class TypedAmountField(forms.CharField):
+    """An amount as people type it ("25", "25,-", "€ 1.000,50"); see money.parse_typed_amount."""
+
+    def __init__(self, *, min_value: Decimal, max_value: Decimal, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+        self.min_value, self.max_value = min_value, max_value
+
+    def clean(self, value) -> Decimal | None:
+        raw = super().clean(value)
+        if not raw.strip():
+            return None
+        amount = parse_typed_amount(raw)
+        if amount is None:
+            raise forms.ValidationError(_("Enter an amount in euros, for example 30 or 30,50."))
+        if not self.min_value <= amount <= self.max_value:
+            lang = get_language()
+            raise forms.ValidationError(
+                _("Enter an amount between %(min)s and %(max)s.")
+                % {"min": format_eur(self.min_value, lang), "max": format_eur(self.max_value, lang)}
+            )
+        return amount
+
+
+class ErrorSummaryMixin:
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary, in the order of the form."""
+        links = [("", str(error)) for error in self.non_field_errors()]
+        for name, field in self.fields.items():
+            for error in self.errors.get(name, []):
+                anchor = self[name].auto_id
+                if isinstance(field.widget, forms.RadioSelect):
+                    anchor += "_0"
+                links.append((anchor, str(error)))
+        return links
 
 
 class TransferAmountForm(forms.Form):
     """The amount to prefill in the bank-transfer QR code; the donor can still change it."""
 
-    amount = forms.DecimalField(
+    amount = TypedAmountField(
         label=_("Amount for the QR code (EUR)"),
         min_value=Decimal("1.00"),
         max_value=Decimal("100000.00"),
-        decimal_places=2,
-        initial=Decimal("25.00"),
-        localize=True,
     )
+
+
+class TransferEmailForm(ErrorSummaryMixin, forms.Form):
+    """The donor asks for the bank details by email, and gets a reference of their own."""
+
+    amount = TypedAmountField(
+        label=_("Amount (EUR)"),
+        min_value=Decimal("1.00"),
+        max_value=Decimal("100000.00"),
+    )
+    prisoner = forms.ModelChoiceField(
+        queryset=Prisoner.objects.none(),
+        required=False,
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+    )
+    donor_name = forms.CharField(
+        label=_("Your name (optional)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send the details once, and a thank-you when your gift arrives."),
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, prisoners, **kwargs):
+        # Its own ids: it shares the bank-transfer page with the QR code's amount field.
+        super().__init__(*args, label_suffix="", auto_id="email_%s", **kwargs)
+        self.fields["prisoner"].queryset = prisoners
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
 
 
 METHOD_LABELS = {
@@ -29,9 +107,30 @@ METHOD_LABELS = {
     "bank_transfer": _("Bank transfer"),
     "demo": _("Demo checkout (no real money)"),
 }
+# Self-drawn marks under static/img/ (see the README on why they are not the brands' logos).
+METHOD_ICONS = {
+    "ideal": "img/method-ideal.svg",
+    "mollie": "img/method-other.svg",
+    "card": "img/method-card.svg",
+    "bank_transfer": "img/method-bank.svg",
+    "demo": "img/method-demo.svg",
+}
+# What most donors of a language pay with; the first one enabled is preselected.
+PREFERRED_METHODS = {"nl": ["ideal", "card"]}
+DEFAULT_PREFERRED = ["card", "ideal"]
+OFFLINE_METHODS = {"bank_transfer"}
 
 
-class DonationForm(forms.Form):
+def preferred_method(methods: list[str], language: str) -> str | None:
+    """iDEAL | Wero for Dutch, card otherwise, else the first online method enabled."""
+    online = [m for m in methods if m not in OFFLINE_METHODS]
+    for method in PREFERRED_METHODS.get(language, DEFAULT_PREFERRED):
+        if method in online:
+            return method
+    return online[0] if online else None
+
+
+class DonationForm(ErrorSummaryMixin, forms.Form):
     # An unticked preset is None, not "": clean() compares it with the bounds.
     preset = forms.TypedChoiceField(
         label=_("Amount"),
@@ -43,7 +142,7 @@ class DonationForm(forms.Form):
     other_amount = forms.CharField(
         label=_("Another amount (EUR)"),
         required=False,
-        max_length=12,
+        max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     prisoner = forms.ModelChoiceField(
@@ -59,12 +158,20 @@ class DonationForm(forms.Form):
         choices=[("", _("Whatever is most urgent")), *Purpose.choices],
         widget=forms.RadioSelect,
     )
-    donor_name = forms.CharField(label=_("Your name"), required=False, max_length=200)
+    donor_name = forms.CharField(
+        label=_("Your name"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     is_anonymous = forms.BooleanField(label=_("Give anonymously"), required=False)
     donor_email = forms.EmailField(
         label=_("Email for your receipt"),
+        # Required for online payments only; clean() says so. A bank transfer needs none.
+        required=False,
         # The column's width; the form's default (320) let a longer address reach the database.
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We only use it for the receipt. It is never shown."),
     )
     public_message = forms.CharField(
@@ -84,11 +191,10 @@ class DonationForm(forms.Form):
         super().__init__(*args, label_suffix="", **kwargs)
         self.fields["prisoner"].queryset = prisoners
         self.fields["preset"].choices = [
-            (str(p), format_eur(p, language)) for p in settings.DONATION_PRESETS
+            (str(p), format_eur(p, language, cents=False)) for p in settings.DONATION_PRESETS
         ]
         self.fields["method"].choices = [(m, METHOD_LABELS[m]) for m in methods]
-        if len(methods) == 1:
-            self.fields["method"].initial = methods[0]
+        self.fields["method"].initial = preferred_method(methods, language)
         self.language = language
 
     def clean_other_amount(self) -> Decimal | None:
@@ -107,12 +213,24 @@ class DonationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "other_amount" in self.errors:
+        offline = data.get("method") in OFFLINE_METHODS
+        if "other_amount" not in self.errors:
+            self._clean_amount(data, offline=offline)
+        if offline:
+            # The bank-transfer page asks for nothing more; the donor may leave an email there.
             return data
+        if not data.get("is_anonymous") and not data.get("donor_name"):
+            self.add_error("donor_name", _("Give your name, or tick “Give anonymously”."))
+        if not data.get("donor_email") and "donor_email" not in self.errors:
+            self.add_error("donor_email", _("Enter your email, so that we can send the receipt."))
+        return data
+
+    def _clean_amount(self, data: dict, *, offline: bool) -> None:
         amount = data.get("other_amount")
         if amount is None:
             amount = data.get("preset")
-        low, high = settings.DONATION_MIN, settings.DONATION_MAX
+        # The online ceiling blunts card testing; a bank transfer has no such risk.
+        low, high = settings.DONATION_MIN, MAX_AMOUNT if offline else settings.DONATION_MAX
         if amount is None:
             self.add_error("other_amount", _("Choose an amount or type another one."))
         elif not low <= amount <= high:
@@ -123,6 +241,47 @@ class DonationForm(forms.Form):
             )
         else:
             data["amount"] = amount
-        if not data.get("is_anonymous") and not data.get("donor_name"):
-            self.add_error("donor_name", _("Give your name, or tick “Give anonymously”."))
-        return data
+
+    def method_options(self) -> list[tuple]:
+        """Each method's radio button with its mark (a static path)."""
+        return [(radio, METHOD_ICONS[radio.data["value"]]) for radio in self["method"]]
+
+    def summary(self) -> str:
+        """ "€ 25 for Ana Ejemplo — iDEAL | Wero", from what is chosen now (or at first)."""
+        amount = self._chosen_amount()
+        slug = self._value("prisoner")
+        prisoner = next((p for p in self.fields["prisoner"].queryset if p.slug == slug), None)
+        method = dict(self.fields["method"].choices).get(self._value("method"))
+        words = self.summary_templates()
+        parts = {
+            "amount": (
+                format_eur(amount, self.language, cents=amount != amount.to_integral_value())
+                if amount
+                else words["none"]
+            ),
+            "fund": fund_label(prisoner),
+            "method": method,
+        }
+        return (words["with_method"] if method else words["without_method"]) % parts
+
+    def summary_templates(self) -> dict[str, str]:
+        """The summary's wording, also handed to static/js/donate.js to refresh it."""
+        return {
+            "with_method": _("%(amount)s for %(fund)s — %(method)s"),
+            "without_method": _("%(amount)s for %(fund)s"),
+            "general": fund_label(None),
+            "none": _("Your gift"),
+        }
+
+    def _value(self, name: str) -> str:
+        value = self[name].value()
+        return "" if value is None else str(value)
+
+    def _chosen_amount(self) -> Decimal | None:
+        other = self._value("other_amount").strip()
+        if other:
+            return parse_typed_amount(other)
+        # Only an offered preset: the posted value is whatever the client sent.
+        preset = self._value("preset")
+        offered = {value for value, _label in self.fields["preset"].choices}
+        return Decimal(preset) if preset in offered else None

@@ -4,8 +4,18 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
-# Plain euros and cents only: no signs, exponents or thousands of decimals.
-TYPED_AMOUNT = re.compile(r"\d{1,9}(\.\d{1,2})?")
+# Currency words a donor may write before or after the number: "€ 25", "25 euro", "EUR 25".
+CURRENCY_WORDS = re.compile(r"(?:€|euros|euro|eur)?(?P<number>.*?)(?:€|euros|euro|eur)?", re.DOTALL)
+WHITESPACE = re.compile(r"\s+")
+# "25,-" and "25,--": the Dutch way of writing whole euros.
+WHOLE_EUROS = re.compile(r"(?P<number>.*?)[.,]-{1,2}")
+PLAIN = re.compile(r"\d{1,9}")
+# Thousands grouped in threes, the first group without a leading zero: "1.000", "12,345,678".
+GROUPED = r"[1-9]\d{{0,2}}(?:{sep}\d{{3}})+"
+DOT_GROUPED = re.compile(GROUPED.format(sep=r"\."))
+COMMA_GROUPED = re.compile(GROUPED.format(sep=","))
+# Whole part, one decimal separator, one or two cents digits.
+DECIMAL = re.compile(r"(?P<whole>[\d.,]+)(?P<sep>[.,])(?P<cents>\d{1,2})")
 
 
 def to_amount(value: Decimal | int | str) -> Decimal:
@@ -22,16 +32,39 @@ def to_amount(value: Decimal | int | str) -> Decimal:
 
 
 def parse_typed_amount(raw: str) -> Decimal | None:
-    """An amount as a donor types it: "30", "30,50", "€ 1.234,50" or "1,234.50".
+    """An amount as a donor types it, or None when it cannot be read one way only.
 
-    The last separator is the decimal one. Returns None for anything else.
+    Understood: "30", "30,50", "30.50", "25,-", "€ 25", "25 euro", "EUR 25", "1.000" and
+    "1,000" (one thousand: a single separator followed by exactly three digits groups
+    thousands), "1.000,50" and "1,000.50". Refused: signs, exponents, three decimals after
+    a grouped number ("1.000.5"), mixed grouping ("1.000,000") and anything else.
     """
-    text = raw.strip().replace("€", "").replace(" ", "")
-    if "," in text and text.rfind(",") > text.rfind("."):
-        text = text.replace(".", "").replace(",", ".")
-    else:
-        text = text.replace(",", "")
-    return Decimal(text) if TYPED_AMOUNT.fullmatch(text) else None
+    text = WHITESPACE.sub("", raw.lower())
+    text = CURRENCY_WORDS.fullmatch(text).group("number")
+    whole = WHOLE_EUROS.fullmatch(text)
+    if whole:
+        text = whole.group("number")
+        return _whole_euros(text)
+    decimal = DECIMAL.fullmatch(text)
+    if decimal:
+        euros = _whole_euros(decimal.group("whole"))
+        if euros is None or decimal.group("sep") in decimal.group("whole"):
+            return None
+        return euros + Decimal(decimal.group("cents").ljust(2, "0")) / 100
+    return _whole_euros(text)
+
+
+def _is_grouped(text: str) -> bool:
+    return bool(DOT_GROUPED.fullmatch(text) or COMMA_GROUPED.fullmatch(text))
+
+
+def _whole_euros(text: str) -> Decimal | None:
+    if PLAIN.fullmatch(text):
+        return Decimal(text).quantize(CENT)
+    if _is_grouped(text):
+        digits = text.replace(".", "").replace(",", "")
+        return Decimal(digits).quantize(CENT) if len(digits) <= 9 else None
+    return None
 
 
 def format_eur(amount: Decimal, language: str, *, cents: bool = True) -> str:
@@ -50,6 +83,12 @@ def format_eur(amount: Decimal, language: str, *, cents: bool = True) -> str:
         ("." if en else ",") + fraction if cents else ""
     )
     return f"{sign}€{number}" if en else f"{sign}€ {number}"
+
+
+def format_typed(amount: Decimal, language: str) -> str:
+    """An amount as a donor of this language would type it in a field: "25,00" or "25.00"."""
+    text = f"{to_amount(amount):.2f}"
+    return text if language.startswith("en") else text.replace(".", ",")
 
 
 def from_cents(cents: int) -> Decimal:

@@ -1,25 +1,92 @@
-"""Limits on checkout starts, per IP address and per email, kept in the cache."""
+"""Limits that stop card testing without stopping donors.
+
+A card tester leaves a trail of failed and abandoned payments; a solidarity evening on one
+Wi-Fi leaves many successful ones. So the tight limits count failed and abandoned payments
+per client address and per email, and the limit on checkout starts per address is generous.
+
+Everything lives in the shared cache (settings.CACHES), so every worker sees the same
+counts. Values are hashed: the cache must not become a list of donors' addresses.
+"""
+
+from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+
+from donations.models import Donation
+
+NOT_PAID = [Donation.Status.FAILED, Donation.Status.CANCELED, Donation.Status.EXPIRED]
+# The donations started from one address that are remembered; more says nothing new.
+MAX_REMEMBERED = 50
+
+
+def _key(kind: str, value: str) -> str:
+    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+    return f"donate-rate:{kind}:{digest}"
 
 
 def _hit(kind: str, value: str, limit: int) -> bool:
-    # Hash the value: the cache must not become a list of donors' addresses.
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    key = f"donate-rate:{kind}:{digest}"
-    cache.add(key, 0, timeout=settings.DONATION_RATE_LIMIT_WINDOW)
+    """Count one more and say whether the count is still within the limit."""
+    key = _key(kind, value)
+    window = settings.DONATION_RATE_LIMIT_WINDOW
+    cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.DONATION_RATE_LIMIT_WINDOW)
+        cache.set(key, 1, timeout=window)
         count = 1
     return count <= limit
 
 
+def _went_wrong(donations) -> int:
+    """How many of these failed, were cancelled or expired, or were left open at checkout."""
+    abandoned_before = timezone.now() - timedelta(seconds=settings.DONATION_ABANDONED_AFTER)
+    return donations.filter(
+        Q(status__in=NOT_PAID) | Q(status=Donation.Status.OPEN, created_at__lt=abandoned_before)
+    ).count()
+
+
+def failures_from_ip(ip: str) -> int:
+    ids = cache.get(_key("started", ip or "unknown"), [])
+    return _went_wrong(Donation.objects.filter(pk__in=ids)) if ids else 0
+
+
+def failures_for_email(email: str) -> int:
+    since = timezone.now() - timedelta(seconds=settings.DONATION_FAILURE_WINDOW)
+    return _went_wrong(Donation.objects.filter(donor_email__iexact=email, created_at__gte=since))
+
+
 def checkout_allowed(*, ip: str, email: str) -> bool:
-    ip_ok = _hit("ip", ip or "unknown", settings.DONATION_RATE_LIMIT_PER_IP)
-    email_ok = _hit("email", email, settings.DONATION_RATE_LIMIT_PER_EMAIL)
-    return ip_ok and email_ok
+    """May this address and email start another checkout? Counts the start."""
+    ip = ip or "unknown"
+    # Both counters count every start, so neither is skipped when the other is over.
+    ip_ok = _hit("ip", ip, settings.DONATION_RATE_LIMIT_STARTS_PER_IP)
+    email_ok = _hit("email", email, settings.DONATION_RATE_LIMIT_STARTS_PER_EMAIL)
+    return (
+        ip_ok
+        and email_ok
+        and failures_from_ip(ip) < settings.DONATION_FAILURES_PER_IP
+        and failures_for_email(email) < settings.DONATION_FAILURES_PER_EMAIL
+    )
+
+
+def checkout_started(*, ip: str, donation_id: int) -> None:
+    """Remember which donation this address started, to count its failures later.
+
+    Read-modify-write: two starts from one address in the same instant may keep only one
+    of the two ids. A limit that counts one failure fewer is acceptable; a lock is not
+    worth it here.
+    """
+    key = _key("started", ip or "unknown")
+    ids = [*cache.get(key, []), donation_id][-MAX_REMEMBERED:]
+    cache.set(key, ids, timeout=settings.DONATION_FAILURE_WINDOW)
+
+
+def sending_allowed(*, ip: str) -> bool:
+    """Bank details by email: generous for people, a wall for a script mailing strangers."""
+    return _hit("mail", ip or "unknown", settings.DONATION_RATE_LIMIT_STARTS_PER_IP)

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from donations.models import Donation, StatusChange
+from donations.money import format_typed
 from donations.providers import METHODS, get_provider
 from donations.providers.base import ProviderUnavailable
 
@@ -71,3 +72,72 @@ def donation_checkout(*, donation: Donation) -> str:
                 )
             locked.save(update_fields=["provider_payment_id", "status", "updated_at"])
     return checkout.redirect_url
+
+
+# A retry is offered for a gift that did not go through, never for one that may still be
+# paid (open or pending at the provider), or the donor could pay twice.
+RETRYABLE = [
+    Donation.Status.NEW,
+    Donation.Status.FAILED,
+    Donation.Status.CANCELED,
+    Donation.Status.EXPIRED,
+]
+SESSION_STARTED = "donations_started"
+# The gifts a browser remembers having started; older ones are forgotten.
+SESSION_STARTED_MAX = 20
+
+
+def donation_remember_started(*, session, donation: Donation) -> None:
+    """Note in the donor's own session that they started this gift (see donation_retry_initial)."""
+    started = [str(donation.public_id), *session.get(SESSION_STARTED, [])]
+    session[SESSION_STARTED] = list(dict.fromkeys(started))[:SESSION_STARTED_MAX]
+
+
+def donation_retry_initial(*, public_id: str, session, language: str) -> dict | None:
+    """What the donation form starts with when the donor tries a gift again.
+
+    The amount, the prisoner, the purpose and the method come back from the link alone: the
+    link is unguessable and they say nothing about the donor. Name, email and message come
+    back only in the browser session that started the gift, because the thanks link can
+    travel (browser history on a shared phone, a forwarded screenshot) and a cautious donor
+    must not be named by it. Returns None for an unknown, paid or still-open gift.
+    """
+    try:
+        key = uuid.UUID(public_id)
+    except ValueError:
+        return None
+    donation = (
+        Donation.objects.filter(public_id=key, status__in=RETRYABLE)
+        .select_related("prisoner")
+        .first()
+    )
+    if donation is None:
+        return None
+    preset = next((p for p in settings.DONATION_PRESETS if p == donation.amount), None)
+    initial = {
+        "preset": str(preset) if preset is not None else None,
+        "other_amount": "" if preset is not None else format_typed(donation.amount, language),
+        "prisoner": donation.prisoner.slug if donation.prisoner else None,
+        "purpose": donation.purpose,
+        "method": _method_key(donation),
+    }
+    if str(donation.public_id) in session.get(SESSION_STARTED, []):
+        initial.update(
+            donor_name=donation.donor_name,
+            donor_email=donation.donor_email,
+            is_anonymous=donation.is_anonymous,
+            public_message=donation.public_message,
+            message_is_public=donation.message_is_public,
+        )
+    return initial
+
+
+def _method_key(donation: Donation) -> str | None:
+    return next(
+        (
+            key
+            for key, (provider, method) in METHODS.items()
+            if (provider, method) == (donation.provider, donation.method)
+        ),
+        None,
+    )

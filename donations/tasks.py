@@ -1,11 +1,16 @@
+from email.mime.image import MIMEImage
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives, send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
-from donations.models import Donation
+from donations.epc import epc_qr_png
+from donations.models import Donation, ExpectedTransfer
 from prisoners.models import Campaign
+
+QR_CONTENT_ID = "transfer-qr"
 
 
 @task()
@@ -33,3 +38,30 @@ def send_receipt(donation_id: int) -> None:
         subject = render_to_string("email/receipt_subject.txt", context).strip()
         body = render_to_string("email/receipt.txt", context)
     send_mail(subject, body, None, [donation.donor_email])
+
+
+@task()
+def send_transfer_details(expected_id: int) -> None:
+    """Email a donor the IBAN, their own reference and a QR code for their banking app."""
+    expected = ExpectedTransfer.objects.select_related("prisoner").get(pk=expected_id)
+    campaign = Campaign.objects.first()
+    with translation.override(expected.language):
+        qr_png = epc_qr_png(campaign=campaign, reference=expected.reference, amount=expected.amount)
+        context = {
+            "expected": expected,
+            "campaign": campaign,
+            "site_url": settings.SITE_URL,
+            "qr_cid": QR_CONTENT_ID,
+        }
+        subject = render_to_string("email/transfer_details_subject.txt", context).strip()
+        text = render_to_string("email/transfer_details.txt", context)
+        html = render_to_string("email/transfer_details.html", context)
+    message = EmailMultiAlternatives(subject, text, None, [expected.email])
+    message.attach_alternative(html, "text/html")
+    # "related": the HTML shows the QR code from its Content-ID, as mail clients expect.
+    message.mixed_subtype = "related"
+    image = MIMEImage(qr_png, "png")
+    image.add_header("Content-ID", f"<{QR_CONTENT_ID}>")
+    image.add_header("Content-Disposition", "inline", filename="qr-code.png")
+    message.attach(image)
+    message.send()

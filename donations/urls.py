@@ -9,6 +9,12 @@ urlpatterns = [
     path("donate/thanks/<uuid:public_id>/", views.thanks, name="thanks"),
     path("donate/demo/<str:payment_id>/", views.demo_checkout, name="demo_checkout"),
     path("bank-transfer/", views.bank_transfer, name="bank_transfer"),
+    path("bank-transfer/email/", views.bank_transfer_email, name="bank_transfer_email"),
+    path(
+        "bank-transfer/<uuid:public_id>/",
+        views.bank_transfer_expected,
+        name="bank_transfer_expected",
+    ),
     path("how-we-use-the-money/", views.money_use, name="money_use"),
     path("where-the-money-went/", views.transparency, name="transparency"),
     path("report.pdf", views.public_report, name="public_report"),

@@ -11,32 +11,70 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
+from crowdfund.client_ip import client_ip
 from donations.epc import epc_qr_svg
-from donations.forms import DonationForm, TransferAmountForm
-from donations.models import DemoPayment, Donation, StatusChange
+from donations.expected_transfers import expected_transfer_create
+from donations.forms import DonationForm, TransferAmountForm, TransferEmailForm
+from donations.models import DemoPayment, Donation, ExpectedTransfer, StatusChange
+from donations.money import format_typed
 from donations.payments import payment_refresh, payment_webhook
 from donations.providers import enabled_methods, get_provider
 from donations.providers.base import ProviderUnavailable
-from donations.ratelimit import checkout_allowed
+from donations.ratelimit import checkout_allowed, checkout_started, sending_allowed
 from donations.reports.pdf import public_report_file, public_report_version
 from donations.selectors import categories_by_purpose
-from donations.services import donation_checkout, donation_start
+from donations.services import (
+    donation_checkout,
+    donation_remember_started,
+    donation_retry_initial,
+    donation_start,
+)
+from donations.sharing import share_links
 from donations.transparency import PURPOSES, money_flow
 from donations.webhooks import webhook_input
 from prisoners.models import Prisoner
 from prisoners.selectors import campaign_get, prisoners_published
+
+DEFAULT_TRANSFER = Decimal("25.00")
+
+
+def _bank_transfer_query(*, amount: Decimal | None, prisoner: Prisoner | None) -> str:
+    query = {}
+    if prisoner is not None:
+        query["prisoner"] = prisoner.slug
+    if amount is not None:
+        query["amount"] = f"{amount:.2f}"
+    return "?" + urlencode(query) if query else ""
+
+
+def _transfer_qr(campaign, *, reference: str, amount: Decimal, fund: str) -> str:
+    return epc_qr_svg(
+        campaign=campaign,
+        reference=reference,
+        amount=amount,
+        title=_("QR code for a bank transfer to %(fund)s") % {"fund": fund},
+    )
 
 
 @require_safe
 def bank_transfer(request):
     campaign = campaign_get()
     prisoners = prisoners_published()
-    form = TransferAmountForm(request.GET or None, initial={"amount": Decimal("25.00")})
-    amount = form.cleaned_data["amount"] if form.is_valid() else form.fields["amount"].initial
     slug = request.GET.get("prisoner", "")
     selected = next((p for p in prisoners if p.slug == slug), None)
+    # Only a typed amount is checked: arriving from the donate form or a prisoner's page
+    # with no amount is not an error.
+    form = TransferAmountForm(request.GET if "amount" in request.GET else None)
+    amount = (form.cleaned_data["amount"] if form.is_valid() else None) or DEFAULT_TRANSFER
+    if not form.is_bound or form.is_valid():
+        # Shown as the donor's language writes it, whatever the link carried.
+        form = TransferAmountForm(initial={"amount": format_typed(amount, get_language())})
     reference = selected.payment_reference if selected else campaign.general_reference
     fund = selected.name if selected else _("the general fund")
+    email_form = TransferEmailForm(
+        prisoners=Prisoner.objects.published(),
+        initial={"amount": form["amount"].value(), "prisoner": selected.slug if selected else ""},
+    )
     return render(
         request,
         "donations/bank_transfer.html",
@@ -46,13 +84,69 @@ def bank_transfer(request):
             "selected": selected,
             "reference": reference,
             "form": form,
-            "qr_svg": epc_qr_svg(
-                campaign=campaign,
-                reference=reference,
-                amount=amount,
-                title=_("QR code for a bank transfer to %(fund)s") % {"fund": fund},
+            "email_form": email_form,
+            "qr_svg": _transfer_qr(campaign, reference=reference, amount=amount, fund=fund),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["POST"])
+def bank_transfer_email(request):
+    campaign = campaign_get()
+    form = TransferEmailForm(request.POST, prisoners=Prisoner.objects.published())
+    if not form.is_valid():
+        return render(
+            request,
+            "donations/bank_transfer_email.html",
+            {"campaign": campaign, "email_form": form},
+            status=400,
+        )
+    data = form.cleaned_data
+    if not sending_allowed(ip=client_ip(request)):
+        return _rate_limited(request, amount=data["amount"], prisoner=data["prisoner"])
+    expected = expected_transfer_create(
+        email=data["email"],
+        donor_name=data["donor_name"],
+        language=get_language(),
+        amount=data["amount"],
+        prisoner=data["prisoner"],
+    )
+    return redirect("donations:bank_transfer_expected", expected.public_id)
+
+
+@never_cache
+@require_safe
+def bank_transfer_expected(request, public_id):
+    campaign = campaign_get()
+    expected = get_object_or_404(
+        ExpectedTransfer.objects.select_related("prisoner"), public_id=public_id
+    )
+    return render(
+        request,
+        "donations/bank_transfer_expected.html",
+        {
+            "campaign": campaign,
+            "expected": expected,
+            "qr_svg": _transfer_qr(
+                campaign,
+                reference=expected.reference,
+                amount=expected.amount,
+                fund=expected.fund_name,
             ),
         },
+    )
+
+
+def _rate_limited(request, *, amount: Decimal | None, prisoner: Prisoner | None):
+    return render(
+        request,
+        "donations/rate_limited.html",
+        {
+            "campaign": campaign_get(),
+            "bank_transfer_query": _bank_transfer_query(amount=amount, prisoner=prisoner),
+        },
+        status=429,
     )
 
 
@@ -120,38 +214,57 @@ def donate(request):
         if form.is_valid():
             data = form.cleaned_data
             if data["method"] == "bank_transfer":
-                query = {"prisoner": data["prisoner"].slug} if data["prisoner"] else {}
-                return redirect(reverse("donations:bank_transfer") + "?" + urlencode(query))
-            ip = request.META.get("REMOTE_ADDR", "")
+                query = _bank_transfer_query(amount=data["amount"], prisoner=data["prisoner"])
+                return redirect(reverse("donations:bank_transfer") + query)
+            ip = client_ip(request)
             if not checkout_allowed(ip=ip, email=data["donor_email"]):
-                form.add_error(None, _("Too many attempts. Please wait a few minutes."))
-                status = 429
-            else:
-                donation = donation_start(attempt=attempt, data=data, language=language)
-                if donation.status not in (Donation.Status.NEW, Donation.Status.OPEN):
-                    return redirect("donations:thanks", donation.public_id)
-                try:
-                    return redirect(donation_checkout(donation=donation))
-                except ProviderUnavailable:
-                    form.add_error(
-                        "method",
-                        _(
-                            "We could not reach the payment provider. Nothing was charged. "
-                            "Please try again in a moment, or choose another way to pay."
-                        ),
-                    )
-                    attempt = uuid.uuid4()
-                    status = 503
+                return _rate_limited(request, amount=data["amount"], prisoner=data["prisoner"])
+            donation = donation_start(attempt=attempt, data=data, language=language)
+            checkout_started(ip=ip, donation_id=donation.pk)
+            donation_remember_started(session=request.session, donation=donation)
+            if donation.status not in (Donation.Status.NEW, Donation.Status.OPEN):
+                return redirect("donations:thanks", donation.public_id)
+            try:
+                return redirect(donation_checkout(donation=donation))
+            except ProviderUnavailable:
+                form.add_error(
+                    "method",
+                    _(
+                        "We could not reach the payment provider. Nothing was charged. "
+                        "Please try again in a moment, or choose another way to pay."
+                    ),
+                )
+                attempt = uuid.uuid4()
+                status = 503
     else:
         initial = {"preset": "25", "prisoner": request.GET.get("prisoner") or None}
-        form = DonationForm(initial=initial, **form_args)
+        retry = donation_retry_initial(
+            public_id=request.GET.get("retry", ""), session=request.session, language=language
+        )
+        form = DonationForm(initial={**initial, **(retry or {})}, **form_args)
         attempt = uuid.uuid4()
     return render(
         request,
         "donations/donate.html",
-        {"campaign": campaign, "form": form, "attempt": attempt},
+        {
+            "campaign": campaign,
+            "form": form,
+            "attempt": attempt,
+            "details_open": _details_open(form),
+        },
         status=status,
     )
+
+
+def _details_open(form: DonationForm) -> bool:
+    """The folded questions unfold when they hold an answer or an error."""
+    names = ("purpose", "public_message", "message_is_public")
+    return any(form[name].errors or form[name].value() for name in names)
+
+
+# Five seconds apart, for two minutes: then the email will tell the donor.
+WAIT_REFRESH_SECONDS = 5
+WAIT_REFRESH_TIMES = 24
 
 
 @never_cache
@@ -166,10 +279,23 @@ def thanks(request, public_id):
             donation.refresh_from_db()
         except (ProviderUnavailable, LookupError):
             pass
+    try:
+        waited = max(0, int(request.GET.get("wait", "0")))
+    except ValueError:
+        waited = 0
+    waiting = donation.status in (Donation.Status.OPEN, Donation.Status.PENDING)
     return render(
         request,
         "donations/thanks.html",
-        {"campaign": campaign_get(), "donation": donation},
+        {
+            "campaign": campaign_get(),
+            "donation": donation,
+            "refresh_seconds": WAIT_REFRESH_SECONDS,
+            "refresh_url": (
+                f"?wait={waited + 1}" if waiting and waited < WAIT_REFRESH_TIMES else ""
+            ),
+            "share": share_links(prisoner=donation.prisoner),
+        },
     )
 
 

@@ -42,7 +42,9 @@ def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Staff users are created in many tests; a slow password hash only slows the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Rate-limit counters live in the cache; each test starts with none.
+    # Rate-limit counters live in the cache; each test starts with none. Production shares
+    # them through the database or Redis; tests/donations/test_ratelimit.py proves that part.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     # Production runs collectstatic for the hashed manifest; tests serve from the finders.
     settings.STORAGES = {

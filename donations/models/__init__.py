@@ -9,6 +9,7 @@ from donations.models.donation import (
     DonationQuerySet,
     Purpose,
 )
+from donations.models.expected import ExpectedTransfer
 from donations.models.ledger import (
     BankStatement,
     Expense,
@@ -21,6 +22,7 @@ from donations.models.payments import DemoPayment, PaymentEvent, Refund, StatusC
 __all__ = [
     "BankStatement",
     "Expense",
+    "ExpectedTransfer",
     "FundOverview",
     "FundTransfer",
     "StatementLine",

@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations.models import BankStatement, Donation, StatementLine, StatusChange
+from donations.expected_transfers import expected_transfer_receive
+from donations.models import BankStatement, Donation, ExpectedTransfer, StatementLine, StatusChange
 from donations.statements import ParsedLine, StatementError, StatementHeader, iter_statement
 from donations.statements.keys import LineKeys
 from donations.statements.references import find_reference
@@ -43,47 +44,76 @@ class ImportResult:
         return self.lines_read - self.lines_new
 
 
+# (status, note, prisoner, the donor's expected transfer when the reference is theirs)
+Classified = tuple[str, str, Prisoner | None, ExpectedTransfer | None]
+
+
 class _Matcher:
     def __init__(self):
         campaign = Campaign.objects.first()
         self.iban = campaign.iban.replace(" ", "").upper() if campaign else ""
         self.general = campaign.general_reference.upper() if campaign else None
         self.prisoners = {p.payment_reference.upper(): p for p in Prisoner.objects.all()}
-        self.references = set(self.prisoners) | ({self.general} if self.general else set())
+        # A donor's own reference from the bank-transfer page: the gift is theirs.
+        self.expected = {
+            e.reference.upper(): e for e in ExpectedTransfer.objects.select_related("prisoner")
+        }
+        self.references = (
+            set(self.prisoners) | set(self.expected) | ({self.general} if self.general else set())
+        )
 
-    def classify(self, line: ParsedLine) -> tuple[str, str, Prisoner | None]:
-        """(status, note, prisoner) for a new line."""
+    def classify(self, line: ParsedLine) -> Classified:
+        """(status, note, prisoner, expected transfer) for a new line."""
         if line.is_reversal:
-            return StatementLine.Status.REVIEW, "reversal of an earlier entry", None
+            return StatementLine.Status.REVIEW, "reversal of an earlier entry", None, None
         if not line.is_credit:
-            return StatementLine.Status.REVIEW, "money out: possible spending", None
+            return StatementLine.Status.REVIEW, "money out: possible spending", None, None
         if PAYOUT_NAMES.search(line.counterparty_name):
             return (
                 StatementLine.Status.NOT_DONATION,
                 "payout of online gifts, counted already",
                 None,
+                None,
             )
         if line.currency != "EUR":
-            return StatementLine.Status.REVIEW, f"booked in {line.currency}", None
+            return StatementLine.Status.REVIEW, f"booked in {line.currency}", None, None
         found = find_reference(f"{line.remittance} {line.end_to_end_id}", self.references)
         if len(found) == 1:
             (reference,) = found
+            expected = self.expected.get(reference)
+            if expected is not None:
+                note = f"reference {reference} (expected transfer)"
+                return StatementLine.Status.MATCHED, note, expected.prisoner, expected
             return (
                 StatementLine.Status.MATCHED,
                 f"reference {reference}",
                 self.prisoners.get(reference),
+                None,
             )
         if found:
             return (
                 StatementLine.Status.REVIEW,
                 "several references: " + ", ".join(sorted(found)),
                 None,
+                None,
             )
-        return StatementLine.Status.REVIEW, "no payment reference found", None
+        return StatementLine.Status.REVIEW, "no payment reference found", None, None
 
 
-def donation_from_line(line: StatementLine, prisoner: Prisoner | None) -> Donation:
+def donation_from_line(
+    line: StatementLine, prisoner: Prisoner | None, expected: ExpectedTransfer | None = None
+) -> Donation:
     booked = timezone.make_aware(datetime.combine(line.booking_date, time(12)))
+    donor = (
+        {
+            "donor_name": expected.donor_name or line.counterparty_name,
+            "donor_email": expected.email,
+            "language": expected.language,
+            "purpose": expected.purpose,
+        }
+        if expected
+        else {"donor_name": line.counterparty_name}
+    )
     return Donation(
         amount=line.amount,
         amount_paid=line.amount,
@@ -92,7 +122,7 @@ def donation_from_line(line: StatementLine, prisoner: Prisoner | None) -> Donati
         provider=Donation.Provider.BANK,
         provider_payment_id=line.dedupe_key,
         status=Donation.Status.PAID,
-        donor_name=line.counterparty_name,
+        **donor,
         # Bank donors never chose to be named in public.
         is_anonymous=True,
         received_on=line.booking_date,
@@ -274,12 +304,14 @@ def _row(statement, header, line: ParsedLine) -> StatementLine:
 
 
 def _save_chunk(statement, chunk, matcher, result) -> None:
-    rows, donations = [], []
+    rows, donations, expected_by_row = [], [], {}
     for row, line in chunk:
-        status, note, prisoner = matcher.classify(line)
+        status, note, prisoner, expected = matcher.classify(line)
         row.status, row.note = status, note
         if status == StatementLine.Status.MATCHED:
-            donations.append((row, donation_from_line(row, prisoner)))
+            donations.append((row, donation_from_line(row, prisoner, expected)))
+            if expected is not None:
+                expected_by_row[id(row)] = expected
         elif status == StatementLine.Status.NOT_DONATION:
             result.not_donation += 1
         else:
@@ -288,6 +320,8 @@ def _save_chunk(statement, chunk, matcher, result) -> None:
     created = Donation.objects.bulk_create([donation for _r, donation in donations])
     for (row, _d), donation in zip(donations, created, strict=True):
         row.donation = donation
+        if id(row) in expected_by_row:
+            expected_transfer_receive(expected=expected_by_row[id(row)], donation=donation)
     StatusChange.objects.bulk_create(
         StatusChange(
             donation=d,

@@ -52,9 +52,15 @@ def test_it_shows_validation_messages_next_to_the_fields(page, demo_site):
     amount = page.get_by_label("Another amount (EUR)")
     assert amount.input_value() == "2"
     assert amount.get_attribute("aria-invalid") == "true"
-    assert page.get_by_text("Give between €5.00 and €10,000.00 online").is_visible()
-    assert page.get_by_text("Enter a valid email address.").is_visible()
-    assert page.get_by_text("Give your name, or tick").is_visible()
+    # Next to each field, and all of them again in the summary at the top, as links.
+    next_to = {
+        "#id_other_amount_error": "Give between €5.00 and €10,000.00 online",
+        "#id_donor_email_error": "Enter a valid email address.",
+        "#id_donor_name_error": "Give your name, or tick",
+    }
+    for error_id, text in next_to.items():
+        assert text in page.locator(error_id).inner_text()
+        assert page.locator(".error-summary a", has_text=text).is_visible()
     assert Donation.objects.count() == before
 
 

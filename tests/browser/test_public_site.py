@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 
@@ -27,8 +30,9 @@ def test_it_lets_a_donor_switch_language_and_open_a_story(page, demo_site):
     assert page.get_by_text("Awaiting trial").first.is_visible()
 
     page.get_by_role("link", name="give by bank transfer", exact=True).click()
-    assert "/en/bank-transfer/?prisoner=diego-demo" in page.url
-    assert page.get_by_text("DSD7NR").first.is_visible()
+    # expect() waits for the new page to render; is_visible() would read it mid-load.
+    expect(page).to_have_url(re.compile(r"/en/bank-transfer/\?prisoner=diego-demo"))
+    expect(page.get_by_text("DSD7NR").first).to_be_visible()
     assert page.csp_errors == []
 
 

@@ -19,6 +19,7 @@ from donations.models import (
     BankStatement,
     Category,
     Donation,
+    ExpectedTransfer,
     Expense,
     FundOverview,
     FundTransfer,
@@ -56,6 +57,7 @@ MAY_OPEN = {
     "axes.accessfailurelog": {"superuser": VIEW},
     # The audit trail: read by superusers and treasurers, written only by the system.
     "auditlog.logentry": {"superuser": VIEW, "treasurer": VIEW},
+    "donations.expectedtransfer": {"superuser": VIEW, "treasurer": VIEW},
 }
 PROVIDERS = ["demo", "mollie", "stripe", "manual", "bank"]
 
@@ -142,6 +144,14 @@ def every_kind(campaign, make_prisoner, make_donation):
         PaymentEvent.objects.create(provider="mollie", payload="id=tr_1", outcome="applied")
     ]
     objects["donations.fundoverview"] = [FundOverview.objects.get(pk=prisoner.pk)]
+    objects["donations.expectedtransfer"] = [
+        ExpectedTransfer.objects.create(
+            amount=Decimal("25.00"), prisoner=prisoner, email="transfer@example.org"
+        ),
+        ExpectedTransfer.objects.create(
+            amount=Decimal("10.00"), email="paid@example.org", status="received", donation=paid
+        ),
+    ]
     objects["auth.group"] = list(Group.objects.all())
     attempt = {"username": "someone", "ip_address": "192.0.2.1", "user_agent": "test"}
     objects["axes.accessattempt"] = [

@@ -18,7 +18,9 @@ def demo_on(settings):
         ("10000.01", "Give between €5.00 and €10,000.00 online"),
         ("-20", "Enter an amount in euros"),
         ("abc", "Enter an amount in euros"),
-        ("12.345", "Enter an amount in euros"),
+        # One dot and three digits group thousands the Dutch way: twelve thousand and more.
+        ("12.345", "Give between €5.00 and €10,000.00 online"),
+        ("1.2.3", "Enter an amount in euros"),
         ("NaN", "Enter an amount in euros"),
         ("1e3", "Enter an amount in euros"),
         ("0", "Give between"),
@@ -90,24 +92,24 @@ def test_it_preselects_the_prisoner_from_the_link(client, campaign, make_prisone
 
 def test_it_sends_bank_transfers_to_the_reference_page(give, make_prisoner):
     make_prisoner(slug="ana")
-    response, donation = give("bank_transfer", prisoner="ana")
-    assert response["Location"] == "/en/bank-transfer/?prisoner=ana"
+    response, donation = give("bank_transfer", prisoner="ana", donor_name="", donor_email="")
+    assert response["Location"] == "/en/bank-transfer/?prisoner=ana&amount=25.00"
     assert donation is None
 
 
 def test_it_limits_checkout_starts_per_email(give, demo_on, settings):
-    settings.DONATION_RATE_LIMIT_PER_EMAIL = 2
+    settings.DONATION_RATE_LIMIT_STARTS_PER_EMAIL = 2
     statuses = [give("demo", donor_email="same@example.org")[0].status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
     assert Donation.objects.count() == 2
 
 
 def test_it_limits_checkout_starts_per_ip(give, demo_on, settings):
-    settings.DONATION_RATE_LIMIT_PER_IP = 1
+    settings.DONATION_RATE_LIMIT_STARTS_PER_IP = 1
     first = give("demo", donor_email="a@example.org")[0]
     second = give("demo", donor_email="b@example.org")[0]
     assert (first.status_code, second.status_code) == (302, 429)
-    assert "Too many attempts" in second.content.decode()
+    assert "Please give by bank transfer" in second.content.decode()
 
 
 def test_it_escapes_names_and_messages(client, campaign, make_prisoner, make_donation):

@@ -103,7 +103,7 @@ def test_it_links_support_to_the_form_and_the_bank_reference(client, site):
 def test_it_explains_a_bad_qr_amount_and_keeps_it(client, site):
     html = client.get("/en/bank-transfer/?amount=abc").content.decode()
     assert 'value="abc"' in html
-    assert "Enter a number." in html
+    assert "Enter an amount in euros" in html
     assert "<svg" in html  # the QR code still works, with the default amount
 
 

@@ -1,0 +1,74 @@
+"""The page after the payment: waiting without JavaScript, and sharing without tracking."""
+
+import pytest
+
+from donations.models import Donation
+
+
+@pytest.fixture
+def gift(campaign, make_prisoner, make_donation):
+    prisoner = make_prisoner(slug="ana", name="Ana Ejemplo")
+    return make_donation(
+        "25.00",
+        prisoner=prisoner,
+        status=Donation.Status.PENDING,
+        provider=Donation.Provider.MANUAL,
+        donor_name="Camila Secreta",
+        donor_email="camila@example.org",
+    )
+
+
+def _thanks(client, gift, query=""):
+    return client.get(f"/en/donate/thanks/{gift.public_id}/{query}").content.decode()
+
+
+@pytest.mark.parametrize("status", ["pending", "open"])
+def test_it_refreshes_itself_while_waiting_for_the_bank(client, gift, status):
+    Donation.objects.update(status=status)
+    html = _thanks(client, gift)
+    assert '<meta http-equiv="refresh" content="5; url=?wait=1">' in html
+    assert '<meta http-equiv="refresh" content="5; url=?wait=8">' in _thanks(
+        client, gift, "?wait=7"
+    )
+
+
+def test_it_stops_after_two_minutes_and_says_what_happens_next(client, gift):
+    html = _thanks(client, gift, "?wait=24")
+    assert 'http-equiv="refresh"' not in html
+    assert "we will send you an email as soon as it is confirmed" in html
+
+
+@pytest.mark.parametrize("wait", ["abc", "-5", "1e9"])
+def test_it_reads_a_bad_wait_count_as_the_start(client, gift, wait):
+    assert "url=?wait=1" in _thanks(client, gift, f"?wait={wait}")
+
+
+@pytest.mark.parametrize("status", ["paid", "failed"])
+def test_it_does_not_refresh_a_settled_gift(client, gift, status):
+    Donation.objects.update(status=status)
+    assert 'http-equiv="refresh"' not in _thanks(client, gift)
+
+
+def test_it_offers_share_links_that_never_identify_the_donor(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID)
+    html = _thanks(client, gift)
+    page = "http%3A%2F%2F127.0.0.1%3A8000%2Fen%2Fprisoners%2Fana%2F"
+    assert 'href="https://wa.me/?text=Support%20Ana%20Ejemplo' in html
+    assert page in html.split("wa.me", 1)[1].split('"', 1)[0]
+    assert f'href="https://t.me/share/url?url={page}' in html
+    assert 'href="mailto:?subject=' in html
+    assert 'value="http://127.0.0.1:8000/en/prisoners/ana/"' in html
+    share = html.split('class="share"', 1)[1].split("</section>", 1)[0]
+    assert str(gift.public_id) not in share
+    assert "Camila" not in share and "camila" not in share
+    assert "<script" not in html
+
+
+def test_it_shares_the_home_page_for_the_general_fund(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID, prisoner=None)
+    html = _thanks(client, gift)
+    assert 'value="http://127.0.0.1:8000/en/"' in html
+
+
+def test_it_links_back_to_the_prisoner(client, gift):
+    assert 'href="/en/prisoners/ana/"' in _thanks(client, gift)
