@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
@@ -31,5 +31,8 @@ def send_receipt(donation_id: int) -> None:
     }
     with translation.override(donation.language):
         subject = render_to_string("email/receipt_subject.txt", context).strip()
-        body = render_to_string("email/receipt.txt", context)
-    send_mail(subject, body, None, [donation.donor_email])
+        text = render_to_string("email/receipt.txt", context)
+        html = render_to_string("email/receipt.html", context)
+    message = EmailMultiAlternatives(subject, text, None, [donation.donor_email])
+    message.attach_alternative(html, "text/html")
+    message.send()
