@@ -18,8 +18,9 @@ from prisoners.models import Campaign, Prisoner
 # The foundation's name before any campaign is set up (and on the 500 page, which reads nothing).
 SITE_NAME = Campaign._meta.get_field("foundation_name").default
 OG_LOCALES = {"es": "es_ES", "nl": "nl_NL", "en": "en_GB"}
-# Pages that are the donor's own or lead into a payment: nothing for a search engine.
-PRIVATE_PATHS = ["donations:donate"]
+# Under donate/: a donor's own thanks page and the demo checkout. Nothing for a search
+# engine; the donate form itself is what people search for, so it stays crawlable.
+PRIVATE_UNDER_DONATE = ["thanks/", "demo/"]
 
 
 def absolute_url(url: str) -> str:
@@ -59,6 +60,7 @@ class PageSitemap(_SiteSitemap):
     def items(self) -> list[str]:
         return [
             "prisoners:home",
+            "donations:donate",
             "donations:money_use",
             "donations:transparency",
             "donations:bank_transfer",
@@ -87,7 +89,8 @@ def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /webhooks/"]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            lines += [f"Disallow: {reverse(name)}" for name in PRIVATE_PATHS]
+            donate = reverse("donations:donate")
+        lines += [f"Disallow: {donate}{tail}" for tail in PRIVATE_UNDER_DONATE]
     lines += ["", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 

@@ -103,7 +103,8 @@ def test_it_lists_every_public_page_in_every_language_in_the_sitemap(client, ana
         assert f"{SITE}/{code}/" in locations
         assert f"{SITE}/{code}/prisoners/ana/" in locations
         assert f"{SITE}/{code}/where-the-money-went/" in locations
-    assert not any("hidden" in loc or "donate" in loc for loc in locations)
+        assert f"{SITE}/{code}/donate/" in locations
+    assert not any("hidden" in loc or "thanks" in loc for loc in locations)
     [entry] = [
         u
         for u in root.findall("s:url", SITEMAP_NS)
@@ -127,8 +128,10 @@ def test_it_keeps_crawlers_out_of_the_admin_and_the_donors_pages(client, campaig
     lines = response.content.decode().splitlines()
     assert "Disallow: /admin/" in lines
     for code in ("es", "nl", "en"):
-        # The thanks page lives under donate/ too.
-        assert f"Disallow: /{code}/donate/" in lines
+        # A donor's own thanks page, and the demo checkout; the form itself may be found.
+        assert f"Disallow: /{code}/donate/thanks/" in lines
+        assert f"Disallow: /{code}/donate/demo/" in lines
+        assert f"Disallow: /{code}/donate/" not in lines
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
     assert "Allow: /" not in lines and "Disallow: /" not in lines
 
