@@ -6,6 +6,8 @@
 #   bench/lighthouse.sh                     # a throwaway SQLite database
 #   DATABASE_URL=postgres://… bench/lighthouse.sh
 #   LIGHTHOUSE_LANG=nl bench/lighthouse.sh  # the language prefix to measure (default nl)
+#   LIGHTHOUSE_VERBOSE=1 bench/lighthouse.sh  # also list the audits below 90 and console errors
+# Run it on an idle machine: the performance score follows the CPU.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -62,6 +64,9 @@ for entry in "${pages[@]}"; do
             String(s("accessibility")).padStart(14), String(s("best-practices")).padStart(15),
             String(s("seo")).padStart(6));
         for (const [id, a] of Object.entries(r.audits)) {
+            if (id === "errors-in-console" && a.details && a.details.items.length
+                && process.env.LIGHTHOUSE_VERBOSE)
+                console.log("    console:", JSON.stringify(a.details.items.map(i => i.url || i.description)));
             if (a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative"
                 && a.scoreDisplayMode !== "manual" && a.scoreDisplayMode !== "notApplicable")
                 if (process.env.LIGHTHOUSE_VERBOSE) console.log("    below 90:", id, a.displayValue || "");
