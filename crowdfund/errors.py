@@ -43,8 +43,21 @@ def too_many_requests(request):
     return _render(request, "429.html", 429)
 
 
+# The last resort when even the layout cannot render (a missing static manifest, a broken
+# template): plain HTML, no dependencies.
+BARE_500 = (
+    '<!doctype html><html lang="en"><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Error</title><h1>Something went wrong on our side</h1>"
+    '<p><a href="/">Back to the campaign</a></p></html>'
+)
+
+
 @requires_csrf_token
 def server_error(request):
     # Whatever broke may be the database or a context processor: read nothing, render plain.
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"site_name": SITE_NAME}))
+    try:
+        html = loader.get_template("500.html").render({"site_name": SITE_NAME})
+    except Exception:  # noqa: BLE001 - an error page must answer whatever went wrong
+        html = BARE_500
+    return HttpResponseServerError(html)

@@ -79,3 +79,12 @@ def test_it_renders_the_500_page_without_a_database_or_request_context():
     assert response.status_code == 500
     assert '<html lang="nl">' in html and "De Solidaire Diaspora Stg" in html
     assert '<a href="/nl/">' in html
+
+
+def test_it_still_answers_a_500_when_the_layout_itself_cannot_render(settings):
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [], "APP_DIRS": False}  # no 500.html anywhere
+    ]
+    response = errors.server_error(RequestFactory().get("/nl/"))
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
