@@ -2,10 +2,11 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from crowdfund import views
+from crowdfund import errors, seo, views
 from donations import webhooks
 
 admin.site.site_header = _("Diaspora Solidarity Foundation")
@@ -19,6 +20,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("webhooks/mollie/", webhooks.mollie, name="webhook_mollie"),
     path("webhooks/stripe/", webhooks.stripe, name="webhook_stripe"),
+    path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
+    path("robots.txt", seo.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", seo.security_txt, name="security_txt"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("prisoners.urls")),
@@ -29,3 +33,8 @@ urlpatterns += i18n_patterns(
 if settings.DEBUG:
     # Production serves uploads from the web server; see the README.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -1,7 +1,7 @@
 from email.mime.image import MIMEImage
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
@@ -36,8 +36,11 @@ def send_receipt(donation_id: int) -> None:
     }
     with translation.override(donation.language):
         subject = render_to_string("email/receipt_subject.txt", context).strip()
-        body = render_to_string("email/receipt.txt", context)
-    send_mail(subject, body, None, [donation.donor_email])
+        text = render_to_string("email/receipt.txt", context)
+        html = render_to_string("email/receipt.html", context)
+    message = EmailMultiAlternatives(subject, text, None, [donation.donor_email])
+    message.attach_alternative(html, "text/html")
+    message.send()
 
 
 @task()

@@ -3,11 +3,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from prisoners.models import Campaign, Prisoner, Update
+from prisoners.models import BoardMember, Campaign, Prisoner, Update
+
+
+class BoardMemberInline(admin.TabularInline):
+    model = BoardMember
+    extra = 1
+    fields = ["name", "role", "order"]
 
 
 @admin.register(Campaign)
 class CampaignAdmin(TranslationAdmin):
+    inlines = [BoardMemberInline]
     fieldsets = [
         (_("Appeal"), {"fields": ["title", "appeal", "goal"]}),
         (
@@ -21,6 +28,23 @@ class CampaignAdmin(TranslationAdmin):
                     "general_reference",
                     "contact_email",
                 ]
+            },
+        ),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "is_anbi",
+                    "anbi_since",
+                    "rsin",
+                    "kvk_number",
+                    "postal_address",
+                    "cbf_status",
+                ],
+                "description": _(
+                    "Shown in the footer, on the donate page and on every receipt: "
+                    "donors check these before they give."
+                ),
             },
         ),
     ]

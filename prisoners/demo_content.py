@@ -15,6 +15,18 @@ CAMPAIGN = {
     "general_reference": "DSFUND",
     "contact_email": "info@example.org",
     "goal": Decimal("15000.00"),
+    # Registration details for the demo only: the numbers are made up and belong to nobody.
+    "is_anbi": True,
+    "anbi_since": date(2021, 1, 1),
+    "rsin": "000000000",
+    "kvk_number": "00000000",
+    "postal_address": "Voorbeeldstraat 1\n1234 AB Voorbeeldstad",
+    "cbf_status": "",
+    "board": [
+        ("Demo Voorzitter", "chair"),
+        ("Demo Secretaris", "secretary"),
+        ("Demo Penningmeester", "treasurer"),
+    ],
     "title": {
         "es": "Solidaridad con los presos políticos de Chile",
         "nl": "Solidariteit met de politieke gevangenen in Chili",

@@ -40,6 +40,16 @@ def validate_bic(value: str) -> None:
         raise ValidationError(_("This is not a valid BIC.")) from exc
 
 
+def validate_rsin(value: str) -> None:
+    if not (value.isdigit() and len(value) == 9):
+        raise ValidationError(_("An RSIN has exactly 9 digits."))
+
+
+def validate_kvk_number(value: str) -> None:
+    if not (value.isdigit() and len(value) == 8):
+        raise ValidationError(_("A KvK number has exactly 8 digits."))
+
+
 def _sanitize_translations(instance: models.Model, field_names: tuple[str, ...]) -> None:
     # The editor sanitises form input; this also covers the shell, imports and fixtures.
     for name in field_names:
@@ -48,6 +58,11 @@ def _sanitize_translations(instance: models.Model, field_names: tuple[str, ...])
             value = getattr(instance, localized, None)
             if value:
                 setattr(instance, localized, sanitize_html(value))
+
+
+class CbfStatus(models.TextChoices):
+    NONE = "", _("Not recognised by the CBF")
+    RECOGNISED = "recognised", _("CBF-recognised charity")
 
 
 class Campaign(models.Model):
@@ -76,6 +91,33 @@ class Campaign(models.Model):
         help_text=_("Donors write this on a bank transfer when any prisoner may receive the gift."),
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
+    # What Dutch donors look for before they give: is this a registered charity?
+    is_anbi = models.BooleanField(
+        _("registered as ANBI"),
+        default=False,
+        help_text=_("The tax office registered the foundation as a public benefit institution."),
+    )
+    anbi_since = models.DateField(_("ANBI since"), null=True, blank=True)
+    rsin = models.CharField(
+        _("RSIN"),
+        max_length=9,
+        blank=True,
+        validators=[validate_rsin],
+        help_text=_("The foundation's tax number, 9 digits."),
+    )
+    kvk_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        blank=True,
+        validators=[validate_kvk_number],
+        help_text=_("The Chamber of Commerce number, 8 digits."),
+    )
+    postal_address = models.TextField(
+        _("postal address"), blank=True, help_text=_("As it should appear on the site.")
+    )
+    cbf_status = models.CharField(
+        _("CBF status"), max_length=20, choices=CbfStatus, default=CbfStatus.NONE, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -94,10 +136,42 @@ class Campaign(models.Model):
         with contextlib.suppress(SchwiftyException):
             self.iban = IBAN(self.iban).compact
         self.bic = self.bic.replace(" ", "").upper()
+        if self.anbi_since and not self.is_anbi:
+            raise ValidationError(
+                {"anbi_since": _("Tick “registered as ANBI” too, or leave this date empty.")}
+            )
 
     @property
     def iban_display(self) -> str:
         return IBAN(self.iban).formatted
+
+    @property
+    def has_registration(self) -> bool:
+        return bool(self.is_anbi or self.rsin or self.kvk_number or self.postal_address)
+
+
+class BoardRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    SECRETARY = "secretary", _("Secretary")
+    TREASURER = "treasurer", _("Treasurer")
+    MEMBER = "member", _("Board member")
+
+
+class BoardMember(models.Model):
+    """A member of the foundation's board, as an ANBI must publish them."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="board_members")
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=20, choices=BoardRole, default=BoardRole.MEMBER)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("board member")
+        verbose_name_plural = _("board members")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
 
 
 class Situation(models.TextChoices):

@@ -7,13 +7,16 @@ from prisoners import selectors
 
 @require_safe
 def home(request):
+    prisoners = selectors.prisoners_published()
     return render(
         request,
         "prisoners/home.html",
         {
             "campaign": selectors.campaign_get(),
             "totals": campaign_totals(),
-            "prisoners": selectors.prisoners_published(),
+            "prisoners": prisoners,
+            # A shared link to the campaign shows the first prisoner's face.
+            "share_prisoner": next((p for p in prisoners if p.photo), None),
         },
     )
 

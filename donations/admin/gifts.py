@@ -115,6 +115,7 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
     actions = ["refresh_from_provider"]
     list_display = [
         "created_at",
+        "reference",
         "amount",
         "status",
         "method",
@@ -125,12 +126,13 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
         "amount_mismatch",
     ]
     list_filter = ["status", "amount_mismatch", "method", "provider", "purpose", "prisoner"]
-    search_fields = ["donor_name", "donor_email", "provider_payment_id", "note"]
+    search_fields = ["reference", "donor_name", "donor_email", "provider_payment_id", "note"]
     date_hierarchy = "created_at"
     list_select_related = ["prisoner"]
     readonly_fields = ["public_id", "provider", "provider_payment_id", "created_at", "paid_at"]
     # What a saved gift shows, read-only whatever its provider: the books are append-only.
     saved_fields = [
+        "reference",
         "public_id",
         "amount",
         "net_amount",

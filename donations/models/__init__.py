@@ -18,6 +18,7 @@ from donations.models.ledger import (
     StatementLine,
 )
 from donations.models.payments import DemoPayment, PaymentEvent, Refund, StatusChange
+from donations.models.references import GiftReferenceCounter
 
 __all__ = [
     "BankStatement",
@@ -27,6 +28,7 @@ __all__ = [
     "FundTransfer",
     "StatementLine",
     "FINAL_STATUSES",
+    "GiftReferenceCounter",
     "STATUS_RANK",
     "Category",
     "Correction",

@@ -2,11 +2,12 @@ import uuid
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donations.models.references import gift_references_allocate
 from donations.money import MAX_AMOUNT
 from prisoners.models import Prisoner
 
@@ -39,9 +40,27 @@ class Category(models.Model):
         return self.name
 
 
+def _assign_references(donations) -> None:
+    by_year: dict[int, list] = {}
+    for donation in donations:
+        if not donation.reference:
+            by_year.setdefault(timezone.localtime(donation.created_at).year, []).append(donation)
+    for year, missing in by_year.items():
+        references = gift_references_allocate(year=year, count=len(missing))
+        for donation, reference in zip(missing, references, strict=True):
+            donation.reference = reference
+
+
 class DonationQuerySet(models.QuerySet):
     def paid(self):
         return self.filter(status=Donation.Status.PAID)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(); the statement import creates its gifts this way.
+        objs = list(objs)
+        with transaction.atomic():
+            _assign_references(objs)
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class Donation(models.Model):
@@ -77,6 +96,8 @@ class Donation(models.Model):
         STRIPE = "stripe", "Stripe"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # What the donor and the treasurer quote to each other; assigned when the gift is created.
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     amount = models.DecimalField(
         _("amount (EUR)"),
         max_digits=12,
@@ -166,6 +187,15 @@ class Donation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} EUR · {self.get_status_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.reference:
+            super().save(*args, **kwargs)
+            return
+        # One transaction: a gift that fails to insert gives its number back.
+        with transaction.atomic():
+            _assign_references([self])
+            super().save(*args, **kwargs)
 
     @property
     def fund_name(self) -> str:

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from donations.models import Category, Donation, Expense
 from prisoners import demo_content as demo
-from prisoners.models import Campaign, Prisoner, Update
+from prisoners.models import BoardMember, Campaign, Prisoner, Update
 
 LANGS = ("es", "nl", "en")
 PALETTE = ["#7a0e1f", "#2f4858", "#33658a", "#55828b", "#86bbbd", "#b2675e", "#644536"]
@@ -51,7 +51,7 @@ class Command(BaseCommand):
 
     def _campaign(self) -> None:
         c = demo.CAMPAIGN
-        Campaign.objects.update_or_create(
+        campaign, _created = Campaign.objects.update_or_create(
             pk=1,
             defaults={
                 "foundation_name": c["foundation_name"],
@@ -61,10 +61,20 @@ class Command(BaseCommand):
                 "general_reference": c["general_reference"],
                 "contact_email": c["contact_email"],
                 "goal": c["goal"],
+                "is_anbi": c["is_anbi"],
+                "anbi_since": c["anbi_since"],
+                "rsin": c["rsin"],
+                "kvk_number": c["kvk_number"],
+                "postal_address": c["postal_address"],
+                "cbf_status": c["cbf_status"],
                 **_per_lang("title", c["title"]),
                 **_per_lang("appeal", c["appeal"]),
             },
         )
+        for order, (name, role) in enumerate(c["board"], start=1):
+            BoardMember.objects.update_or_create(
+                campaign=campaign, name=name, defaults={"role": role, "order": order}
+            )
 
     def _categories(self) -> None:
         for code, purpose, order, texts in demo.CATEGORIES:
