@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import Purpose
+from donations.models import Donation, Purpose
 from donations.money import format_eur, parse_typed_amount
 from prisoners.models import Prisoner
 
@@ -75,6 +75,16 @@ class DonationForm(forms.Form):
     )
     message_is_public = forms.BooleanField(
         label=_("Show my message on the prisoner's page"), required=False
+    )
+    # Not required: a form without it (an old page, a restyled one) signs with the first name.
+    message_signature = forms.TypedChoiceField(
+        label=_("Sign my message with"),
+        choices=Donation.Signature.choices,
+        initial=Donation.Signature.FIRST_NAME,
+        required=False,
+        empty_value=Donation.Signature.FIRST_NAME,
+        widget=forms.RadioSelect,
+        help_text=_("Messages appear once someone from the foundation has read them."),
     )
     method = forms.ChoiceField(label=_("How do you want to pay?"), widget=forms.RadioSelect)
     # A field people never see; bots fill it in.

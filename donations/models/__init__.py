@@ -16,6 +16,7 @@ from donations.models.ledger import (
     FundTransfer,
     StatementLine,
 )
+from donations.models.messages import MessageModeration, MessageOfSupport
 from donations.models.payments import DemoPayment, PaymentEvent, Refund, StatusChange
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "Expense",
     "FundOverview",
     "FundTransfer",
+    "MessageModeration",
+    "MessageOfSupport",
     "StatementLine",
     "FINAL_STATUSES",
     "STATUS_RANK",
