@@ -178,6 +178,7 @@ class PrisonerAdmin(TranslationAdmin):
 
     class Media:
         css = {"all": ["css/admin_prisoners.css"]}
+        js = ["js/admin_prose_label.js"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

@@ -57,6 +57,9 @@ class MessageOfSupportAdmin(admin.ModelAdmin):
     readonly_fields = fields
     search_fields = ["public_message"]
 
+    class Media:
+        css = {"all": ["css/admin_messages.css"]}
+
     def get_queryset(self, request):
         return MessageOfSupport.objects.submitted()
 

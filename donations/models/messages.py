@@ -22,11 +22,17 @@ MODERATION_FROM = {
 
 class MessageQuerySet(DonationQuerySet):
     def submitted(self):
-        """Messages meant for the public: on a paid gift, which the donor agreed to show.
+        """Messages meant for a prisoner's page: on a paid gift to that prisoner, which the
+        donor agreed to show.
 
         An unpaid gift's message never reaches an editor: card testers write messages too.
+        A gift to the general fund has no page to show its message on.
         """
-        return self.paid().filter(message_is_public=True).exclude(public_message="")
+        return (
+            self.paid()
+            .filter(message_is_public=True, prisoner__isnull=False)
+            .exclude(public_message="")
+        )
 
 
 class MessageOfSupport(Donation):

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
+from tests.browser.conftest import axe_violations
+
 pytestmark = [
     pytest.mark.browser,
     # The live server needs real commits; restore the migrated roles for the tests after.
@@ -24,3 +26,43 @@ def test_it_gives_an_editor_a_working_rich_text_editor(page, demo_site):
     story.wait_for(state="visible")
     assert "Ana" in story.inner_text()
     assert page.csp_errors == []
+
+
+def _log_in_and_open_ana(page, demo_site):
+    page.goto(demo_site.url + "/admin/")
+    page.get_by_label("Nombre de usuario").fill("ed")
+    page.get_by_label("Contraseña").fill("pw-for-tests-only")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_role("link", name="Presos").first.click()
+    page.get_by_role("link", name="Ana Ejemplo").click()
+
+
+def test_it_gives_an_editor_a_prisoner_form_by_language_with_a_photo_preview(
+    page, axe_page, demo_site
+):
+    editor = User.objects.create_user("ed", password="pw-for-tests-only", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+
+    _log_in_and_open_ana(page, demo_site)
+    preview = page.locator("img.photo-preview")
+    preview.wait_for(state="visible")
+    assert preview.get_attribute("alt")
+    assert preview.evaluate("img => img.complete && img.naturalWidth > 0")
+
+    # Spanish is open; Dutch is folded until the editor opens it, with no script needed.
+    assert page.locator("#id_summary_es").is_visible()
+    dutch = page.locator("summary", has_text="Nederlands")
+    assert not page.locator("#id_summary_nl").is_visible()
+    dutch.click()
+    assert page.locator("#id_summary_nl").is_visible()
+    assert page.locator("#id_summary_nl").get_attribute("lang") == "nl"
+    dutch.click()
+    assert not page.locator("#id_summary_nl").is_visible()
+    page.locator("summary", has_text="English").click()
+    assert page.locator("#id_summary_en").is_visible()
+    assert page.csp_errors == []
+
+    _log_in_and_open_ana(axe_page, demo_site)
+    axe_page.locator("img.photo-preview").wait_for(state="visible")
+    axe_page.locator('[contenteditable="true"]').first.wait_for(state="visible")
+    assert axe_violations(axe_page) == []

@@ -124,6 +124,7 @@ def test_it_never_puts_a_message_back_to_waiting(make_message):
         {"status": Donation.Status.FAILED},
         {"message_is_public": False},
         {"public_message": ""},
+        {"prisoner": None},
     ],
 )
 def test_it_keeps_messages_not_meant_for_the_public_out_of_the_queue(
