@@ -12,7 +12,7 @@ from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from prisoners.models import Campaign, Prisoner, Update
 from prisoners.staged_photos import photo_stage, photo_unstage
@@ -140,8 +140,13 @@ class PrisonerForm(forms.ModelForm):
 
 
 def _refuse_unreadable(photo) -> None:
-    # Django only checks the header; a photo cut off during the upload fails later, when
-    # it is re-encoded on save. Decode it fully now, while the editor can still fix it.
+    # Django only checks the header; a photo cut off during the upload would be saved with
+    # a grey lower half. Decode it fully now, while the editor can still fix it.
+    # WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when it is
+    # imported, which would let a cut-off photo pass; it is off for this one decode. A PDF
+    # rendered meanwhile only reads photos that passed this check, so it loses nothing.
+    tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         photo.seek(0)
         with Image.open(photo) as image:
@@ -154,6 +159,7 @@ def _refuse_unreadable(photo) -> None:
             )
         ) from exc
     finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
         photo.seek(0)
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageFile
 
 from prisoners.models import Prisoner
 from prisoners.staged_photos import photo_stage
@@ -208,8 +208,10 @@ def test_it_shows_a_preview_of_the_photo_with_its_description(client, editor, ma
     ],
 )
 def test_it_refuses_a_new_prisoner_whose_photo_did_not_arrive_whole(
-    client, editor, campaign, private_root, content, message
+    client, editor, campaign, private_root, content, message, monkeypatch
 ):
+    # Importing WeasyPrint (the PDF reports) makes Pillow tolerate cut-off images.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     client.force_login(editor)
     photo = SimpleUploadedFile("ana.jpg", content, content_type="image/jpeg")
     response = client.post(ADD, _new_prisoner(photo=photo, photo_alt_es="Ana"))
