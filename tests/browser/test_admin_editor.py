@@ -1,4 +1,8 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, User
 
 from tests.browser.conftest import axe_violations
@@ -28,6 +32,23 @@ def test_it_gives_an_editor_a_working_rich_text_editor(page, demo_site):
     assert page.csp_errors == []
 
 
+@pytest.fixture
+def editor_role(demo_site):
+    """The Editors group as the migrations define it.
+
+    The serialized rollback does not bring the migrated roles back for a browser test that
+    is not the first transactional test (Playwright's event loop hides the serialized copy
+    from this thread's connection), so they are rebuilt here with the migrations' own specs.
+    """
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    roles = import_module("donations.migrations.0002_roles")
+    messages = import_module("donations.migrations.0014_editor_message_roles")
+    roles._grant(apps, "Editors", roles.EDITOR_PERMISSIONS)
+    roles._grant(apps, "Editors", {"donations": messages.EDITOR})
+    return Group.objects.get(name="Editors")
+
+
 def _log_in_and_open_ana(page, demo_site):
     page.goto(demo_site.url + "/admin/")
     page.get_by_label("Nombre de usuario").fill("ed")
@@ -38,10 +59,10 @@ def _log_in_and_open_ana(page, demo_site):
 
 
 def test_it_gives_an_editor_a_prisoner_form_by_language_with_a_photo_preview(
-    page, axe_page, demo_site
+    page, axe_page, demo_site, editor_role
 ):
     editor = User.objects.create_user("ed", password="pw-for-tests-only", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(editor_role)
 
     _log_in_and_open_ana(page, demo_site)
     preview = page.locator("img.photo-preview")
