@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import Purpose
+from donations.models import Donation, Purpose
 from donations.models.donation import fund_label
 from donations.money import MAX_AMOUNT, format_eur, parse_typed_amount
 from prisoners.models import Prisoner
@@ -182,6 +182,16 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
     )
     message_is_public = forms.BooleanField(
         label=_("Show my message on the prisoner's page"), required=False
+    )
+    # Not required: a form without it (an old page, a restyled one) signs with the first name.
+    message_signature = forms.TypedChoiceField(
+        label=_("Sign my message with"),
+        choices=Donation.Signature.choices,
+        initial=Donation.Signature.FIRST_NAME,
+        required=False,
+        empty_value=Donation.Signature.FIRST_NAME,
+        widget=forms.RadioSelect,
+        help_text=_("Messages appear once someone from the foundation has read them."),
     )
     method = forms.ChoiceField(label=_("How do you want to pay?"), widget=forms.RadioSelect)
     # A field people never see; bots fill it in.

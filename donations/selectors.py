@@ -19,7 +19,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncQuarter
 
-from donations.models import Category, Correction, Donation, Purpose, Refund
+from donations.models import (
+    Category,
+    Correction,
+    Donation,
+    MessageOfSupport,
+    Purpose,
+    Refund,
+)
 
 ZERO = Decimal("0.00")
 # Sums of many 12-digit amounts need room to grow.
@@ -160,13 +167,13 @@ def with_raised(prisoners) -> list:
     return prisoners
 
 
-def messages_of_support(*, prisoner, limit: int = 10) -> list[Donation]:
-    """Public messages for a prisoner: only from paid gifts whose donor agreed to show them."""
+def messages_of_support(*, prisoner, limit: int = 10) -> list[MessageOfSupport]:
+    """Public messages for a prisoner: from paid gifts whose donor agreed to show them, and
+    only once an editor approved them. Each carries `signature`, the name as the donor chose."""
     return list(
-        Donation.objects.paid()
-        .filter(prisoner=prisoner, message_is_public=True)
-        .exclude(public_message="")
-        .only("public_message", "donor_name", "is_anonymous")
+        MessageOfSupport.objects.submitted()
+        .filter(prisoner=prisoner, message_status=Donation.MessageStatus.APPROVED)
+        .only("public_message", "donor_name", "is_anonymous", "message_signature")
         .order_by("-paid_at")[:limit]
     )
 

@@ -32,6 +32,7 @@ def donation_start(*, attempt: uuid.UUID, data: dict, language: str) -> Donation
         "is_anonymous": bool(data.get("is_anonymous")),
         "public_message": data.get("public_message", ""),
         "message_is_public": bool(data.get("message_is_public")),
+        "message_signature": data.get("message_signature") or Donation.Signature.FIRST_NAME,
         "language": language,
     }
     existing = Donation.objects.filter(public_id=attempt).first()
@@ -128,6 +129,7 @@ def donation_retry_initial(*, public_id: str, session, language: str) -> dict | 
             is_anonymous=donation.is_anonymous,
             public_message=donation.public_message,
             message_is_public=donation.message_is_public,
+            message_signature=donation.message_signature,
         )
     return initial
 

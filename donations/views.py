@@ -259,7 +259,10 @@ def donate(request):
 def _details_open(form: DonationForm) -> bool:
     """The folded questions unfold when they hold an answer or an error."""
     names = ("purpose", "public_message", "message_is_public")
-    return any(form[name].errors or form[name].value() for name in names)
+    # The signature always has a value (its default), so only its error unfolds them.
+    return bool(form["message_signature"].errors) or any(
+        form[name].errors or form[name].value() for name in names
+    )
 
 
 # Five seconds apart, for two minutes: then the email will tell the donor.

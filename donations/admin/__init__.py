@@ -1,3 +1,4 @@
-"""The treasurer's admin: gifts and their payments, and the bank and spending ledger."""
+"""The treasurer's admin: gifts and their payments, and the bank and spending ledger; and the
+editors' review queue for messages of support."""
 
-from donations.admin import expected, gifts, ledger  # noqa: F401 - registers the model admins
+from donations.admin import expected, gifts, ledger, messages  # noqa: F401 - registers the model admins

@@ -17,6 +17,7 @@ from donations.models.ledger import (
     FundTransfer,
     StatementLine,
 )
+from donations.models.messages import MessageModeration, MessageOfSupport
 from donations.models.payments import DemoPayment, PaymentEvent, Refund, StatusChange
 from donations.models.references import GiftReferenceCounter
 
@@ -26,6 +27,8 @@ __all__ = [
     "ExpectedTransfer",
     "FundOverview",
     "FundTransfer",
+    "MessageModeration",
+    "MessageOfSupport",
     "StatementLine",
     "FINAL_STATUSES",
     "GiftReferenceCounter",

@@ -95,6 +95,17 @@ class Donation(models.Model):
         MOLLIE = "mollie", "Mollie"
         STRIPE = "stripe", "Stripe"
 
+    class MessageStatus(models.TextChoices):
+        # A message of support is shown only once an editor approved it.
+        WAITING = "waiting", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        HIDDEN = "hidden", _("Hidden")
+
+    class Signature(models.TextChoices):
+        FULL_NAME = "full_name", _("My full name")
+        FIRST_NAME = "first_name", _("My first name only")
+        NO_NAME = "no_name", _("No name")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # What the donor and the treasurer quote to each other; assigned when the gift is created.
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
@@ -150,6 +161,28 @@ class Donation(models.Model):
     public_message = models.TextField(_("message"), max_length=500, blank=True)
     message_is_public = models.BooleanField(
         _("message may be shown"), default=False, help_text=_("The donor agreed to show it.")
+    )
+    message_signature = models.CharField(
+        _("message signed with"),
+        max_length=10,
+        choices=Signature,
+        # Less than the donor may have wanted, never more: a gift recorded without the
+        # donor's choice (by hand, from a statement, before the choice existed) shows no
+        # full name.
+        default=Signature.FIRST_NAME,
+    )
+    message_status = models.CharField(
+        _("message review"),
+        max_length=10,
+        choices=MessageStatus,
+        default=MessageStatus.WAITING,
+        db_index=True,
+    )
+    message_moderated_by = models.CharField(
+        _("message reviewed by"), max_length=150, blank=True, editable=False
+    )
+    message_moderated_at = models.DateTimeField(
+        _("message reviewed at"), null=True, blank=True, editable=False
     )
     language = models.CharField(_("language"), max_length=8, default="es")
     received_on = models.DateField(

@@ -58,6 +58,8 @@ MAY_OPEN = {
     # The audit trail: read by superusers and treasurers, written only by the system.
     "auditlog.logentry": {"superuser": VIEW, "treasurer": VIEW},
     "donations.expectedtransfer": {"superuser": VIEW, "treasurer": VIEW},
+    # Reviewing messages is editorial; the proxy shows no money and no donor's email.
+    "donations.messageofsupport": {"superuser": VIEW, "editor": VIEW},
 }
 PROVIDERS = ["demo", "mollie", "stripe", "manual", "bank"]
 
@@ -116,6 +118,9 @@ def every_kind(campaign, make_prisoner, make_donation):
         donation_id=paid.pk, amount=Decimal("-5.00"), reason="typo", user="t", on=date(2025, 3, 2)
     )
     objects["donations.donation"] = gifts
+    paid.public_message, paid.message_is_public = "Fuerza", True
+    paid.save()
+    objects["donations.messageofsupport"] = [paid]
     objects["donations.correction"] = [correction]
     statement = BankStatement.objects.create(file_name="s.xml", format="camt053", account_iban="X")
     lines = [

@@ -118,6 +118,7 @@ def test_it_escapes_names_and_messages(client, campaign, make_prisoner, make_don
         prisoner=prisoner,
         donor_name="<b>Bold</b>",
         message_is_public=True,
+        message_status=Donation.MessageStatus.APPROVED,
         public_message='<script>alert("x")</script>Fuerza',
     )
     html = client.get("/en/prisoners/ana/").content.decode()
@@ -134,14 +135,21 @@ def test_it_shows_messages_only_when_the_donor_agreed(
         prisoner=prisoner,
         public_message="Shown",
         message_is_public=True,
+        message_status=Donation.MessageStatus.APPROVED,
         donor_name="Named",
         is_anonymous=True,
     )
-    make_donation(prisoner=prisoner, public_message="Private", message_is_public=False)
+    make_donation(
+        prisoner=prisoner,
+        public_message="Private",
+        message_is_public=False,
+        message_status=Donation.MessageStatus.APPROVED,
+    )
     make_donation(
         prisoner=prisoner,
         public_message="Unpaid",
         message_is_public=True,
+        message_status=Donation.MessageStatus.APPROVED,
         status=Donation.Status.OPEN,
     )
     html = client.get("/en/prisoners/ana/").content.decode()

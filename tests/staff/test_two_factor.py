@@ -129,6 +129,9 @@ def test_it_never_adds_a_device_on_a_password_alone(client, treasurer):
 def test_it_lets_an_editor_work_without_a_second_factor_or_opt_in(client, editor):
     password_login(client, "editor")
     assert client.get(reverse("admin:prisoners_prisoner_changelist")).status_code == 200
+    # Reviewing messages of support is editorial work too: no second factor forced for it.
+    queue = client.get(reverse("admin:donations_messageofsupport_changelist"), follow=True)
+    assert queue.status_code == 200 and "/2fa/" not in queue.request["PATH_INFO"]
     client.get(reverse("staff:setup"))
     device = TOTPDevice.objects.get(user=editor)
     client.post(reverse("staff:setup"), {"token": totp_code(device)})

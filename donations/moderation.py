@@ -1,0 +1,40 @@
+"""Reviewing messages of support: approve or hide, recorded with who and when."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from donations.models import MessageModeration, MessageOfSupport
+from donations.models.messages import MODERATION_FROM, MessageStatus
+
+
+def message_moderate(*, message_id: int, to_status: MessageStatus, user: str) -> bool:
+    """Approve or hide one message. Returns False when it was already in that state, or
+    is not a message under review (an unpaid gift, or one the donor did not want shown).
+    """
+    allowed_from = MODERATION_FROM[to_status]
+    with transaction.atomic():
+        # Lock: two editors working through the same queue must not both log a decision
+        # from the same state, nor one undo the other's without a trace.
+        message = (
+            MessageOfSupport.objects.submitted().select_for_update().filter(pk=message_id).first()
+        )
+        if message is None or message.message_status not in allowed_from:
+            return False
+        now = timezone.now()
+        MessageModeration.objects.create(
+            donation_id=message.pk,
+            from_status=message.message_status,
+            to_status=to_status,
+            moderated_by=user,
+            moderated_at=now,
+        )
+        message.message_status = to_status
+        message.message_moderated_by = user
+        message.message_moderated_at = now
+        # Only the review fields: a webhook may have changed the payment since.
+        message.save(
+            update_fields=["message_status", "message_moderated_by", "message_moderated_at"]
+        )
+    return True
