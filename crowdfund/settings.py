@@ -400,3 +400,24 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Raw saves are fixtures and test-database restores, never a person's write; logging them
 # would also create content types in the middle of a restore.
 AUDITLOG_DISABLE_ON_RAW_SAVE = True
+
+# Retention (manage.py apply_retention, run daily). Each period must be a whole number of at
+# least 1, so a typo cannot switch the clean-up off or make it clear everything at once.
+
+
+def env_period(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name}={value} must be 1 or more.")
+    return value
+
+
+# Webhook bodies (they can hold a donor's name and email) are kept this long for disputes.
+RETENTION_WEBHOOK_BODY_DAYS = env_period("RETENTION_WEBHOOK_BODY_DAYS", 90)
+# A gift whose payment never completed loses the donor's details after this long.
+RETENTION_UNFINISHED_GIFT_DAYS = env_period("RETENTION_UNFINISHED_GIFT_DAYS", 30)
+# A donor with no gift for this long is anonymised; the ledger keeps the amounts. Seven
+# years is the Dutch fiscal retention period for the books (AWR art. 52).
+RETENTION_DONOR_YEARS = env_period("RETENTION_DONOR_YEARS", 7)
+# Rows per short transaction, so the site's own writes never wait long on a lock.
+RETENTION_BATCH_SIZE = 500

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donations import views
+from donations import privacy, views
 
 app_name = "donations"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("how-we-use-the-money/", views.money_use, name="money_use"),
     path("where-the-money-went/", views.transparency, name="transparency"),
     path("report.pdf", views.public_report, name="public_report"),
+    path("privacy/", privacy.privacy, name="privacy"),
 ]

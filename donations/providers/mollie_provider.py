@@ -77,6 +77,8 @@ class MollieProvider(PaymentProvider):
         return client
 
     def start_checkout(self, donation: Donation, *, return_url: str) -> Checkout:
+        # Only the gift's id, amount and language go to Mollie: no name, no billingEmail,
+        # no prisoner, no message. A gift to this cause can reveal a political opinion.
         data = {
             "amount": {"currency": "EUR", "value": to_api_string(donation.amount)},
             # Neutral on purpose: this text shows on the donor's bank statement.

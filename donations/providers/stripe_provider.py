@@ -83,6 +83,8 @@ class StripeProvider(PaymentProvider):
         )
 
     def start_checkout(self, donation: Donation, *, return_url: str) -> Checkout:
+        # Only the gift's id, amount and language go to Stripe: no name, no email (Checkout
+        # asks the donor itself for what a card payment needs), no prisoner, no message.
         reference = str(donation.public_id)
         params = {
             "mode": "payment",
@@ -106,8 +108,6 @@ class StripeProvider(PaymentProvider):
             "cancel_url": return_url,
             "locale": donation.language if donation.language in ("es", "nl", "en") else "auto",
         }
-        if donation.donor_email:
-            params["customer_email"] = donation.donor_email
         try:
             session = self._client().v1.checkout.sessions.create(
                 params=params, options={"idempotency_key": idempotency_key(donation)}
