@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+from django_otp_webauthn.templatetags.otp_webauthn import get_configuration
 
 from staff.forms import TokenForm
 from staff.two_factor import (
@@ -87,6 +88,7 @@ def verify(request):
         form=form,
         has_passkey=bool(passkeys_for(user)),
         has_app=has_totp_device(user),
+        passkey_config=get_configuration(request),
     )
 
 
@@ -123,6 +125,7 @@ def setup(request):
         _("Set up two-factor authentication"),
         has_second_factor=has_second_factor(user),
         passkeys=passkeys_for(user),
+        passkey_config=get_configuration(request),
         **app,
     )
 

@@ -43,6 +43,9 @@ def test_it_adds_a_passkey_at_setup_and_logs_in_with_it(page, site):
     # A superuser must use a second factor and needs no migrated group.
     User.objects.create_superuser("tesorera", password="pw-for-tests-only")
     _authenticator(page)
+    # A press before the script catalogue had loaded once threw "gettext is not defined".
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
 
     _password(page, site.url, "tesorera")
     assert "/admin/2fa/setup/" in page.url
@@ -67,6 +70,7 @@ def test_it_adds_a_passkey_at_setup_and_logs_in_with_it(page, site):
     credential.refresh_from_db()
     assert credential.last_used_at is not None
     assert page.csp_errors == []
+    assert script_errors == []
 
 
 def test_it_keeps_the_code_login_without_javascript(browser, site):
