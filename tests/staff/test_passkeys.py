@@ -99,8 +99,9 @@ def test_it_serves_the_passkey_scripts_as_files_under_the_strict_policy(client, 
             # Either a file, or data that the browser never runs.
             assert " src=" in tag or 'type="application/json"' in tag, tag
         # The package's module calls gettext() on the first press: its catalogue comes first,
-        # and not async (the browser test pressed the button before an async one had loaded).
-        catalog = f'<script src="{reverse("otp_webauthn:js-i18n-catalog")}">'
+        # deferred, not async (the browser test pressed the button before an async one had
+        # loaded); deferred scripts and modules run in document order.
+        catalog = f'<script defer src="{reverse("otp_webauthn:js-i18n-catalog")}">'
         module = next(i for i, tag in enumerate(tags) if 'type="module"' in tag)
         assert tags.index(catalog) < module
         assert "'unsafe-inline'" not in response["Content-Security-Policy"]
