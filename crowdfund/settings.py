@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "auditlog",
     "staff",
@@ -394,6 +395,29 @@ OTP_RECOVERY_CODES = 10
 OTP_DEMO_SKIP = env_bool("OTP_DEMO_SKIP", DEBUG)
 if OTP_DEMO_SKIP and not DEBUG:
     raise ImproperlyConfigured("OTP_DEMO_SKIP may only be on with DEBUG; it lifts the 2FA rule.")
+
+
+def webauthn_relying_party(site_url: str) -> tuple[str, list[str]]:
+    """The passkeys' relying-party id and the one origin allowed to use them, from SITE_URL.
+
+    Browsers refuse an IP address as relying-party id and only treat http://localhost as a
+    secure context over plain http, so a local run on 127.0.0.1 offers passkeys at localhost.
+    """
+    parts = urlsplit(site_url)
+    host = parts.hostname or ""
+    if host in {"127.0.0.1", "::1", "localhost"}:
+        host = "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    return host, [f"{parts.scheme}://{host}{port}"]
+
+
+# Passkeys (WebAuthn) are a second factor next to the app, never a login on their own: the
+# password step keeps its throttling, and security keys without room for a stored
+# ("discoverable") credential can be registered too.
+OTP_WEBAUTHN_RP_ID, OTP_WEBAUTHN_ALLOWED_ORIGINS = webauthn_relying_party(SITE_URL)
+OTP_WEBAUTHN_RP_NAME = "De Solidaire Diaspora Stg"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "staff.passkeys.StaffPasskeyHelper"
 
 # The audit trail reads the client address through TRUSTED_PROXIES, never the raw header.
 AUDITLOG_DISABLE_REMOTE_ADDR = False

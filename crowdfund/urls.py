@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Before the admin: the second login step and setting up a second factor.
     path("admin/2fa/", include("staff.urls")),
+    path("admin/2fa/passkeys/", include("staff.passkey_urls")),
     path("admin/", admin.site.urls),
     path("webhooks/mollie/", webhooks.mollie, name="webhook_mollie"),
     path("webhooks/stripe/", webhooks.stripe, name="webhook_stripe"),

@@ -9,6 +9,7 @@ from auditlog.registry import auditlog
 from django.contrib.auth.models import Group, User
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from donations.models import (
     BankStatement,
@@ -38,8 +39,10 @@ auditlog.register(
 auditlog.register(Group, m2m_fields={"permissions"})
 
 # Setting up and resetting a second factor. Only these fields: the key must never be copied
-# into the log, and each login's counter update is no event.
-for model in (TOTPDevice, StaticDevice):
+# into the log, and each login's counter update is no event. A passkey's public key is no
+# secret, but its bytes tell a reader nothing and its sign count and last use change at
+# every login; who, which kind of device and when is what the trail is for.
+for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
     auditlog.register(model, include_fields=["user", "name", "confirmed"])
 
 

@@ -1,7 +1,8 @@
 """Who must use a second factor, and the operations on staff members' devices.
 
-Devices are django-otp's: a TOTP device (an authenticator app) and a static device that
-holds the single-use recovery codes.
+Devices are django-otp's: a TOTP device (an authenticator app), passkeys (django-otp-webauthn
+credentials: a security key, a phone or the computer itself) and a static device that holds
+the single-use recovery codes. Any confirmed app or passkey is a second factor.
 """
 
 from django.conf import settings
@@ -11,10 +12,12 @@ from django_otp import devices_for_user, verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 TREASURERS = "Treasurers"
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
+PASSKEY_DEVICE_NAME = "Passkey"
 
 
 # Reviewing messages of support is editorial: the queue shows the message and its public
@@ -43,6 +46,14 @@ def has_second_factor(user: User) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
+def has_totp_device(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def passkeys_for(user: User) -> list[WebAuthnCredential]:
+    return list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("pk"))
+
+
 def totp_device_pending(user: User) -> TOTPDevice:
     """The app device being set up: kept across page loads so the QR code stays the same."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
@@ -52,15 +63,30 @@ def totp_device_pending(user: User) -> TOTPDevice:
 
 
 def totp_device_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm the app with its first code; return fresh recovery codes, or None if wrong."""
+    """Confirm the app with its first code; None if the code is wrong.
+
+    Returns the recovery codes issued now: ten at the first setup, none when the person
+    already had codes (from a passkey set up first).
+    """
     with transaction.atomic():
-        # Locked so that two tabs confirming at once cannot issue two sets of codes.
+        # Locked so that two tabs confirming at once cannot confirm twice.
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         if device.confirmed or not device.verify_token(token):
             return None
         device.confirmed = True
         device.save()
-        return recovery_codes_issue(user=device.user)
+        return recovery_codes_issue_first(user=device.user)
+
+
+def recovery_codes_issue_first(*, user: User) -> list[str]:
+    """Codes for someone who has none yet, whichever factor they set up first; else []."""
+    with transaction.atomic():
+        # Locked on the person's row so that an app and a passkey confirmed at the same
+        # moment cannot issue two sets, the second silently voiding the first.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if StaticDevice.objects.filter(user=user).exists():
+            return []
+        return recovery_codes_issue(user=user)
 
 
 def recovery_codes_issue(*, user: User) -> list[str]:
@@ -89,7 +115,8 @@ def second_factor_verify(*, user: User, token: str) -> Device | None:
 
 
 def second_factor_reset(*, user: User) -> int:
-    """Remove every device, so the person sets up a new one at their next login.
+    """Remove every device (app, passkeys, recovery codes), so the person sets up a new one
+    at their next login.
 
     Their open sessions lose their verification at once: django-otp only trusts a session
     whose device still exists.

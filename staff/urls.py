@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import views
+from staff import passkey_urls, views
 
 app_name = "staff"
 
@@ -11,4 +11,8 @@ urlpatterns = [
 ]
 
 # Reachable with a password alone; everything else under /admin/ needs the second factor.
-TWO_FACTOR_PAGES = [f"staff:{pattern.name}" for pattern in urlpatterns]
+# The passkey endpoints check for themselves that a new passkey needs the existing factor.
+TWO_FACTOR_PAGES = [
+    *(f"staff:{pattern.name}" for pattern in urlpatterns),
+    *(f"otp_webauthn:{pattern.name}" for pattern in passkey_urls.urlpatterns),
+]

@@ -1,7 +1,9 @@
 """The second step of the staff login, and setting up a second factor.
 
 Both pages are open to a staff member who has given only their password (see
-staff.middleware.TwoFactorMiddleware); neither shows anything but the person's own device.
+staff.middleware.TwoFactorMiddleware); neither shows anything but the person's own devices.
+Passkeys are registered and used through the JSON endpoints in staff.passkeys, which the
+package's scripts call from these pages; without JavaScript the pages work with codes alone.
 """
 
 from base64 import b32encode
@@ -17,10 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+from django_otp_webauthn.templatetags.otp_webauthn import get_configuration
 
 from staff.forms import TokenForm
 from staff.two_factor import (
     has_second_factor,
+    has_totp_device,
+    passkeys_for,
     second_factor_verify,
     totp_device_confirm,
     totp_device_pending,
@@ -76,39 +81,64 @@ def verify(request):
             _verified(request, device)
             return redirect(_next(request))
         form.add_error("token", WRONG_CODE)
-    return _page(request, "staff/verify.html", _("Two-step login"), form=form)
+    return _page(
+        request,
+        "staff/verify.html",
+        _("Two-step login"),
+        form=form,
+        has_passkey=bool(passkeys_for(user)),
+        has_app=has_totp_device(user),
+        passkey_config=get_configuration(request),
+    )
 
 
 @never_cache
 @staff_member_required
 @require_http_methods(["GET", "POST"])
 def setup(request):
+    """The first factor for someone with none, or another one for someone verified."""
     user = request.user
-    if has_second_factor(user):
-        if not user.is_verified():
-            # Adding a device needs the existing one: a stolen password is not enough.
-            return redirect(f"{reverse('staff:verify')}?{request.GET.urlencode()}")
-        messages.info(request, _("Two-factor authentication is already set up for you."))
-        return redirect(_next(request))
-    device = totp_device_pending(user)
-    form = TokenForm(request.POST or None)
-    if form.is_valid():
-        codes = totp_device_confirm(device=device, token=form.cleaned_data["token"])
-        if codes is not None:
-            device.refresh_from_db()
-            _verified(request, device)
-            request.session[RECOVERY_CODES_SESSION_KEY] = codes
-            return redirect(f"{reverse('staff:recovery_codes')}?{request.GET.urlencode()}")
-        form.add_error("token", WRONG_CODE)
-    secret = b32encode(device.bin_key).decode()
+    if has_second_factor(user) and not user.is_verified():
+        # Adding a device needs the existing one: a stolen password is not enough.
+        return redirect(f"{reverse('staff:verify')}?{request.GET.urlencode()}")
+    app = {}
+    if not has_totp_device(user):
+        device = totp_device_pending(user)
+        form = TokenForm(request.POST or None)
+        if form.is_valid():
+            codes = totp_device_confirm(device=device, token=form.cleaned_data["token"])
+            if codes is not None:
+                return _app_confirmed(request, device, codes)
+            form.add_error("token", WRONG_CODE)
+        secret = b32encode(device.bin_key).decode()
+        app = {
+            "form": form,
+            "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=5, border=2),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        }
+    elif request.method == "POST":
+        messages.info(request, _("Your authenticator app is already set up."))
+        return redirect(request.get_full_path())
     return _page(
         request,
         "staff/setup.html",
         _("Set up two-factor authentication"),
-        form=form,
-        qr_svg=segno.make(device.config_url, error="m").svg_inline(scale=5, border=2),
-        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        has_second_factor=has_second_factor(user),
+        passkeys=passkeys_for(user),
+        passkey_config=get_configuration(request),
+        **app,
     )
+
+
+def _app_confirmed(request, device, codes: list[str]):
+    device.refresh_from_db()
+    if not request.user.is_verified():
+        _verified(request, device)
+    if codes:
+        request.session[RECOVERY_CODES_SESSION_KEY] = codes
+        return redirect(f"{reverse('staff:recovery_codes')}?{request.GET.urlencode()}")
+    messages.success(request, _("Your authenticator app is set up."))
+    return redirect(_next(request))
 
 
 @never_cache
