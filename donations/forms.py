@@ -51,6 +51,15 @@ class ErrorSummaryMixin:
         return links
 
 
+CONSENT_MISSING = _(
+    "To give online we need your consent. If you prefer to leave no details, choose bank"
+    " transfer: it needs no name and no email."
+)
+CONSENT_MISSING_EMAIL = _(
+    "To email you we need your consent. You can also transfer without leaving any details."
+)
+
+
 class TransferAmountForm(forms.Form):
     """The amount to prefill in the bank-transfer QR code; the donor can still change it."""
 
@@ -86,6 +95,15 @@ class TransferEmailForm(ErrorSummaryMixin, forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send the details once, and a thank-you when your gift arrives."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the foundation keeps my name, email and gift to process it. Giving to"
+            " political prisoners may reveal my political views; the foundation keeps only what"
+            " it needs, for as long as the privacy statement says."
+        ),
+        required=True,
+        error_messages={"required": CONSENT_MISSING_EMAIL},
     )
     website = forms.CharField(label=_("Leave this field empty"), required=False)
 
@@ -193,6 +211,14 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Messages appear once someone from the foundation has read them."),
     )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the foundation keeps my name, email and gift to process it. Giving to"
+            " political prisoners may reveal my political views; the foundation keeps only what"
+            " it needs, for as long as the privacy statement says."
+        ),
+        required=False,
+    )
     method = forms.ChoiceField(label=_("How do you want to pay?"), widget=forms.RadioSelect)
     # A field people never see; bots fill it in.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
@@ -233,6 +259,9 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
             self.add_error("donor_name", _("Give your name, or tick “Give anonymously”."))
         if not data.get("donor_email") and "donor_email" not in self.errors:
             self.add_error("donor_email", _("Enter your email, so that we can send the receipt."))
+        if not data.get("consent"):
+            # GDPR art. 9(2)(a): explicit consent, or no personal data at all (bank transfer).
+            self.add_error("consent", CONSENT_MISSING)
         return data
 
     def _clean_amount(self, data: dict, *, offline: bool) -> None:

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from donations.models import Donation, StatusChange
 from donations.money import format_typed
@@ -34,6 +35,8 @@ def donation_start(*, attempt: uuid.UUID, data: dict, language: str) -> Donation
         "message_is_public": bool(data.get("message_is_public")),
         "message_signature": data.get("message_signature") or Donation.Signature.FIRST_NAME,
         "language": language,
+        # The form refuses an online gift without it; this records when it was given.
+        "consent_at": timezone.now() if data.get("consent") else None,
     }
     existing = Donation.objects.filter(public_id=attempt).first()
     if existing is not None:

@@ -157,6 +157,7 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
         "language",
         "created_at",
         "receipt_sent_at",
+        "consent_at",
     ]
 
     def get_inlines(self, request, obj):

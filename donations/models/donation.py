@@ -196,6 +196,9 @@ class Donation(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True, editable=False)
     receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True, editable=False)
+    # GDPR art. 9(2)(a): when the donor gave explicit consent on the donate form. Gifts read
+    # from a bank statement carry none: the bank, not a form, brought their data.
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True, editable=False)
 
     objects = DonationQuerySet.as_manager()
 

@@ -64,6 +64,11 @@ def test_it_takes_a_dutch_phone_donor_to_the_checkout_in_few_steps(phone, demo_s
     typed += 1
     summary = phone.locator("#donate-summary").inner_text()
     assert "25" in summary and "Ana Ejemplo" in summary
+    # Explicit consent (GDPR art. 9): one tap, never ticked in advance.
+    consent = phone.locator("input[name=consent]")
+    assert not consent.is_checked()
+    consent.check()
+    taps += 1
     button.click()
     taps += 1
     assert "/nl/donate/demo/" in phone.url
@@ -86,6 +91,11 @@ def test_it_can_be_done_with_the_keyboard_alone(phone, demo_site):
     phone.keyboard.press("Tab")
     assert phone.evaluate("document.activeElement.name") == "donor_email"
     phone.keyboard.type("jan@example.org")
+    for _ in range(20):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.name") == "consent":
+            break
+    phone.keyboard.press("Space")
     phone.keyboard.press("Enter")
     phone.wait_for_url("**/nl/donate/demo/**")
     assert Donation.objects.get(donor_email="jan@example.org").amount == 50
@@ -97,13 +107,14 @@ def test_it_works_without_javascript(phone_without_js, demo_site):
     assert "Ana Ejemplo" in page.locator("#donate-summary").inner_text()
     page.locator("label.tap", has_text="50").click()
     page.get_by_role("button", name="Verder naar betalen").click()
-    # Errors, all at once, and the choice kept.
-    assert page.locator(".error-summary li").count() == 2
+    # Errors, all at once (name, email, consent), and the choice kept.
+    assert page.locator(".error-summary li").count() == 3
     assert page.locator("input[name=preset][value='50']").is_checked()
     page.locator(".error-summary a").first.click()
     assert page.url.endswith("#id_donor_name")
     page.get_by_label("Je naam").fill("Jan")
     page.get_by_label("E-mail voor je ontvangstbewijs").fill("jan@example.org")
+    page.locator("input[name=consent]").check()
     page.get_by_role("button", name="Verder naar betalen").click()
     assert "/nl/donate/demo/" in page.url
     page.get_by_role("button", name="Laten mislukken").click()
@@ -147,6 +158,7 @@ def test_the_donor_pages_have_no_accessibility_violations(axe_phone, demo_site, 
         page.goto(f"{base}/donate/")
         page.get_by_label("Je naam").fill("Jan")
         page.get_by_label("E-mail voor je ontvangstbewijs").fill("jan@example.org")
+        page.locator("input[name=consent]").check()
         page.get_by_role("button", name="Verder naar betalen").click()
         assert page.get_by_role("link", name="Geven per overschrijving").count() >= 1
     assert axe_violations(page) == []

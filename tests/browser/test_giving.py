@@ -28,6 +28,7 @@ def test_it_takes_a_donor_from_a_story_to_a_paid_gift(page, demo_site):
     page.get_by_label("Tu nombre").fill("Pía")
     page.get_by_label("Correo para tu comprobante").fill("pia@example.org")
     page.get_by_label("Pago de demostración (sin dinero real)").check()
+    page.locator("input[name=consent]").check()
     page.get_by_role("button", name="Continuar al pago").click()
 
     assert page.get_by_text("Este es un pago simulado").is_visible()
@@ -73,6 +74,7 @@ def test_the_giving_pages_have_no_accessibility_violations(axe_page, demo_site, 
             axe_page.get_by_label("Je naam").fill("Jan")
             axe_page.get_by_label("E-mail voor je ontvangstbewijs").fill("jan@example.org")
             axe_page.get_by_label("Demobetaling (geen echt geld)").check()
+            axe_page.locator("input[name=consent]").check()
         axe_page.get_by_role("button", name="Verder naar betalen").click()
     if state.startswith("thanks"):
         name = "Betalen" if state == "thanks-paid" else "Laten mislukken"

@@ -53,6 +53,7 @@ def form_data(method: str, **overrides) -> dict:
         "public_message": "",
         "method": method,
         "website": "",
+        "consent": "on",
     }
     data.update(overrides)
     return data

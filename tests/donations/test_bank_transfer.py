@@ -43,7 +43,13 @@ def test_it_still_checks_an_amount_the_donor_typed(client, ana):
 
 
 def _ask_by_email(client, **overrides):
-    data = {"amount": "40", "prisoner": "ana", "donor_name": "Jan", "email": "jan@example.org"}
+    data = {
+        "amount": "40",
+        "prisoner": "ana",
+        "donor_name": "Jan",
+        "email": "jan@example.org",
+        "consent": "on",
+    }
     data.update(overrides)
     return client.post("/nl/bank-transfer/email/", data)
 
@@ -76,7 +82,8 @@ def test_it_emails_the_bank_details_with_a_reference_of_the_donors_own(
 
 
 @pytest.mark.parametrize(
-    "overrides", [{"email": "not-an-email"}, {"amount": "abc"}, {"website": "http://spam"}]
+    "overrides",
+    [{"email": "not-an-email"}, {"amount": "abc"}, {"website": "http://spam"}, {"consent": ""}],
 )
 def test_it_refuses_a_bad_request_for_details_and_keeps_nothing(client, ana, mailoutbox, overrides):
     response = _ask_by_email(client, **overrides)

@@ -175,3 +175,24 @@ def test_it_refuses_an_email_longer_than_its_column(client, campaign, demo_on):
     assert response.status_code == 200
     assert "at most 254 characters" in response.content.decode()
     assert not Donation.objects.exists()
+
+
+def test_it_asks_for_explicit_consent_before_an_online_gift(give):
+    response, donation = give("demo", consent="")
+    assert response.status_code == 200
+    assert donation is None
+    html = response.content.decode()
+    assert 'id="id_consent_error"' in html and "choose bank transfer" in html
+    assert "/en/bank-transfer/" in html  # the way to give without leaving any details
+
+
+def test_it_records_when_consent_was_given(give):
+    response, donation = give("demo")
+    assert response.status_code == 302
+    assert donation.consent_at is not None
+
+
+def test_it_needs_no_consent_for_an_anonymous_bank_transfer(give):
+    response, donation = give("bank_transfer", consent="", donor_name="", donor_email="")
+    assert response.status_code == 302 and "/bank-transfer/" in response["Location"]
+    assert donation is None
