@@ -17,6 +17,15 @@ from donations.models.ledger import (
     StatementLine,
 )
 from donations.models.payments import DemoPayment, PaymentEvent, Refund, StatusChange
+from donations.models.sponsorship import (
+    DemoCharge,
+    DemoSubscription,
+    Donor,
+    Sponsorship,
+    SponsorshipEvent,
+    SponsorshipMail,
+    normalise_email,
+)
 
 __all__ = [
     "BankStatement",
@@ -28,11 +37,18 @@ __all__ = [
     "STATUS_RANK",
     "Category",
     "Correction",
+    "DemoCharge",
     "DemoPayment",
+    "DemoSubscription",
+    "Donor",
     "Donation",
     "DonationQuerySet",
     "PaymentEvent",
     "Purpose",
     "Refund",
+    "Sponsorship",
+    "SponsorshipEvent",
+    "SponsorshipMail",
     "StatusChange",
+    "normalise_email",
 ]
