@@ -1,3 +1,3 @@
 """The treasurer's admin: gifts and their payments, and the bank and spending ledger."""
 
-from donations.admin import gifts, ledger  # noqa: F401 - registers the model admins
+from donations.admin import gifts, ledger, sponsorships  # noqa: F401 - registers the admins

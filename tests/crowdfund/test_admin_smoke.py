@@ -19,10 +19,12 @@ from donations.models import (
     BankStatement,
     Category,
     Donation,
+    Donor,
     Expense,
     FundOverview,
     FundTransfer,
     PaymentEvent,
+    Sponsorship,
     StatementLine,
     StatusChange,
 )
@@ -50,6 +52,9 @@ MAY_OPEN = {
     "donations.expense": {"superuser": ALL, "treasurer": ALL},
     "donations.fundtransfer": {"superuser": ALL, "treasurer": ALL},
     "donations.fundoverview": {"superuser": VIEW, "treasurer": VIEW},
+    # Donors and sponsorships: personal data, for treasurers only; cancelled by an action.
+    "donations.donor": {"superuser": VIEW, "treasurer": VIEW},
+    "donations.sponsorship": {"superuser": VIEW, "treasurer": VIEW},
     # Login throttling: superusers see (and may clear) the counters; nobody adds or edits one.
     "axes.accessattempt": {"superuser": VIEW},
     "axes.accesslog": {"superuser": VIEW},
@@ -142,6 +147,14 @@ def every_kind(campaign, make_prisoner, make_donation):
         PaymentEvent.objects.create(provider="mollie", payload="id=tr_1", outcome="applied")
     ]
     objects["donations.fundoverview"] = [FundOverview.objects.get(pk=prisoner.pk)]
+    donor = Donor.objects.create(email="sponsor@example.org", name="Sponsor")
+    objects["donations.donor"] = [donor]
+    objects["donations.sponsorship"] = [
+        Sponsorship.objects.create(
+            donor=donor, prisoner=prisoner, amount=Decimal("15.00"), provider=p, method="card"
+        )
+        for p in ("demo", "mollie", "stripe")
+    ]
     objects["auth.group"] = list(Group.objects.all())
     attempt = {"username": "someone", "ip_address": "192.0.2.1", "user_agent": "test"}
     objects["axes.accessattempt"] = [
