@@ -128,8 +128,9 @@ class Sponsorship(models.Model):
         _("failed months in a row"), default=0, editable=False
     )
     last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True, editable=False)
+    # A SEPA reason (AM04) or a card network's decline code (insufficient_funds).
     last_failure_code = models.CharField(
-        _("bank reason code"), max_length=10, blank=True, editable=False
+        _("bank reason code"), max_length=40, blank=True, editable=False
     )
     last_failure_reason = models.CharField(
         _("failure reason"), max_length=255, blank=True, editable=False

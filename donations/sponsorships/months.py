@@ -163,7 +163,7 @@ def _record_failure(
             return []
         locked.failure_count += 1
         locked.last_failure_at = timezone.now()
-        locked.last_failure_code = payment.failure_code[:10]
+        locked.last_failure_code = payment.failure_code[:40]
         locked.last_failure_reason = payment.failure_reason[:255]
         locked.save()
         transaction.on_commit(lambda: send_sponsorship_mail.enqueue(mail.pk))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from donations.models import PaymentEvent, Sponsorship, SponsorshipEvent, SponsorshipMail
+from donations.providers import get_provider
 
 logger = logging.getLogger(__name__)
 S = Sponsorship.Status
@@ -88,6 +89,10 @@ def subscription_apply_status(
             note=note[:255],
         )
         kind = _MAIL_ON_ENTERING.get(status)
+        if status == S.SUSPENDED and get_provider(sponsorship.provider).retries_failed_months:
+            # Stripe's past_due: it keeps retrying the month, so "no more payments" would be
+            # untrue, and a restart link could charge the donor twice. The failure mail went.
+            kind = None
         if old == S.PENDING:
             # A checkout that never got paid ends without a word; a first payment welcomes.
             kind = SponsorshipMail.Kind.WELCOME if status == S.ACTIVE else None

@@ -57,8 +57,13 @@ def sponsorship_sync(*, sponsorship: Sponsorship) -> list[str]:
             source=source,
         ).changes
     report = provider.fetch_subscription(sponsorship)
-    if sponsorship.status == S.SUSPENDED and report.status == S.CANCELLED:
+    if (
+        sponsorship.status == S.SUSPENDED
+        and report.status == S.CANCELLED
+        and not provider.retries_failed_months
+    ):
         # We stopped it at the provider when we suspended it; that is not the donor's stop.
+        # (Stripe suspends and ends a subscription itself, so its word is applied.)
         return changes
     transition = subscription_apply_status(
         sponsorship_id=sponsorship.pk,
