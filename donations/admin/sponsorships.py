@@ -1,7 +1,9 @@
 """The treasurer's view of donors and monthly sponsorships. Facts only: nothing is edited
 by hand; a sponsorship is cancelled through the same service as the donor's link."""
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,7 @@ from donations.admin.base import ReadOnlyAdminMixin
 from donations.models import Donation, Donor, Sponsorship, SponsorshipEvent
 from donations.providers.base import ProviderUnavailable
 from donations.sponsorships.cancel import sponsorship_cancel
+from donations.sponsorships.demo import sponsorship_demo_charge
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -103,7 +106,7 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
     inlines = [SponsorshipEventInline, SponsorshipMonthInline]
-    actions = ["cancel_sponsorships"]
+    actions = ["cancel_sponsorships", "charge_demo_month"]
 
     def get_queryset(self, request):
         paid = Count("donations", filter=Q(donations__status=Donation.Status.PAID))
@@ -112,6 +115,13 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("months paid"), ordering="paid")
     def months_paid(self, sponsorship):
         return sponsorship.paid
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not settings.DEBUG:
+            # Simulated money has no place on a production admin, even with demo payments.
+            actions.pop("charge_demo_month", None)
+        return actions
 
     def has_cancel_permission(self, request):
         return request.user.has_perm("donations.cancel_sponsorship")
@@ -138,3 +148,19 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 % {"count": failed},
                 messages.ERROR,
             )
+
+    @admin.action(description=_("Charge a demo month"), permissions=["cancel"])
+    def charge_demo_month(self, request, queryset):
+        if not settings.DEBUG:
+            raise PermissionDenied
+        charged = 0
+        for sponsorship in queryset:
+            try:
+                sponsorship_demo_charge(sponsorship=sponsorship)
+            except (ValueError, LookupError):
+                # Not an active demo sponsorship (or one without its demo subscription).
+                continue
+            charged += 1
+        self.message_user(
+            request, _("%(count)d demo month(s) charged.") % {"count": charged}, messages.SUCCESS
+        )

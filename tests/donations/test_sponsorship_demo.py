@@ -108,3 +108,39 @@ def test_it_refuses_to_charge_months_when_demo_payments_are_off(settings):
     settings.DEMO_PAYMENTS = False
     with pytest.raises(CommandError):
         call_command("demo_charge_month")
+
+
+@pytest.fixture
+def active_demo(client, django_capture_on_commit_callbacks):
+    donation, url = start_sponsorship("demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay_first(client, donation, url)
+    client.logout()
+    return Sponsorship.objects.get(pk=donation.sponsorship_id)
+
+
+def _charge_by_admin(client, sponsorship):
+    data = {"action": "charge_demo_month", "_selected_action": [sponsorship.pk]}
+    return client.post("/admin/donations/sponsorship/", data)
+
+
+def test_it_charges_a_demo_month_from_the_admin_in_debug(
+    client, settings, treasurer, active_demo, django_capture_on_commit_callbacks
+):
+    settings.DEBUG = True
+    client.force_login(treasurer)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _charge_by_admin(client, active_demo).status_code == 302
+    months = Donation.objects.filter(sponsorship=active_demo).exclude(
+        pk=active_demo.first_donation_id
+    )
+    assert [m.status for m in months] == [Donation.Status.PAID]
+    assert campaign_totals().raised == Decimal("30.00")
+
+
+def test_it_offers_no_demo_month_without_debug(client, settings, treasurer, active_demo):
+    settings.DEBUG = False
+    client.force_login(treasurer)
+    assert "charge_demo_month" not in client.get("/admin/donations/sponsorship/").content.decode()
+    _charge_by_admin(client, active_demo)
+    assert Donation.objects.filter(sponsorship=active_demo).count() == 1

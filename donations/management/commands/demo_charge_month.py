@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from donations.models import Donation, Sponsorship
-from donations.payments import payment_webhook
 from donations.providers import get_provider
+from donations.sponsorships.demo import sponsorship_demo_charge
 
 
 class Command(BaseCommand):
@@ -22,9 +22,6 @@ class Command(BaseCommand):
             provider=Donation.Provider.DEMO, status=Sponsorship.Status.ACTIVE
         ).order_by("pk")
         for sponsorship in active:
-            payment_id = provider.charge_month(sponsorship, fail=fail)
-            event = payment_webhook(
-                provider_name=Donation.Provider.DEMO, body=b"", headers={}, form={"id": payment_id}
-            )
-            self.stdout.write(f"sponsorship {sponsorship.pk}: {payment_id} {event.outcome}")
+            event = sponsorship_demo_charge(sponsorship=sponsorship, fail=fail)
+            self.stdout.write(f"sponsorship {sponsorship.pk}: {event.outcome}")
         self.stdout.write(self.style.SUCCESS(f"Charged {active.count()} demo sponsorship(s)."))
