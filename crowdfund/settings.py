@@ -261,6 +261,9 @@ else:
 # `sync_payments` re-fetches payments left open or pending for longer than this.
 SYNC_PAYMENTS_AFTER_MINUTES = 5
 
+# Monthly sponsors get a receipt each month, or none (many prefer the annual overview).
+SPONSORSHIP_MONTHLY_RECEIPTS = env_bool("SPONSORSHIP_MONTHLY_RECEIPTS", True)
+
 # Receipts are sent by a background task, never inside a webhook request. DEBUG (make run)
 # and the tests run tasks at once; production stores them for `manage.py db_worker`.
 TASKS = {

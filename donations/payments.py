@@ -26,7 +26,7 @@ from donations.providers.base import (
     WebhookNotice,
     WebhookRejected,
 )
-from donations.tasks import send_receipt
+from donations.tasks import send_receipt, sponsorship_payment_paid
 
 logger = logging.getLogger(__name__)
 MAX_STORED_BODY = 64 * 1024
@@ -103,6 +103,10 @@ def payment_apply_status(
         donation.save()
         if old != Donation.Status.PAID and donation.status == Donation.Status.PAID:
             transaction.on_commit(lambda: send_receipt.enqueue(donation.pk))
+            if donation.sponsorship_id:
+                # After commit and once, like the receipt: the first payment creates the
+                # subscription; a later month may send a monthly receipt.
+                transaction.on_commit(lambda: sponsorship_payment_paid.enqueue(donation.pk))
     return applied
 
 
@@ -230,12 +234,20 @@ def _already_processed(provider_name: str, event_id: str) -> bool:
 def _apply_notice(
     event: PaymentEvent, provider_name: str, notice: WebhookNotice, body: bytes, form: Mapping
 ) -> PaymentEvent:
+    # Imported here: donations.sponsorships applies each month through this module.
+    from donations.sponsorships.months import is_instalment
+    from donations.sponsorships.webhooks import sponsorship_webhook
+
     provider = get_provider(provider_name)
     changes: list[str] = []
     known = False
+    # Unknown ids (a new month of a subscription, a subscription's change) and known months
+    # of a sponsorship go to donations.sponsorships, which finds or creates their Donation.
+    sponsorship_references: list[str] = []
     for reference in notice.references:
         donation = _find(provider_name, reference)
-        if donation is None:
+        if donation is None or is_instalment(donation):
+            sponsorship_references.append(donation.provider_payment_id if donation else reference)
             continue
         if not known and not event.payload:
             # The id is one of ours, so the request is worth keeping for the audit trail.
@@ -257,6 +269,21 @@ def _apply_notice(
         )
         if applied:
             changes += [f"donation {donation.pk}: {c}" for c in applied.changes]
+
+    if sponsorship_references:
+        try:
+            outcome = sponsorship_webhook(
+                provider_name=provider_name,
+                references=sponsorship_references,
+                event=event,
+                reported_at=notice.occurred_at,
+            )
+        except ProviderUnavailable as exc:
+            return _finish(event, PaymentEvent.Outcome.FAILED, _short(str(exc)))
+        if outcome.known and not known and not event.payload:
+            event.payload = _stored_body(body, form)
+        known |= outcome.known
+        changes += outcome.changes
 
     if not known:
         # Answered 200, so the provider stops retrying an id that is not ours.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from donations import privacy, views
+from donations import privacy, sponsorship_views, views
 
 app_name = "donations"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("donate/", views.donate, name="donate"),
     path("donate/thanks/<uuid:public_id>/", views.thanks, name="thanks"),
     path("donate/demo/<str:payment_id>/", views.demo_checkout, name="demo_checkout"),
+    path(
+        "sponsorship/<str:token>/stop/",
+        sponsorship_views.sponsorship_cancel_view,
+        name="sponsorship_cancel",
+    ),
     path("bank-transfer/", views.bank_transfer, name="bank_transfer"),
     path("bank-transfer/email/", views.bank_transfer_email, name="bank_transfer_email"),
     path(

@@ -20,6 +20,15 @@ from donations.models.ledger import (
 from donations.models.messages import MessageModeration, MessageOfSupport
 from donations.models.payments import DemoPayment, PaymentEvent, Refund, StatusChange
 from donations.models.references import GiftReferenceCounter
+from donations.models.sponsorship import (
+    DemoCharge,
+    DemoSubscription,
+    Donor,
+    Sponsorship,
+    SponsorshipEvent,
+    SponsorshipMail,
+    normalise_email,
+)
 
 __all__ = [
     "BankStatement",
@@ -35,11 +44,18 @@ __all__ = [
     "STATUS_RANK",
     "Category",
     "Correction",
+    "DemoCharge",
     "DemoPayment",
+    "DemoSubscription",
+    "Donor",
     "Donation",
     "DonationQuerySet",
     "PaymentEvent",
     "Purpose",
     "Refund",
+    "Sponsorship",
+    "SponsorshipEvent",
+    "SponsorshipMail",
     "StatusChange",
+    "normalise_email",
 ]

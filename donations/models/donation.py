@@ -129,6 +129,25 @@ class Donation(models.Model):
     frequency = models.CharField(
         _("frequency"), max_length=10, choices=Frequency, default=Frequency.ONE_OFF
     )
+    # The person behind the gift, and the monthly sponsorship a month's payment belongs to.
+    donor = models.ForeignKey(
+        "donations.Donor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donations",
+        verbose_name=_("donor"),
+        editable=False,
+    )
+    sponsorship = models.ForeignKey(
+        "donations.Sponsorship",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donations",
+        verbose_name=_("sponsorship"),
+        editable=False,
+    )
     method = models.CharField(_("method"), max_length=20, choices=Method)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.NEW, db_index=True

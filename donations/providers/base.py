@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from donations.models import Donation
+    from donations.models import Donation, Sponsorship
 
 
 class ProviderUnavailable(Exception):
@@ -110,9 +110,73 @@ class WebhookNotice:
     occurred_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class RecurringCheckout:
+    """A started first payment of a sponsorship.
+
+    `payment_id` is the first payment's id (Mollie `tr_…`, Stripe's Checkout Session
+    `cs_…`), recorded on the sponsorship's first `Donation`; `redirect_url` is where the
+    donor pays; `customer_id` the provider's customer, when it exists already (Mollie).
+    """
+
+    payment_id: str
+    redirect_url: str
+    customer_id: str = ""
+
+
+@dataclass(frozen=True)
+class SubscriptionReport:
+    """What the provider says about a sponsorship's subscription right now.
+
+    `status` is one of `Sponsorship.Status`, mapped from the provider's own words (Mollie
+    `pending`/`active`/`suspended`/`canceled`/`completed`; Stripe `incomplete`/`active`/
+    `past_due`/`unpaid`/`canceled`…). `subscription_id`, `customer_id` and `mandate_id` are
+    the provider's ids, empty when it has none (Stripe has no mandate id for cards).
+    `cancelled_at` is the provider's date of cancellation, timezone-aware, when cancelled.
+    """
+
+    subscription_id: str
+    status: str
+    customer_id: str = ""
+    mandate_id: str = ""
+    cancelled_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecurringPayment:
+    """A payment the provider made on its own for a subscription, as the provider tells it.
+
+    `payment_id` is the id the ledger records the month under (Mollie `tr_…`, Stripe's
+    invoice `in_…`): one `Donation` per id, ever. `subscription_id` and
+    `sponsorship_public_id` (our id, from the metadata we set) say whose month it is; both
+    may be empty for a payment that is not a subscription's. `is_first` marks the payment
+    that started the subscription (Mollie's `sequenceType: first`, Stripe's invoice with
+    `billing_reason: subscription_create`): it is already recorded through its checkout.
+
+    `failed` is True once an attempt to collect it failed (Mollie `failed`; a Stripe invoice
+    whose payment attempt failed, which Stripe may still retry). `failure_code` is the
+    bank's reason (SEPA `AM04`, `MD06`, `MD07`, `AC04`, `MS02`…; Mollie's
+    `details.bankReasonCode`) or the card network's decline code; `failure_reason` its text.
+    `created_at` is the provider's creation date of the payment, timezone-aware.
+    """
+
+    payment_id: str
+    amount: Decimal
+    subscription_id: str = ""
+    sponsorship_public_id: str = ""
+    is_first: bool = False
+    failed: bool = False
+    failure_code: str = ""
+    failure_reason: str = ""
+    created_at: datetime | None = None
+
+
 class PaymentProvider(ABC):
     #: Matches `Donation.Provider`.
     name: str
+    #: True when the provider retries a failed month and suspends the subscription itself
+    #: (Stripe's smart retries, `past_due`). Otherwise the site suspends after failed months.
+    retries_failed_months: bool = False
 
     @abstractmethod
     def is_enabled(self) -> bool:
@@ -150,7 +214,82 @@ class PaymentProvider(ABC):
         is stored as a short note, so it must not echo the (untrusted) body.
         """
 
+    # Monthly giving. A provider that does not offer it leaves these unimplemented.
+
+    def start_recurring_checkout(
+        self, sponsorship: Sponsorship, donation: Donation, *, return_url: str
+    ) -> RecurringCheckout:
+        """Create the first payment of a sponsorship and return where the donor pays.
+
+        `donation` is the sponsorship's first month, already recorded. The first payment is
+        what gives the provider the right to charge later months (Mollie: a payment with
+        `sequenceType: first` that creates a SEPA Direct Debit or card mandate; Stripe: a
+        Checkout Session in `subscription` mode, which creates the subscription itself).
+        Uses idempotency keys derived from the sponsorship and the donation, so a retry
+        returns the same customer and payment. Moves no money.
+        Raises `ProviderUnavailable` when the provider cannot be reached.
+        """
+        raise NotImplementedError
+
+    def activate_subscription(
+        self, sponsorship: Sponsorship, *, first_payment_id: str
+    ) -> SubscriptionReport:
+        """After the first payment is paid: make sure the subscription exists, and report it.
+
+        Mollie creates the subscription now (start date one month after the first payment,
+        pinned to the first payment's mandate), with an idempotency key derived from the
+        sponsorship so that a repeated call can never create a second subscription. Stripe
+        created it at checkout, so this only reads the session's customer and subscription.
+        Callers still claim the activation once (a provider's idempotency window is finite).
+        Raises `ProviderUnavailable` when the provider cannot be reached.
+        """
+        raise NotImplementedError
+
+    def cancel_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
+        """Stop all future charges of the sponsorship's subscription, and report it.
+
+        Cancelling a subscription that is already cancelled is not an error. Money already
+        collected is not refunded. Raises `ProviderUnavailable` when the provider cannot be
+        reached; then nothing has been cancelled as far as the caller knows.
+        """
+        raise NotImplementedError
+
+    def fetch_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
+        """Ask the provider for the subscription's current state.
+
+        Raises `ProviderUnavailable` when the provider cannot be reached, and `LookupError`
+        when the provider does not know the subscription.
+        """
+        raise NotImplementedError
+
+    def list_subscription_payments(
+        self, sponsorship: Sponsorship, *, since: datetime | None
+    ) -> list[RecurringPayment]:
+        """The subscription's payments (Stripe: invoices) created at or after `since`.
+
+        The reconciliation's view of what webhooks may have missed; oldest first. The first
+        payment may be included (`is_first`). Raises `ProviderUnavailable` when the provider
+        cannot be reached.
+        """
+        raise NotImplementedError
+
+    def fetch_recurring_payment(self, payment_id: str) -> RecurringPayment:
+        """Which subscription a payment belongs to, and whether collecting it failed.
+
+        Used for the ids a webhook names that no `Donation` has yet (a new month), and for
+        a month whose state changed. The ledger still takes the payment's state from
+        `fetch_status`. Raises `ProviderUnavailable` when the provider cannot be reached,
+        and `LookupError` when it does not know the payment.
+        """
+        raise NotImplementedError
+
 
 def idempotency_key(donation: Donation) -> str:
     # Deterministic per donation: the same donation can never create two payments.
     return f"donation-{donation.public_id}"
+
+
+def subscription_idempotency_key(sponsorship: Sponsorship, step: str) -> str:
+    # Deterministic per sponsorship and step: a retry can never create a second customer
+    # or, worse, a second subscription that would charge the donor twice for years.
+    return f"sponsorship-{sponsorship.public_id}-{step}"

@@ -6,19 +6,31 @@ a webhook notice makes the site fetch and apply it. It is refused unless DEMO_PA
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
 
-from donations.models import DemoPayment, Donation
+from donations.models import DemoCharge, DemoPayment, DemoSubscription, Donation, Sponsorship
 from donations.providers.base import (
     Checkout,
     PaymentProvider,
     PaymentReport,
+    RecurringCheckout,
+    RecurringPayment,
+    SubscriptionReport,
     WebhookNotice,
     WebhookRejected,
 )
+
+# A simulated failed debit carries a real SEPA reason: AM04, insufficient funds.
+DEMO_FAILURE_CODE = "AM04"
+_SUBSCRIPTION_STATUS = {
+    "active": Sponsorship.Status.ACTIVE,
+    "canceled": Sponsorship.Status.CANCELLED,
+}
 
 OUTCOMES = [
     Donation.Status.PAID,
@@ -73,4 +85,94 @@ class DemoProvider(PaymentProvider):
             raise ValueError(outcome)
         DemoPayment.objects.filter(payment_id=payment_id, status=Donation.Status.OPEN).update(
             status=outcome
+        )
+
+    # Monthly giving, simulated: a demo subscription charges when `charge_month` is called
+    # (by `manage.py demo_charge_month`), never on its own.
+
+    def start_recurring_checkout(
+        self, sponsorship: Sponsorship, donation: Donation, *, return_url: str
+    ) -> RecurringCheckout:
+        checkout = self.start_checkout(donation, return_url=return_url)
+        return RecurringCheckout(
+            payment_id=checkout.payment_id,
+            redirect_url=checkout.redirect_url,
+            customer_id=f"demo_cst_{sponsorship.public_id.hex[:16]}",
+        )
+
+    def activate_subscription(
+        self, sponsorship: Sponsorship, *, first_payment_id: str
+    ) -> SubscriptionReport:
+        # One demo subscription per sponsorship, like the idempotency key at Mollie.
+        subscription, _created = DemoSubscription.objects.get_or_create(
+            sponsorship_public_id=sponsorship.public_id,
+            defaults={
+                "subscription_id": f"demo_sub_{sponsorship.public_id.hex[:16]}",
+                "amount": sponsorship.amount,
+            },
+        )
+        return self._report(subscription)
+
+    def cancel_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
+        subscription = self._subscription(sponsorship)
+        subscription.status = "canceled"
+        subscription.save(update_fields=["status"])
+        return self._report(subscription)
+
+    def fetch_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
+        return self._report(self._subscription(sponsorship))
+
+    def list_subscription_payments(
+        self, sponsorship: Sponsorship, *, since: datetime | None
+    ) -> list[RecurringPayment]:
+        charges = DemoCharge.objects.filter(subscription=self._subscription(sponsorship))
+        if since is not None:
+            charges = charges.filter(created_at__gte=since)
+        return [self.fetch_recurring_payment(c.payment_id) for c in charges.order_by("created_at")]
+
+    def fetch_recurring_payment(self, payment_id: str) -> RecurringPayment:
+        payment = DemoPayment.objects.filter(payment_id=payment_id).first()
+        if payment is None:
+            raise LookupError(payment_id)
+        charge = DemoCharge.objects.select_related("subscription").filter(payment=payment).first()
+        if charge is None:
+            return RecurringPayment(payment_id=payment_id, amount=payment.amount)
+        return RecurringPayment(
+            payment_id=payment_id,
+            amount=payment.amount,
+            subscription_id=charge.subscription_id,
+            sponsorship_public_id=str(charge.subscription.sponsorship_public_id),
+            failed=payment.status == Donation.Status.FAILED,
+            failure_code=charge.failure_code,
+            created_at=charge.created_at,
+        )
+
+    def charge_month(self, sponsorship: Sponsorship, *, fail: bool = False) -> str:
+        """Simulate the provider collecting one month; returns the new payment's id."""
+        subscription = self._subscription(sponsorship)
+        payment = DemoPayment.objects.create(
+            payment_id=f"demo_{uuid.uuid4().hex}",
+            amount=subscription.amount,
+            status=Donation.Status.FAILED if fail else Donation.Status.PAID,
+        )
+        DemoCharge.objects.create(
+            payment=payment,
+            subscription=subscription,
+            failure_code=DEMO_FAILURE_CODE if fail else "",
+        )
+        return payment.payment_id
+
+    def _subscription(self, sponsorship: Sponsorship) -> DemoSubscription:
+        subscription = DemoSubscription.objects.filter(
+            subscription_id=sponsorship.provider_subscription_id or ""
+        ).first()
+        if subscription is None:
+            raise LookupError(sponsorship.provider_subscription_id)
+        return subscription
+
+    def _report(self, subscription: DemoSubscription) -> SubscriptionReport:
+        return SubscriptionReport(
+            subscription_id=subscription.subscription_id,
+            status=_SUBSCRIPTION_STATUS[subscription.status],
+            customer_id=f"demo_cst_{subscription.sponsorship_public_id.hex[:16]}",
         )

@@ -7,26 +7,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from mollie.api.client import Client
 from mollie.api.error import Error as MollieError
-from mollie.api.error import NotFoundError
+from mollie.api.error import NotFoundError, UnprocessableEntityError
+from mollie.api.objects.customer import Customer
 
-from donations.models import Donation
+from donations.models import Donation, Sponsorship
 from donations.money import to_amount, to_api_string
 from donations.providers.base import (
     Checkout,
     PaymentProvider,
     PaymentReport,
     ProviderUnavailable,
+    RecurringCheckout,
+    RecurringPayment,
     RefundReport,
+    SubscriptionReport,
     WebhookNotice,
     WebhookRejected,
     idempotency_key,
+    subscription_idempotency_key,
 )
 
 STATUSES = {
@@ -39,6 +45,15 @@ STATUSES = {
     "expired": Donation.Status.EXPIRED,
 }
 LOCALES = {"es": "es_ES", "nl": "nl_NL", "en": "en_US"}
+SUBSCRIPTION_STATUSES = {
+    "pending": Sponsorship.Status.PENDING,
+    "active": Sponsorship.Status.ACTIVE,
+    "suspended": Sponsorship.Status.SUSPENDED,
+    "canceled": Sponsorship.Status.CANCELLED,
+    "completed": Sponsorship.Status.CANCELLED,
+}
+# Mollie schedules by calendar day; the foundation's day is Amsterdam's.
+_BOOKS_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 PAYMENT_ID = re.compile(r"tr_[A-Za-z0-9]{1,64}")
 
 
@@ -58,6 +73,17 @@ def _date(value: str | None) -> datetime | None:
         # A date we cannot place in time would put money in the wrong day or year.
         raise ProviderUnavailable(f"Mollie: unreadable timestamp {value!r}")
     return moment
+
+
+def _one_month_later(day: date) -> date:
+    """The same day next month, or that month's last day (31 January → 28/29 February)."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
 
 
 class MollieProvider(PaymentProvider):
@@ -148,3 +174,164 @@ class MollieProvider(PaymentProvider):
         if not PAYMENT_ID.fullmatch(payment_id):
             raise WebhookRejected("expected a Mollie payment id (tr_…)")
         return WebhookNotice(references=(payment_id,), event_type="payment")
+
+    # Monthly giving: a customer, a first payment that creates the mandate, then a
+    # subscription that Mollie charges every month (its payments arrive on the webhook).
+
+    def _customer(self, client: Client, customer_id: str) -> Customer:
+        # The SDK's own way to address a customer's sub-resources without fetching it first.
+        return Customer({"id": customer_id}, client)
+
+    def start_recurring_checkout(
+        self, sponsorship: Sponsorship, donation: Donation, *, return_url: str
+    ) -> RecurringCheckout:
+        client = self._client()
+        try:
+            customer_id = sponsorship.provider_customer_id
+            if not customer_id:
+                # No name or email: the donor's identity stays with us, not at Mollie.
+                customer = client.customers.create(
+                    {
+                        "locale": LOCALES.get(sponsorship.language, "en_US"),
+                        "metadata": {"sponsorship": str(sponsorship.public_id)},
+                    },
+                    idempotency_key=subscription_idempotency_key(sponsorship, "customer"),
+                )
+                customer_id = customer.id
+            data = {
+                "amount": {"currency": "EUR", "value": to_api_string(donation.amount)},
+                "description": f"{settings.PAYMENT_DESCRIPTION} {str(donation.public_id)[:8]}",
+                "redirectUrl": return_url,
+                "webhookUrl": f"{settings.SITE_URL}/webhooks/mollie/",
+                "metadata": {"sponsorship": str(sponsorship.public_id)},
+                "locale": LOCALES.get(donation.language, "en_US"),
+                "sequenceType": "first",
+            }
+            if donation.method == Donation.Method.IDEAL:
+                data["method"] = "ideal"
+            payment = self._customer(client, customer_id).payments.create(
+                data, idempotency_key=idempotency_key(donation)
+            )
+        except MollieError as exc:
+            raise ProviderUnavailable(f"Mollie: {exc}") from exc
+        return RecurringCheckout(
+            payment_id=payment.id, redirect_url=payment.checkout_url, customer_id=customer_id
+        )
+
+    def activate_subscription(
+        self, sponsorship: Sponsorship, *, first_payment_id: str
+    ) -> SubscriptionReport:
+        client = self._client()
+        try:
+            first = client.payments.get(first_payment_id)
+            paid_at = _date(first.get("paidAt"))
+            if first.status != "paid" or paid_at is None or not first.mandate_id:
+                raise ProviderUnavailable(f"Mollie: {first_payment_id} is not paid with a mandate")
+            start = _one_month_later(paid_at.astimezone(_BOOKS_TIMEZONE).date())
+            subscription = self._customer(client, first.customer_id).subscriptions.create(
+                {
+                    "amount": {"currency": "EUR", "value": to_api_string(sponsorship.amount)},
+                    "interval": "1 month",
+                    "startDate": start.isoformat(),
+                    # Unique per customer (Mollie requires it); one customer per sponsorship.
+                    "description": (
+                        f"{settings.PAYMENT_DESCRIPTION} {str(sponsorship.public_id)[:8]}"
+                    ),
+                    "webhookUrl": f"{settings.SITE_URL}/webhooks/mollie/",
+                    "metadata": {"sponsorship": str(sponsorship.public_id)},
+                    "mandateId": first.mandate_id,
+                },
+                idempotency_key=subscription_idempotency_key(sponsorship, "subscription"),
+            )
+        except MollieError as exc:
+            raise ProviderUnavailable(f"Mollie: {exc}") from exc
+        return self._subscription_report(subscription, first.customer_id)
+
+    def cancel_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
+        subscriptions = self._customer(
+            self._client(), sponsorship.provider_customer_id
+        ).subscriptions
+        try:
+            try:
+                subscription = subscriptions.delete(
+                    sponsorship.provider_subscription_id,
+                    idempotency_key=subscription_idempotency_key(sponsorship, "cancel"),
+                )
+            except (NotFoundError, UnprocessableEntityError):
+                # Already cancelled (or ended): read what Mollie says now.
+                subscription = subscriptions.get(sponsorship.provider_subscription_id)
+        except NotFoundError as exc:
+            raise LookupError(sponsorship.provider_subscription_id) from exc
+        except MollieError as exc:
+            raise ProviderUnavailable(f"Mollie: {exc}") from exc
+        return self._subscription_report(subscription, sponsorship.provider_customer_id)
+
+    def fetch_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
+        try:
+            subscription = self._customer(
+                self._client(), sponsorship.provider_customer_id
+            ).subscriptions.get(sponsorship.provider_subscription_id)
+        except NotFoundError as exc:
+            raise LookupError(sponsorship.provider_subscription_id) from exc
+        except MollieError as exc:
+            raise ProviderUnavailable(f"Mollie: {exc}") from exc
+        return self._subscription_report(subscription, sponsorship.provider_customer_id)
+
+    def list_subscription_payments(
+        self, sponsorship: Sponsorship, *, since: datetime | None
+    ) -> list[RecurringPayment]:
+        try:
+            subscription = self._customer(
+                self._client(), sponsorship.provider_customer_id
+            ).subscriptions.get(sponsorship.provider_subscription_id)
+            page = subscription.payments.list(limit=250)
+            payments = list(page)
+            while page.has_next():
+                page = page.get_next()
+                payments += list(page)
+        except NotFoundError as exc:
+            raise LookupError(sponsorship.provider_subscription_id) from exc
+        except MollieError as exc:
+            raise ProviderUnavailable(f"Mollie: {exc}") from exc
+        found = [self._recurring(p) for p in payments]
+        if since is not None:
+            found = [p for p in found if p.created_at is None or p.created_at >= since]
+        return sorted(found, key=lambda p: (p.created_at is None, p.created_at))
+
+    def fetch_recurring_payment(self, payment_id: str) -> RecurringPayment:
+        try:
+            payment = self._client().payments.get(payment_id)
+        except NotFoundError as exc:
+            raise LookupError(payment_id) from exc
+        except MollieError as exc:
+            raise ProviderUnavailable(f"Mollie: {exc}") from exc
+        return self._recurring(payment)
+
+    def _recurring(self, payment) -> RecurringPayment:
+        details = payment.get("details") or {}
+        metadata = payment.get("metadata") or {}
+        return RecurringPayment(
+            payment_id=payment.id,
+            amount=_money(payment.amount),
+            subscription_id=payment.get("subscriptionId") or "",
+            sponsorship_public_id=str(metadata.get("sponsorship", "")),
+            is_first=payment.get("sequenceType") == "first",
+            failed=payment.status == "failed",
+            failure_code=str(details.get("bankReasonCode") or ""),
+            failure_reason=str(details.get("bankReason") or ""),
+            created_at=_date(payment.get("createdAt")),
+        )
+
+    def _subscription_report(self, subscription, customer_id: str) -> SubscriptionReport:
+        status = SUBSCRIPTION_STATUSES.get(subscription.status)
+        if status is None:
+            raise ProviderUnavailable(
+                f"Mollie: unknown subscription status {subscription.status!r}"
+            )
+        return SubscriptionReport(
+            subscription_id=subscription.id,
+            status=status,
+            customer_id=customer_id,
+            mandate_id=subscription.get("mandateId") or "",
+            cancelled_at=_date(subscription.get("canceledAt")),
+        )

@@ -19,11 +19,13 @@ from donations.models import (
     BankStatement,
     Category,
     Donation,
+    Donor,
     ExpectedTransfer,
     Expense,
     FundOverview,
     FundTransfer,
     PaymentEvent,
+    Sponsorship,
     StatementLine,
     StatusChange,
 )
@@ -51,6 +53,9 @@ MAY_OPEN = {
     "donations.expense": {"superuser": ALL, "treasurer": ALL},
     "donations.fundtransfer": {"superuser": ALL, "treasurer": ALL},
     "donations.fundoverview": {"superuser": VIEW, "treasurer": VIEW},
+    # Donors and sponsorships: personal data, for treasurers only; cancelled by an action.
+    "donations.donor": {"superuser": VIEW, "treasurer": VIEW},
+    "donations.sponsorship": {"superuser": VIEW, "treasurer": VIEW},
     # Login throttling: superusers see (and may clear) the counters; nobody adds or edits one.
     "axes.accessattempt": {"superuser": VIEW},
     "axes.accesslog": {"superuser": VIEW},
@@ -156,6 +161,14 @@ def every_kind(campaign, make_prisoner, make_donation):
         ExpectedTransfer.objects.create(
             amount=Decimal("10.00"), email="paid@example.org", status="received", donation=paid
         ),
+    ]
+    donor = Donor.objects.create(email="sponsor@example.org", name="Sponsor")
+    objects["donations.donor"] = [donor]
+    objects["donations.sponsorship"] = [
+        Sponsorship.objects.create(
+            donor=donor, prisoner=prisoner, amount=Decimal("15.00"), provider=p, method="card"
+        )
+        for p in ("demo", "mollie", "stripe")
     ]
     objects["auth.group"] = list(Group.objects.all())
     attempt = {"username": "someone", "ip_address": "192.0.2.1", "user_agent": "test"}

@@ -19,7 +19,7 @@ def fixture(name: str) -> dict:
     return copy.deepcopy(_read(name))
 
 
-def overlay(name: str, **values) -> dict:
+def overlay(name: str, /, **values) -> dict:
     """The fixture with some top-level values replaced; refuses keys the fixture lacks."""
     data = fixture(name)
     unknown = set(values) - set(data)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from tests.fakes.fixtures import overlay, utc
+from tests.fakes.mollie_recurring import MollieRecurring
 from tests.fakes.server import FakeAPI
 
 AMOUNT = re.compile(r"\d+\.\d{2}")
@@ -42,7 +43,7 @@ def _relink(links: dict, replacements: dict) -> dict:
     return json.loads(text)
 
 
-class FakeMollie(FakeAPI):
+class FakeMollie(MollieRecurring, FakeAPI):
     down_body = {"status": 503, "title": "Service Unavailable", "detail": "Try again later"}
 
     def __init__(self):
@@ -50,6 +51,7 @@ class FakeMollie(FakeAPI):
         self.by_key: dict[str, str] = {}
         self.created_bodies: list[dict] = []
         self._ids = itertools.count(1)
+        self._init_recurring()
         super().__init__()
 
     def route(self, method, path, query, body, headers):
@@ -57,6 +59,9 @@ class FakeMollie(FakeAPI):
             return self._control(path, json.loads(body or b"{}"))
         if not re.fullmatch(r"Bearer (test|live)_\w+", headers.get("Authorization", "")):
             return _error(401, "Missing authentication")
+        recurring = self.route_recurring(method, path, query, body, headers)
+        if recurring is not None:
+            return recurring
         if method == "POST" and path == "/v2/payments":
             return self._create(json.loads(body), headers.get("Idempotency-Key", ""))
         match = re.fullmatch(r"/v2/payments/(tr_\w+)", path)
@@ -101,6 +106,8 @@ class FakeMollie(FakeAPI):
     # What Mollie answers, built on its published examples.
     def render(self, payment_id: str, embed: set[str]) -> dict:
         payment = self.payments[payment_id]
+        if payment.get("sequenceType"):
+            return self._embed(payment_id, self.render_sequence(payment), embed)
         ids = {EXAMPLE_PAYMENT: payment_id, EXAMPLE_PAYMENT[3:]: payment_id[3:]}
         values = {
             "id": payment_id,
@@ -136,6 +143,10 @@ class FakeMollie(FakeAPI):
         data["_links"] = _relink(data["_links"], ids)
         if "checkout" in data["_links"]:
             data["_links"]["checkout"]["href"] = f"{self.url}/checkout/{payment_id}"
+        return self._embed(payment_id, data, embed)
+
+    def _embed(self, payment_id: str, data: dict, embed: set[str]) -> dict:
+        payment = self.payments[payment_id]
         embedded = {}
         if "refunds" in embed:
             embedded["refunds"] = [self._refund(payment_id, r) for r in payment["refunds"]]

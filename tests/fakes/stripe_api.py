@@ -1,4 +1,4 @@
-"""Enough of Stripe's v1 API (Checkout Sessions, disputes) for the real stripe SDK.
+"""Enough of Stripe's v1 API (Checkout Sessions, disputes, subscriptions) for the real SDK.
 
 Every object is Stripe's published example (tests/fixtures/stripe/) with only ids, amounts,
 statuses, dates and links replaced. Expansion follows Stripe's rules: a nested object is an
@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 
 from tests.fakes.fixtures import overlay, utc
 from tests.fakes.server import FakeAPI
+from tests.fakes.stripe_recurring import StripeRecurring
 
 
 def _error(status: int, message: str):
@@ -38,7 +39,11 @@ def _wants(expand: set[str], path: str) -> bool:
     return any(e == path or e.startswith(path + ".") for e in expand)
 
 
-class FakeStripe(FakeAPI):
+# Kept on the fake's session, but rendered apart (expanded) or not at all.
+_NOT_RENDERED = ("payment_intent", "subscription", "subscription_data")
+
+
+class FakeStripe(StripeRecurring, FakeAPI):
     down_body = {"error": {"type": "api_error", "message": "Stripe is temporarily unavailable"}}
 
     def __init__(self):
@@ -49,6 +54,7 @@ class FakeStripe(FakeAPI):
         self.by_key: dict[str, str] = {}
         self.created_params: list[dict] = []
         self._ids = itertools.count(1)
+        self._init_recurring()
         super().__init__()
 
     def route(self, method, path, query, body, headers):
@@ -58,24 +64,31 @@ class FakeStripe(FakeAPI):
             return 401, {"error": {"type": "authentication_error", "message": "No API key"}}
         if method == "POST" and path == "/v1/checkout/sessions":
             params = {k: v[0] for k, v in parse_qs(body.decode()).items()}
-            return self._create(params, headers.get("Idempotency-Key", ""))
+            return self._create(params, headers.get("Idempotency-Key", ""), body)
         match = re.fullmatch(r"/v1/checkout/sessions/(cs_\w+)", path)
         if method == "GET" and match:
             if match.group(1) not in self.sessions:
                 return _error(404, "No such checkout.session")
             expand = {v for k, vs in query.items() if k.startswith("expand") for v in vs}
             return 200, self.render_session(match.group(1), expand)
+        answer = self.route_recurring(method, path, query, body, headers)
+        if answer is not None:
+            return answer
         if method == "GET" and path == "/v1/disputes":
             intent = query.get("payment_intent", [None])[0]
             data = [self.render_dispute(d) for d in self.disputes if d["payment_intent"] == intent]
             return 200, {"object": "list", "data": data, "has_more": False, "url": path}
         return _error(404, f"Unrecognized request URL ({method}: {path})")
 
-    def _create(self, params, key):
+    def _create(self, params, key, body=b""):
         if key and key in self.by_key:
             return 200, self.render_session(self.by_key[key], set())
         if "{CHECKOUT_SESSION_ID}" not in params.get("success_url", ""):
             return _error(400, "success_url should contain {CHECKOUT_SESSION_ID}")
+        if params.get("mode") == "subscription" and not params.get(
+            "line_items[0][price_data][recurring][interval]"
+        ):
+            return _error(400, "subscription mode needs a recurring price")
         self.created_params.append(params)
         session_id = f"cs_test_{next(self._ids)}"
         created = _unix(None)
@@ -89,11 +102,17 @@ class FakeStripe(FakeAPI):
             "currency": params["line_items[0][price_data][currency]"],
             "client_reference_id": params.get("client_reference_id"),
             "customer_email": params.get("customer_email"),
-            "metadata": {"donation": params.get("metadata[donation]")},
+            "metadata": {k[9:-1]: v for k, v in params.items() if k.startswith("metadata[")},
             "success_url": params["success_url"],
             "cancel_url": params.get("cancel_url"),
             "locale": params.get("locale"),
             "payment_intent": None,
+            "customer": None,
+            "subscription": None,
+            "invoice": None,
+            "subscription_data": self.subscription_params(body)
+            if params.get("mode") == "subscription"
+            else None,
             "created": created,
             "expires_at": created + 24 * 3600,
         }
@@ -109,10 +128,14 @@ class FakeStripe(FakeAPI):
         if intent_id and _wants(expand, "payment_intent"):
             intent = self.render_intent(intent_id, expand)
         amount = session["amount_total"]
+        subscription = session["subscription"]
+        if subscription and _wants(expand, "subscription"):
+            subscription = self.render_subscription(subscription)
         return overlay(
             "stripe/checkout_session",
-            **{k: v for k, v in session.items() if k != "payment_intent"},
+            **{k: v for k, v in session.items() if k not in _NOT_RENDERED},
             payment_intent=intent,
+            subscription=subscription,
             amount_subtotal=amount,
             livemode=False,
             # Stripe clears the URL once the session is complete or expired.
@@ -138,7 +161,7 @@ class FakeStripe(FakeAPI):
             livemode=False,
             # The example is a canceled, failed intent; these belong to that state only.
             canceled_at=None,
-            last_payment_error=None,
+            last_payment_error=intent.get("last_payment_error"),
             next_action=None,
         )
 
@@ -349,18 +372,20 @@ class FakeStripe(FakeAPI):
 
     def dispute(self, session_id: str, cents: int, *, created_at=None) -> dict:
         with self.lock:
-            intent_id = self.sessions[session_id]["payment_intent"]
-            dispute = {
-                "id": f"dp_{session_id[8:]}_{len(self.disputes) + 1}",
-                "amount": cents,
-                "status": "needs_response",
-                "payment_intent": intent_id,
-                "charge": self.intents[intent_id]["latest_charge"],
-                "created": _unix(created_at),
-                "reinstated": None,
-            }
-            self.disputes.append(dispute)
-            return self._event("charge.dispute.created", self.render_dispute(dispute))
+            return self._dispute(self.sessions[session_id]["payment_intent"], cents, created_at)
+
+    def _dispute(self, intent_id: str, cents: int, created_at) -> dict:
+        dispute = {
+            "id": f"dp_{intent_id[3:]}_{len(self.disputes) + 1}",
+            "amount": cents,
+            "status": "needs_response",
+            "payment_intent": intent_id,
+            "charge": self.intents[intent_id]["latest_charge"],
+            "created": _unix(created_at),
+            "reinstated": None,
+        }
+        self.disputes.append(dispute)
+        return self._event("charge.dispute.created", self.render_dispute(dispute))
 
     def win_dispute(
         self, dispute_id: str, *, won_at=None, reinstated: bool = True, event_at=None

@@ -1,0 +1,166 @@
+"""The treasurer's view of donors and monthly sponsorships. Facts only: nothing is edited
+by hand; a sponsorship is cancelled through the same service as the donor's link."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from donations.admin.base import ReadOnlyAdminMixin
+from donations.models import Donation, Donor, Sponsorship, SponsorshipEvent
+from donations.providers.base import ProviderUnavailable
+from donations.sponsorships.cancel import sponsorship_cancel
+from donations.sponsorships.demo import sponsorship_demo_charge
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DonorGiftInline(_ReadOnlyInline):
+    model = Donation
+    fields = ["created_at", "amount", "status", "frequency", "prisoner", "provider"]
+    readonly_fields = fields
+    verbose_name_plural = _("gifts")
+
+
+class DonorSponsorshipInline(_ReadOnlyInline):
+    model = Sponsorship
+    fields = ["status", "amount", "prisoner", "provider", "started_on"]
+    readonly_fields = fields
+
+
+@admin.register(Donor)
+class DonorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["email", "name", "language", "gift_count", "created_at"]
+    search_fields = ["email", "name"]
+    list_filter = ["language"]
+    fields = ["email", "name", "language", "created_at"]
+    readonly_fields = fields
+    inlines = [DonorSponsorshipInline, DonorGiftInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(gifts=Count("donations"))
+
+    @admin.display(description=_("gifts"), ordering="gifts")
+    def gift_count(self, donor):
+        return donor.gifts
+
+
+class SponsorshipEventInline(_ReadOnlyInline):
+    model = SponsorshipEvent
+    fields = ["created_at", "from_status", "to_status", "source", "note"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+class SponsorshipMonthInline(DonorGiftInline):
+    verbose_name_plural = _("months")
+
+
+@admin.register(Sponsorship)
+class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "status",
+        "amount",
+        "prisoner",
+        "provider",
+        "started_on",
+        "months_paid",
+        "last_failure_at",
+        "last_failure_code",
+    ]
+    list_filter = ["status", "provider", "prisoner"]
+    search_fields = ["donor__email", "provider_subscription_id", "provider_customer_id"]
+    fields = [
+        "donor",
+        "status",
+        "amount",
+        "interval",
+        "prisoner",
+        "purpose",
+        "provider",
+        "method",
+        "provider_customer_id",
+        "provider_subscription_id",
+        "provider_mandate_id",
+        "started_on",
+        "cancelled_at",
+        "cancel_reason",
+        "failure_count",
+        "last_failure_at",
+        "last_failure_code",
+        "last_failure_reason",
+        "public_id",
+        "created_at",
+    ]
+    readonly_fields = fields
+    inlines = [SponsorshipEventInline, SponsorshipMonthInline]
+    actions = ["cancel_sponsorships", "charge_demo_month"]
+
+    def get_queryset(self, request):
+        paid = Count("donations", filter=Q(donations__status=Donation.Status.PAID))
+        return super().get_queryset(request).select_related("prisoner").annotate(paid=paid)
+
+    @admin.display(description=_("months paid"), ordering="paid")
+    def months_paid(self, sponsorship):
+        return sponsorship.paid
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not settings.DEBUG:
+            # Simulated money has no place on a production admin, even with demo payments.
+            actions.pop("charge_demo_month", None)
+        return actions
+
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("donations.cancel_sponsorship")
+
+    @admin.action(description=_("Cancel the selected sponsorships"), permissions=["cancel"])
+    def cancel_sponsorships(self, request, queryset):
+        done = failed = 0
+        for sponsorship in queryset:
+            try:
+                transition = sponsorship_cancel(
+                    sponsorship_id=sponsorship.pk,
+                    reason=Sponsorship.CancelReason.TREASURER,
+                    source=SponsorshipEvent.Source.ADMIN,
+                )
+            except ProviderUnavailable:
+                failed += 1
+                continue
+            done += int(transition.applied)
+        self.message_user(request, _("%(count)d cancelled.") % {"count": done})
+        if failed:
+            self.message_user(
+                request,
+                _("%(count)d could not be cancelled: the provider did not answer. Try again.")
+                % {"count": failed},
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Charge a demo month"), permissions=["cancel"])
+    def charge_demo_month(self, request, queryset):
+        if not settings.DEBUG:
+            raise PermissionDenied
+        charged = 0
+        for sponsorship in queryset:
+            try:
+                sponsorship_demo_charge(sponsorship=sponsorship)
+            except (ValueError, LookupError):
+                # Not an active demo sponsorship (or one without its demo subscription).
+                continue
+            charged += 1
+        self.message_user(
+            request, _("%(count)d demo month(s) charged.") % {"count": charged}, messages.SUCCESS
+        )

@@ -1,0 +1,259 @@
+"""Monthly giving: a donor, their sponsorships, and what happened to each sponsorship.
+
+Each month's money is an ordinary `Donation` row (linked to its sponsorship and donor), so
+every total, report, refund path and export counts it without knowing about sponsorships.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from donations.models.donation import Donation, Purpose, fund_label
+from donations.models.payments import DemoPayment, PaymentEvent
+from donations.money import MAX_AMOUNT
+from prisoners.models import Prisoner
+
+
+def normalise_email(email: str) -> str:
+    """One donor per mailbox: surrounding space and letter case never make a second donor."""
+    return email.strip().lower()
+
+
+class Donor(models.Model):
+    """One person who gives, known by their email address; no account, no password."""
+
+    email = models.EmailField(_("email"), unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="es")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+        constraints = [
+            # The column is stored normalised; this also refuses a raw write that is not.
+            models.UniqueConstraint(Lower("email"), name="unique_donor_email_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+
+class Sponsorship(models.Model):
+    """A monthly gift for a prisoner (or the general fund), charged by a provider."""
+
+    class Status(models.TextChoices):
+        # PENDING: the first payment is not paid yet, or the subscription is not created yet.
+        PENDING = "pending", _("Waiting for the first payment")
+        ACTIVE = "active", _("Active")
+        # SUSPENDED: charges stopped (mandate invalid, or months failed); the donor may restart.
+        SUSPENDED = "suspended", _("Suspended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Interval(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+
+    class CancelReason(models.TextChoices):
+        DONOR = "donor", _("Stopped by the donor")
+        TREASURER = "treasurer", _("Cancelled by a treasurer")
+        PROVIDER = "provider", _("Ended at the provider")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, related_name="sponsorships", verbose_name=_("donor")
+    )
+    prisoner = models.ForeignKey(
+        Prisoner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sponsorships",
+        verbose_name=_("prisoner"),
+        help_text=_("Empty for the general fund."),
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose, blank=True)
+    amount = models.DecimalField(
+        _("amount per month (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)],
+    )
+    interval = models.CharField(
+        _("interval"), max_length=10, choices=Interval, default=Interval.MONTHLY
+    )
+    provider = models.CharField(_("provider"), max_length=10, choices=Donation.Provider)
+    method = models.CharField(_("first payment method"), max_length=20, choices=Donation.Method)
+    language = models.CharField(_("language"), max_length=8, default="es")
+    provider_customer_id = models.CharField(
+        _("provider's customer"), max_length=255, blank=True, editable=False
+    )
+    provider_subscription_id = models.CharField(
+        _("provider's subscription"), max_length=255, null=True, blank=True, editable=False
+    )
+    provider_mandate_id = models.CharField(
+        _("provider's mandate"), max_length=255, blank=True, editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    first_donation = models.OneToOneField(
+        Donation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("first payment"),
+    )
+    # Set while (and once) the subscription is being created after the first payment.
+    activation_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    started_on = models.DateField(_("started"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(
+        _("cancel reason"), max_length=10, choices=CancelReason, blank=True, editable=False
+    )
+    # Months that failed since the last paid one: two in a row suspend the sponsorship.
+    failure_count = models.PositiveIntegerField(
+        _("failed months in a row"), default=0, editable=False
+    )
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True, editable=False)
+    # A SEPA reason (AM04) or a card network's decline code (insufficient_funds).
+    last_failure_code = models.CharField(
+        _("bank reason code"), max_length=40, blank=True, editable=False
+    )
+    last_failure_reason = models.CharField(
+        _("failure reason"), max_length=255, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sponsorship")
+        verbose_name_plural = _("sponsorships")
+        permissions = [("cancel_sponsorship", _("Can cancel a sponsorship"))]
+        constraints = [
+            # One local sponsorship per provider subscription, however often it is reported.
+            models.UniqueConstraint(
+                fields=["provider", "provider_subscription_id"],
+                condition=Q(provider_subscription_id__isnull=False),
+                name="unique_provider_subscription",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="sponsorship_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} EUR / {self.get_interval_display()} · {self.fund_name}"
+
+    @property
+    def fund_name(self) -> str:
+        return fund_label(self.prisoner if self.prisoner_id else None)
+
+
+class SponsorshipEvent(models.Model):
+    """Audit trail: every status a sponsorship took, and what told us."""
+
+    class Source(models.TextChoices):
+        CHECKOUT = "checkout", _("Checkout start")
+        WEBHOOK = "webhook", _("Webhook")
+        RETURN = "return", _("Donor's return")
+        SYNC = "sync", _("Reconciliation")
+        ADMIN = "admin", _("Admin")
+        DONOR = "donor", _("Donor's cancel link")
+        FAILURES = "failures", _("Failed payments")
+
+    sponsorship = models.ForeignKey(Sponsorship, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=10, choices=Sponsorship.Status)
+    to_status = models.CharField(max_length=10, choices=Sponsorship.Status)
+    source = models.CharField(_("source"), max_length=10, choices=Source)
+    event = models.ForeignKey(PaymentEvent, on_delete=models.SET_NULL, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("sponsorship status change")
+        verbose_name_plural = _("sponsorship status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status} ({self.source})"
+
+
+class SponsorshipMail(models.Model):
+    """An email to a sponsor, recorded with what caused it, then claimed once to send.
+
+    Unique per cause (a status change, or a month's payment), so a repeated webhook never
+    queues the same email twice; `sent_at` is claimed "update where unset" by the task, so
+    a retried task never sends it twice.
+    """
+
+    class Kind(models.TextChoices):
+        WELCOME = "welcome", _("Welcome")
+        RECEIPT = "receipt", _("Monthly receipt")
+        FAILURE = "failure", _("Failed payment")
+        SUSPENDED = "suspended", _("Suspension")
+        CANCELLED = "cancelled", _("Cancellation")
+
+    sponsorship = models.ForeignKey(Sponsorship, on_delete=models.CASCADE, related_name="mails")
+    kind = models.CharField(max_length=10, choices=Kind)
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, null=True, blank=True)
+    transition = models.ForeignKey(
+        SponsorshipEvent, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "donation"],
+                condition=Q(donation__isnull=False),
+                name="unique_sponsorship_mail_per_payment",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "transition"],
+                condition=Q(transition__isnull=False),
+                name="unique_sponsorship_mail_per_transition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d}"
+
+
+class DemoSubscription(models.Model):
+    """The demo provider's own record of a simulated subscription (local checkout only)."""
+
+    subscription_id = models.CharField(max_length=40, primary_key=True)
+    sponsorship_public_id = models.UUIDField(unique=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    status = models.CharField(max_length=10, default="active")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.status}"
+
+
+class DemoCharge(models.Model):
+    """One simulated month of a demo subscription: a demo payment with its subscription."""
+
+    payment = models.OneToOneField(DemoPayment, on_delete=models.CASCADE, primary_key=True)
+    subscription = models.ForeignKey(
+        DemoSubscription, on_delete=models.CASCADE, related_name="charges"
+    )
+    failure_code = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} ({self.subscription_id})"

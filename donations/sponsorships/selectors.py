@@ -1,0 +1,35 @@
+"""What the public pages may show of monthly giving: counts and sums, never a donor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from donations.models import Sponsorship
+
+
+@dataclass(frozen=True)
+class SponsorshipTotals:
+    active_sponsors: int
+    monthly_pledged: Decimal
+
+
+def sponsorship_totals() -> SponsorshipTotals:
+    """Active sponsorships, and what they pledge per month together (home page figure)."""
+    row = Sponsorship.objects.filter(status=Sponsorship.Status.ACTIVE).aggregate(
+        count=Count("id"), pledged=Sum("amount")
+    )
+    return SponsorshipTotals(row["count"], row["pledged"] or Decimal("0.00"))
+
+
+def sponsorship_totals_per_prisoner() -> dict[int | None, SponsorshipTotals]:
+    """The same per prisoner id (None: the general fund), for the prisoner pages."""
+    rows = (
+        Sponsorship.objects.filter(status=Sponsorship.Status.ACTIVE)
+        .values("prisoner_id")
+        .annotate(count=Count("id"), pledged=Sum("amount"))
+        .order_by()
+    )
+    return {r["prisoner_id"]: SponsorshipTotals(r["count"], r["pledged"]) for r in rows}

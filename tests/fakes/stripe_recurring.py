@@ -1,0 +1,367 @@
+"""Stripe's customers, subscriptions and invoices, for FakeStripe (tests/fakes/stripe_api.py).
+
+Answers are Stripe's published examples (tests/fixtures/stripe/subscription.json,
+invoice.json, invoice_payment.json) with only ids, amounts, statuses, dates and links
+replaced. As at Stripe since API version 2025-03-31, an invoice names its subscription under
+`parent.subscription_details` and its payment intents in `payments` (when expanded).
+"""
+
+import re
+import time
+from urllib.parse import parse_qs
+
+from tests.fakes.fixtures import overlay, utc
+
+_PERIOD = 30 * 24 * 3600
+
+
+def _error(status: int, message: str, code: str = ""):
+    error = {"type": "invalid_request_error", "message": message}
+    if code:
+        error["code"] = code
+    return status, {"error": error}
+
+
+class StripeRecurring:
+    """Mixed into FakeStripe; its state lives next to the sessions'."""
+
+    def _init_recurring(self):
+        self.customers: dict[str, dict] = {}
+        self.subscriptions: dict[str, dict] = {}
+        self.invoices: dict[str, dict] = {}
+        # True: invoices as accounts pinned before API version 2025-03-31 receive them.
+        self.legacy_invoices = False
+
+    def route_recurring(self, method, path, query, body, headers):
+        expand = {v for k, vs in query.items() if k.startswith("expand") for v in vs}
+        match = re.fullmatch(r"/v1/subscriptions/(sub_\w+)", path)
+        if match:
+            subscription = self.subscriptions.get(match.group(1))
+            if subscription is None:
+                return _error(404, "No such subscription", "resource_missing")
+            if method == "DELETE":
+                if subscription["status"] == "canceled":
+                    # What Stripe answers for a second cancel.
+                    return _error(400, "This subscription has already been canceled")
+                self._set_subscription(subscription, "canceled", canceled_at=self.now())
+            return 200, self.render_subscription(subscription["id"])
+        match = re.fullmatch(r"/v1/invoices/(in_\w+)", path)
+        if method == "GET" and match:
+            if match.group(1) not in self.invoices:
+                return _error(404, "No such invoice", "resource_missing")
+            return 200, self.render_invoice(match.group(1), expand)
+        if method == "GET" and path == "/v1/invoices":
+            subscription = query.get("subscription", [None])[0]
+            since = int(query.get("created[gte]", ["0"])[0])
+            rows = [
+                self.render_invoice(i["id"], set())
+                for i in sorted(self.invoices.values(), key=lambda i: i["created"], reverse=True)
+                if i["subscription"] == subscription and i["created"] >= since
+            ]
+            return 200, {"object": "list", "data": rows, "has_more": False, "url": path}
+        match = re.fullmatch(r"/v1/payment_intents/(pi_\w+)", path)
+        if method == "GET" and match:
+            if match.group(1) not in self.intents:
+                return _error(404, "No such payment_intent", "resource_missing")
+            prefixed = {f"payment_intent.{e}" for e in expand}
+            return 200, self.render_intent(match.group(1), prefixed)
+        return None
+
+    @staticmethod
+    def subscription_params(body: bytes) -> dict:
+        params = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+        return {
+            "interval": params.get("line_items[0][price_data][recurring][interval]"),
+            "metadata": {"sponsorship": params.get("subscription_data[metadata][sponsorship]")},
+        }
+
+    # Rendering, from the published examples.
+    def render_subscription(self, subscription_id: str) -> dict:
+        s = self.subscriptions[subscription_id]
+        item = overlay("stripe/subscription")["items"]["data"][0]
+        price = dict(
+            item["price"],
+            currency=s["currency"],
+            unit_amount=s["amount"],
+            unit_amount_decimal=str(s["amount"]),
+            livemode=False,
+        )
+        item.update(
+            id=f"si_{subscription_id[4:]}",
+            subscription=subscription_id,
+            price=price,
+            current_period_start=s["created"],
+            current_period_end=s["created"] + _PERIOD,
+        )
+        return overlay(
+            "stripe/subscription",
+            id=subscription_id,
+            status=s["status"],
+            customer=s["customer"],
+            currency=s["currency"],
+            metadata=s["metadata"],
+            created=s["created"],
+            start_date=s["created"],
+            billing_cycle_anchor=s["created"],
+            canceled_at=s["canceled_at"],
+            ended_at=s["canceled_at"],
+            cancel_at=None,
+            cancel_at_period_end=False,
+            latest_invoice=s["latest_invoice"],
+            livemode=False,
+            items={
+                "object": "list",
+                "data": [item],
+                "has_more": False,
+                "url": f"/v1/subscription_items?subscription={subscription_id}",
+            },
+        )
+
+    def render_invoice(self, invoice_id: str, expand: set[str]) -> dict:
+        i = self.invoices[invoice_id]
+        s = self.subscriptions[i["subscription"]]
+        paid = i["status"] == "paid"
+        line = overlay("stripe/invoice")["lines"]["data"][0]
+        line.update(
+            id=f"il_{invoice_id[3:]}",
+            invoice=invoice_id,
+            amount=i["amount"],
+            subtotal=i["amount"],
+            currency=s["currency"],
+            description=f"1 × {s['currency']}",
+            period={"start": i["created"], "end": i["created"] + _PERIOD},
+            parent={
+                "type": "subscription_item_details",
+                "invoice_item_details": None,
+                "subscription_item_details": {
+                    "invoice_item": None,
+                    "proration": False,
+                    "proration_details": {"credited_items": None},
+                    "subscription": i["subscription"],
+                    "subscription_item": f"si_{i['subscription'][4:]}",
+                },
+            },
+        )
+        data = overlay(
+            "stripe/invoice",
+            id=invoice_id,
+            status=i["status"],
+            customer=s["customer"],
+            currency=s["currency"],
+            amount_due=i["amount"],
+            amount_paid=i["amount"] if paid else 0,
+            amount_remaining=0 if paid else i["amount"],
+            amount_overpaid=0,
+            amount_shipping=0,
+            subtotal=i["amount"],
+            subtotal_excluding_tax=i["amount"],
+            total=i["amount"],
+            total_excluding_tax=i["amount"],
+            attempted=i["attempt_count"] > 0,
+            attempt_count=i["attempt_count"],
+            auto_advance=not paid,
+            billing_reason=i["billing_reason"],
+            created=i["created"],
+            period_start=i["created"],
+            period_end=i["created"],
+            effective_at=i["created"],
+            due_date=None,
+            from_invoice=None,
+            last_finalization_error=None,
+            shipping_cost=None,
+            next_payment_attempt=None if paid else i["created"] + 3 * 24 * 3600,
+            status_transitions={
+                "finalized_at": i["created"],
+                "marked_uncollectible_at": None,
+                "paid_at": i["paid_at"] if paid else None,
+                "voided_at": None,
+            },
+            lines={
+                "object": "list",
+                "data": [line],
+                "has_more": False,
+                "url": f"/v1/invoices/{invoice_id}/lines",
+            },
+            # The pre-2025-03-31 field, null under the pinned API version.
+            subscription=None,
+            parent={
+                "type": "subscription_details",
+                "quote_details": None,
+                "subscription_details": {
+                    "metadata": s["metadata"],
+                    "subscription": i["subscription"],
+                },
+            },
+            livemode=False,
+        )
+        if self.legacy_invoices:
+            data.update(subscription=i["subscription"], parent=None)
+        if "payments" in expand:
+            payment = overlay(
+                "stripe/invoice_payment",
+                id=f"inpay_{invoice_id[3:]}",
+                invoice=invoice_id,
+                amount_paid=i["amount"] if paid else None,
+                amount_requested=i["amount"],
+                currency=s["currency"],
+                created=i["created"],
+                livemode=False,
+                status="paid" if paid else "open",
+                payment={"type": "payment_intent", "payment_intent": i["payment_intent"]},
+                status_transitions={
+                    "canceled_at": None,
+                    "paid_at": i["paid_at"] if paid else None,
+                },
+            )
+            data["payments"] = {
+                "object": "list",
+                "data": [payment],
+                "has_more": False,
+                "url": f"/v1/invoices/{invoice_id}/payments",
+            }
+        return data
+
+    # Control: what happens at Stripe's side. Each returns the event Stripe would send.
+    def now(self) -> int:
+        return int(time.time())
+
+    def complete_subscription(self, session_id: str, *, paid_at=None, fee_cents: int = 0) -> dict:
+        """The donor paid the first month: Stripe made a customer, a subscription and its
+        first invoice. Returns checkout.session.completed."""
+        with self.lock:
+            session = self.sessions[session_id]
+            n = session_id[8:]
+            customer_id, subscription_id = f"cus_fake{n}", f"sub_fake{n}"
+            self.customers[customer_id] = {"id": customer_id, "created": self.now()}
+            self.subscriptions[subscription_id] = {
+                "id": subscription_id,
+                "customer": customer_id,
+                "status": "active",
+                "amount": session["amount_total"],
+                "currency": session["currency"],
+                "metadata": session["subscription_data"]["metadata"],
+                "interval": session["subscription_data"]["interval"],
+                "created": self.now(),
+                "canceled_at": None,
+                "latest_invoice": None,
+            }
+            invoice_id = self._invoice(
+                subscription_id, "subscription_create", paid_at, fee_cents, paid=True
+            )
+            session.update(
+                status="complete",
+                payment_status="paid",
+                customer=customer_id,
+                subscription=subscription_id,
+                invoice=invoice_id,
+            )
+            return self._event("checkout.session.completed", self.render_session(session_id, set()))
+
+    def charge_month(self, subscription_id: str, *, at=None, fee_cents: int = 0) -> dict:
+        """Stripe invoiced a month and charged the card. Returns invoice.paid."""
+        with self.lock:
+            self._chargeable(subscription_id)
+            invoice_id = self._invoice(subscription_id, "subscription_cycle", at, fee_cents, True)
+            return self._event("invoice.paid", self.render_invoice(invoice_id, set()))
+
+    def fail_month(self, subscription_id: str, *, code: str = "insufficient_funds") -> dict:
+        """The card was declined: the invoice stays open (Stripe retries) and the
+        subscription goes past_due. Returns invoice.payment_failed."""
+        with self.lock:
+            self._chargeable(subscription_id)
+            invoice_id = self._invoice(subscription_id, "subscription_cycle", None, 0, False)
+            intent = self.intents[self.invoices[invoice_id]["payment_intent"]]
+            intent.update(
+                status="requires_payment_method",
+                last_payment_error={
+                    "type": "card_error",
+                    "code": "card_declined",
+                    "decline_code": code,
+                    "message": "Your card has insufficient funds.",
+                },
+            )
+            self._set_subscription(self.subscriptions[subscription_id], "past_due")
+            return self._event("invoice.payment_failed", self.render_invoice(invoice_id, set()))
+
+    def retry_paid(self, invoice_id: str, *, at=None) -> dict:
+        """Stripe's retry succeeded: the same invoice paid, the subscription active again."""
+        with self.lock:
+            invoice = self.invoices[invoice_id]
+            self._pay(invoice, at, 0)
+            self._set_subscription(self.subscriptions[invoice["subscription"]], "active")
+            return self._event("invoice.paid", self.render_invoice(invoice_id, set()))
+
+    def subscription_event(self, subscription_id: str) -> dict:
+        """customer.subscription.updated, with the subscription as it is now."""
+        with self.lock:
+            subscription = self.render_subscription(subscription_id)
+            return self._event("customer.subscription.updated", subscription)
+
+    def cancel(self, subscription_id: str) -> dict:
+        """Cancelled at Stripe's side (the dashboard). Returns customer.subscription.deleted."""
+        with self.lock:
+            subscription = self.subscriptions[subscription_id]
+            self._set_subscription(subscription, "canceled", canceled_at=self.now())
+            return self._event(
+                "customer.subscription.deleted", self.render_subscription(subscription_id)
+            )
+
+    def dispute_invoice(self, invoice_id: str, cents: int, *, created_at=None) -> dict:
+        """The donor disputed a month's charge. Returns charge.dispute.created."""
+        with self.lock:
+            return self._dispute(self.invoices[invoice_id]["payment_intent"], cents, created_at)
+
+    def _chargeable(self, subscription_id: str):
+        status = self.subscriptions[subscription_id]["status"]
+        if status not in ("active", "past_due"):
+            raise ValueError(f"{subscription_id} is {status}; Stripe would not invoice it")
+
+    def _set_subscription(self, subscription: dict, status: str, canceled_at=None):
+        subscription["status"] = status
+        if canceled_at is not None:
+            subscription["canceled_at"] = canceled_at
+
+    def _invoice(self, subscription_id, reason, at, fee_cents, paid) -> str:
+        subscription = self.subscriptions[subscription_id]
+        invoice_id = f"in_fake{next(self._ids)}"
+        created = self.now() if at is None else int(utc(at).timestamp())
+        intent_id = f"pi_{invoice_id[3:]}"
+        self.intents[intent_id] = {
+            "id": intent_id,
+            "amount": subscription["amount"],
+            "currency": subscription["currency"],
+            "created": created,
+            "latest_charge": None,
+            "status": "processing",
+        }
+        self.invoices[invoice_id] = {
+            "id": invoice_id,
+            "subscription": subscription_id,
+            "amount": subscription["amount"],
+            "billing_reason": reason,
+            "status": "open",
+            "attempt_count": 1,
+            "created": created,
+            "paid_at": None,
+            "payment_intent": intent_id,
+        }
+        subscription["latest_invoice"] = invoice_id
+        if paid:
+            self._pay(self.invoices[invoice_id], at, fee_cents)
+        return invoice_id
+
+    def _pay(self, invoice: dict, at, fee_cents: int):
+        paid_at = self.now() if at is None else int(utc(at).timestamp())
+        intent = self.intents[invoice["payment_intent"]]
+        charge_id = f"ch_{invoice['id'][3:]}_{invoice['attempt_count']}"
+        self.charges[charge_id] = {
+            "id": charge_id,
+            "amount": invoice["amount"],
+            "currency": intent["currency"],
+            "fee": fee_cents,
+            "payment_intent": intent["id"],
+            "created": paid_at,
+            "refunds": [],
+        }
+        intent.update(status="succeeded", latest_charge=charge_id, last_payment_error=None)
+        invoice.update(status="paid", paid_at=paid_at)
