@@ -123,6 +123,12 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def private_storage_get():
+    # A callable, so that migrations record this function rather than the storage's absolute
+    # path on the machine that made them (which made every other checkout see a change).
+    return private_storage
+
+
 class Expense(models.Model):
     date = models.DateField(_("date"), default=timezone.localdate)
     amount = models.DecimalField(
@@ -147,7 +153,7 @@ class Expense(models.Model):
         _("description"), blank=True, help_text=_("For the treasurer only; never published.")
     )
     receipt = models.FileField(
-        _("receipt"), upload_to=_receipt_name, storage=private_storage, blank=True
+        _("receipt"), upload_to=_receipt_name, storage=private_storage_get, blank=True
     )
     statement_line = models.OneToOneField(
         StatementLine,
