@@ -231,6 +231,8 @@ PAYMENT_API_TIMEOUT = 10
 DONATION_MIN = Decimal("5.00")
 DONATION_MAX = Decimal("10000.00")
 DONATION_PRESETS = [Decimal("10"), Decimal("25"), Decimal("50"), Decimal("100")]
+# A month's gift: smaller steps (issue #10, "sponsor Ana Ejemplo with €15 a month").
+DONATION_MONTHLY_PRESETS = (Decimal("10"), Decimal("15"), Decimal("25"), Decimal("50"))
 # Limits aim at card testing, not at popularity: many checkout starts from one address are
 # fine (a solidarity evening on one Wi-Fi), many failed or abandoned payments are not.
 DONATION_RATE_LIMIT_WINDOW = 10 * 60

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from donations.models import Donation, Purpose
 from donations.models.donation import fund_label
 from donations.money import MAX_AMOUNT, format_eur, parse_typed_amount
+from donations.providers import METHODS
 from prisoners.models import Prisoner
 
 
@@ -137,6 +138,12 @@ METHOD_ICONS = {
 PREFERRED_METHODS = {"nl": ["ideal", "card"]}
 DEFAULT_PREFERRED = ["card", "ideal"]
 OFFLINE_METHODS = {"bank_transfer"}
+# What sponsorship_start can charge every month: the online methods (a mandate or a card).
+MONTHLY_METHODS = frozenset(METHODS)
+MONTHLY_NEEDS_ONLINE = _(
+    "Monthly giving needs a payment method we can charge every month: iDEAL | Wero or a card."
+    " Choose one of those, or give once by bank transfer."
+)
 
 
 def preferred_method(methods: list[str], language: str) -> str | None:
@@ -149,9 +156,26 @@ def preferred_method(methods: list[str], language: str) -> str | None:
 
 
 class DonationForm(ErrorSummaryMixin, forms.Form):
+    # Not required: a form without it (an old page, a bookmarked one) gives once.
+    frequency = forms.TypedChoiceField(
+        label=_("How often?"),
+        choices=Donation.Frequency.choices,
+        initial=Donation.Frequency.ONE_OFF,
+        required=False,
+        empty_value=Donation.Frequency.ONE_OFF,
+        widget=forms.RadioSelect,
+    )
     # An unticked preset is None, not "": clean() compares it with the bounds.
     preset = forms.TypedChoiceField(
         label=_("Amount"),
+        required=False,
+        coerce=Decimal,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    # Its own buttons: a month's gift is smaller. CSS shows the set that fits the frequency.
+    monthly_preset = forms.TypedChoiceField(
+        label=_("Amount per month"),
         required=False,
         coerce=Decimal,
         empty_value=None,
@@ -229,6 +253,10 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
         self.fields["preset"].choices = [
             (str(p), format_eur(p, language, cents=False)) for p in settings.DONATION_PRESETS
         ]
+        self.fields["monthly_preset"].choices = [
+            (str(p), format_eur(p, language, cents=False))
+            for p in settings.DONATION_MONTHLY_PRESETS
+        ]
         self.fields["method"].choices = [(m, METHOD_LABELS[m]) for m in methods]
         self.fields["method"].initial = preferred_method(methods, language)
         self.language = language
@@ -250,6 +278,9 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
     def clean(self):
         data = super().clean()
         offline = data.get("method") in OFFLINE_METHODS
+        if self.is_monthly() and data.get("method") and data["method"] not in MONTHLY_METHODS:
+            self.add_error("method", MONTHLY_NEEDS_ONLINE)
+            return data
         if "other_amount" not in self.errors:
             self._clean_amount(data, offline=offline)
         if offline:
@@ -267,7 +298,7 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
     def _clean_amount(self, data: dict, *, offline: bool) -> None:
         amount = data.get("other_amount")
         if amount is None:
-            amount = data.get("preset")
+            amount = data.get("monthly_preset" if self.is_monthly() else "preset")
         # The online ceiling blunts card testing; a bank transfer has no such risk.
         low, high = settings.DONATION_MIN, MAX_AMOUNT if offline else settings.DONATION_MAX
         if amount is None:
@@ -288,10 +319,12 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
     def summary(self) -> str:
         """ "€ 25 for Ana Ejemplo — iDEAL | Wero", from what is chosen now (or at first)."""
         amount = self._chosen_amount()
-        slug = self._value("prisoner")
-        prisoner = next((p for p in self.fields["prisoner"].queryset if p.slug == slug), None)
+        prisoner = self._chosen_prisoner()
         method = dict(self.fields["method"].choices).get(self._value("method"))
         words = self.summary_templates()
+        if self.is_monthly():
+            words = {**words, "with_method": words["monthly_with_method"]}
+            words["without_method"] = words["monthly_without_method"]
         parts = {
             "amount": (
                 format_eur(amount, self.language, cents=amount != amount.to_integral_value())
@@ -310,7 +343,31 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
             "without_method": _("%(amount)s for %(fund)s"),
             "general": fund_label(None),
             "none": _("Your gift"),
+            "monthly_with_method": _("%(amount)s a month for %(fund)s — %(method)s"),
+            "monthly_without_method": _("%(amount)s a month for %(fund)s"),
+            "button": _("Continue to payment"),
+            "monthly_button": _("Sponsor %(fund)s with %(amount)s a month"),
         }
+
+    def is_monthly(self) -> bool:
+        return self._value("frequency") == Donation.Frequency.MONTHLY
+
+    def submit_label(self) -> str:
+        """The button's words: "Sponsor Ana Ejemplo with €15 a month" when monthly."""
+        words = self.summary_templates()
+        if not self.is_monthly():
+            return words["button"]
+        amount = self._chosen_amount()
+        if not amount:
+            return words["button"]
+        return words["monthly_button"] % {
+            "fund": fund_label(self._chosen_prisoner()),
+            "amount": format_eur(amount, self.language, cents=amount != amount.to_integral_value()),
+        }
+
+    def _chosen_prisoner(self) -> Prisoner | None:
+        slug = self._value("prisoner")
+        return next((p for p in self.fields["prisoner"].queryset if p.slug == slug), None)
 
     def _value(self, name: str) -> str:
         value = self[name].value()
@@ -321,6 +378,7 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
         if other:
             return parse_typed_amount(other)
         # Only an offered preset: the posted value is whatever the client sent.
-        preset = self._value("preset")
-        offered = {value for value, _label in self.fields["preset"].choices}
+        name = "monthly_preset" if self.is_monthly() else "preset"
+        preset = self._value(name)
+        offered = {value for value, _label in self.fields[name].choices}
         return Decimal(preset) if preset in offered else None

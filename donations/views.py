@@ -1,6 +1,7 @@
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from donations.epc import epc_qr_svg
 from donations.expected_transfers import expected_transfer_create
 from donations.forms import DonationForm, TransferAmountForm, TransferEmailForm
 from donations.models import DemoPayment, Donation, ExpectedTransfer, StatusChange
-from donations.money import format_typed
+from donations.money import format_typed, parse_typed_amount
 from donations.payments import payment_refresh, payment_webhook
 from donations.providers import enabled_methods, get_provider
 from donations.providers.base import ProviderUnavailable
@@ -30,6 +31,7 @@ from donations.services import (
     donation_start,
 )
 from donations.sharing import share_links
+from donations.sponsorships.start import sponsorship_checkout, sponsorship_start
 from donations.transparency import PURPOSES, money_flow
 from donations.webhooks import webhook_input
 from prisoners.models import Prisoner
@@ -219,13 +221,19 @@ def donate(request):
             ip = client_ip(request)
             if not checkout_allowed(ip=ip, email=data["donor_email"]):
                 return _rate_limited(request, amount=data["amount"], prisoner=data["prisoner"])
-            donation = donation_start(attempt=attempt, data=data, language=language)
+            monthly = data["frequency"] == Donation.Frequency.MONTHLY
+            start, checkout = (
+                (sponsorship_start, sponsorship_checkout)
+                if monthly
+                else (donation_start, donation_checkout)
+            )
+            donation = start(attempt=attempt, data=data, language=language)
             checkout_started(ip=ip, donation_id=donation.pk)
             donation_remember_started(session=request.session, donation=donation)
             if donation.status not in (Donation.Status.NEW, Donation.Status.OPEN):
                 return redirect("donations:thanks", donation.public_id)
             try:
-                return redirect(donation_checkout(donation=donation))
+                return redirect(checkout(donation=donation))
             except ProviderUnavailable:
                 form.add_error(
                     "method",
@@ -237,7 +245,12 @@ def donate(request):
                 attempt = uuid.uuid4()
                 status = 503
     else:
-        initial = {"preset": "25", "prisoner": request.GET.get("prisoner") or None}
+        initial = {
+            "preset": "25",
+            "monthly_preset": "15",
+            "prisoner": request.GET.get("prisoner") or None,
+            **_initial_from_link(request.GET, language=language),
+        }
         retry = donation_retry_initial(
             public_id=request.GET.get("retry", ""), session=request.session, language=language
         )
@@ -254,6 +267,25 @@ def donate(request):
         },
         status=status,
     )
+
+
+def _initial_from_link(query, *, language: str) -> dict:
+    """`?frequency=monthly&amount=15.00` (the restart link in a sponsor's email) preselects."""
+    initial = {}
+    monthly = query.get("frequency") == Donation.Frequency.MONTHLY
+    if monthly:
+        initial["frequency"] = Donation.Frequency.MONTHLY
+    amount = parse_typed_amount(query.get("amount", ""))
+    if amount is not None and amount > 0:
+        presets = settings.DONATION_MONTHLY_PRESETS if monthly else settings.DONATION_PRESETS
+        preset = next((p for p in presets if p == amount), None)
+        if preset is not None:
+            initial["monthly_preset" if monthly else "preset"] = str(preset)
+        else:
+            # No preset stays ticked beside a typed amount: the form would read two amounts.
+            initial.update(preset=None, monthly_preset=None)
+            initial["other_amount"] = format_typed(amount, language)
+    return initial
 
 
 def _details_open(form: DonationForm) -> bool:

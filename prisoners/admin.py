@@ -237,7 +237,7 @@ class PrisonerAdmin(TranslationAdmin):
                     ),
                 },
             ),
-            (_("Money"), {"fields": ["goal", "payment_reference"]}),
+            (_("Money"), {"fields": ["goal", "monthly_need", "payment_reference"]}),
         ]
         return fieldsets
 

@@ -212,6 +212,16 @@ class Prisoner(models.Model):
         default=Decimal("1500.00"),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
+    # Empty until an editor knows it: the page then shows the sponsors without a share.
+    monthly_need = models.DecimalField(
+        _("monthly need (EUR)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("What this prisoner's expenses cost per month; monthly sponsors cover part."),
+    )
     payment_reference = models.CharField(
         _("payment reference"),
         max_length=12,

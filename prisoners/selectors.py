@@ -1,6 +1,13 @@
+from decimal import Decimal
+
 from django.http import Http404
 
 from donations.selectors import with_raised
+from donations.sponsorships.selectors import (
+    SponsorshipTotals,
+    sponsorship_totals,
+    sponsorship_totals_per_prisoner,
+)
 from prisoners.models import Campaign, Prisoner
 
 
@@ -21,5 +28,14 @@ def prisoner_published_get(*, slug: str) -> Prisoner:
     if prisoner is None:
         raise Http404("No such prisoner.")
     with_raised([prisoner])
+    # One grouped query whatever the number of sponsors; a prisoner without any gets zeros.
+    prisoner.sponsors = sponsorship_totals_per_prisoner().get(
+        prisoner.pk, SponsorshipTotals(0, Decimal("0.00"))
+    )
     prisoner.published_updates = list(prisoner.updates.filter(is_published=True))
     return prisoner
+
+
+def monthly_pledged() -> SponsorshipTotals:
+    """What active monthly sponsors give together each month (the home page's figure)."""
+    return sponsorship_totals()

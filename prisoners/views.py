@@ -14,6 +14,7 @@ def home(request):
         {
             "campaign": selectors.campaign_get(),
             "totals": campaign_totals(),
+            "monthly": selectors.monthly_pledged(),
             "prisoners": prisoners,
             # A shared link to the campaign shows the first prisoner's face.
             "share_prisoner": next((p for p in prisoners if p.photo), None),

@@ -11,20 +11,35 @@
     return input ? input.closest("label").textContent.trim() : "";
   }
 
+  var button = document.getElementById("donate-submit");
+
+  function monthly() {
+    return !!form.querySelector("input[name=frequency][value=monthly]:checked");
+  }
+
   function amount() {
     var other = form.elements.other_amount.value.trim();
     if (other) return /€/.test(other) ? other : "€ " + other;
-    return labelText(form.querySelector("input[name=preset]:checked")) || words.none;
+    var name = monthly() ? "monthly_preset" : "preset";
+    return labelText(form.querySelector("input[name=" + name + "]:checked"));
   }
 
   function update() {
     var prisoner = form.elements.prisoner;
+    var fund = prisoner.value ? prisoner.options[prisoner.selectedIndex].text : words.general;
     var method = labelText(form.querySelector("input[name=method]:checked"));
-    var template = method ? words.withMethod : words.withoutMethod;
+    var template = monthly()
+      ? (method ? words.monthlyWithMethod : words.monthlyWithoutMethod)
+      : (method ? words.withMethod : words.withoutMethod);
     summary.textContent = template
-      .replace("%(amount)s", amount())
-      .replace("%(fund)s", prisoner.value ? prisoner.options[prisoner.selectedIndex].text : words.general)
+      .replace("%(amount)s", amount() || words.none)
+      .replace("%(fund)s", fund)
       .replace("%(method)s", method);
+    if (button) {
+      button.textContent = monthly() && amount()
+        ? words.monthlyButton.replace("%(fund)s", fund).replace("%(amount)s", amount())
+        : words.button;
+    }
   }
 
   form.addEventListener("change", update);

@@ -105,7 +105,7 @@ def test_it_works_without_javascript(phone_without_js, demo_site):
     page = phone_without_js
     page.goto(f"{demo_site.url}/nl/donate/?prisoner={SLUG}")
     assert "Ana Ejemplo" in page.locator("#donate-summary").inner_text()
-    page.locator("label.tap", has_text="50").click()
+    page.locator(".amounts .once label.tap", has_text="50").click()
     page.get_by_role("button", name="Verder naar betalen").click()
     # Errors, all at once (name, email, consent), and the choice kept.
     assert page.locator(".error-summary li").count() == 3
@@ -162,3 +162,28 @@ def test_the_donor_pages_have_no_accessibility_violations(axe_phone, demo_site, 
         page.get_by_role("button", name="Verder naar betalen").click()
         assert page.get_by_role("link", name="Geven per overschrijving").count() >= 1
     assert axe_violations(page) == []
+
+
+def test_it_switches_to_monthly_amounts_and_says_so_on_the_button(phone, demo_site):
+    page = phone
+    page.goto(f"{demo_site.url}/en/donate/?prisoner={SLUG}")
+    assert page.locator(".amounts .monthly").first.is_hidden()
+    page.locator("label.tap", has_text="Monthly").click()
+    # CSS alone swaps the amounts; donate.js keeps the button's words current.
+    assert page.locator(".amounts .once").first.is_hidden()
+    page.locator(".amounts .monthly label.tap", has_text="25").click()
+    assert page.locator("#donate-submit").inner_text() == "Sponsor Ana Ejemplo with €25 a month"
+    assert "€25 a month for Ana Ejemplo" in page.locator("#donate-summary").inner_text()
+
+
+def test_it_offers_monthly_without_javascript(phone_without_js, demo_site):
+    page = phone_without_js
+    page.goto(f"{demo_site.url}/en/donate/?prisoner={SLUG}&frequency=monthly&amount=15.00")
+    assert page.locator(".amounts .once").first.is_hidden()
+    assert page.locator("input[name=monthly_preset][value='15']").is_checked()
+    page.get_by_label("Your name").fill("Jan")
+    page.get_by_label("Email for your receipt").fill("jan@example.org")
+    page.locator("input[name=consent]").check()
+    page.get_by_role("button", name="Sponsor Ana Ejemplo with €15 a month").click()
+    assert "/en/donate/demo/" in page.url
+    assert Donation.objects.get(donor_email="jan@example.org").sponsorship.amount == 15
