@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
@@ -51,6 +52,14 @@ def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _content_types_fresh():
+    # A transactional test flushes the tables and post_migrate recreates the content types
+    # under new ids; the process-wide cache would still hand out the old ones (the audit
+    # trail's entries point at them), failing a later test at random.
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

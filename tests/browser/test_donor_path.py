@@ -47,7 +47,7 @@ def axe_phone(browser):
 def test_it_takes_a_dutch_phone_donor_to_the_checkout_in_few_steps(phone, demo_site):
     taps, typed = 0, 0
     phone.goto(f"{demo_site.url}/nl/prisoners/{SLUG}/")
-    phone.get_by_role("link", name="Steun Ana Ejemplo").first.click()
+    phone.get_by_role("link", name="Steun Ana Ejemplo", exact=True).first.click()
     taps += 1
     assert "prisoner=ana-ejemplo" in phone.url
     button = phone.locator(".donate-form button[type=submit]")
