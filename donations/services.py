@@ -62,20 +62,29 @@ def donation_checkout(*, donation: Donation) -> str:
         logger.exception("Checkout for donation %s failed", donation.pk)
         raise
     with transaction.atomic():
-        # Lock: a webhook for this payment may already be on its way.
-        locked = Donation.objects.select_for_update().get(pk=donation.pk)
-        if locked.provider_payment_id is None:
-            locked.provider_payment_id = checkout.payment_id
-            if locked.status == Donation.Status.NEW:
-                locked.status = Donation.Status.OPEN
-                StatusChange.objects.create(
-                    donation=locked,
-                    from_status=Donation.Status.NEW,
-                    to_status=Donation.Status.OPEN,
-                    source=StatusChange.Source.CHECKOUT,
-                )
-            locked.save(update_fields=["provider_payment_id", "status", "updated_at"])
+        donation_checkout_opened(donation=donation, payment_id=checkout.payment_id)
     return checkout.redirect_url
+
+
+def donation_checkout_opened(*, donation: Donation, payment_id: str) -> None:
+    """Record the provider's payment id and move a new gift to "open". Call in a transaction.
+
+    Shared by one-off gifts and a sponsorship's first month.
+    """
+    # Lock: a webhook for this payment may already be on its way.
+    locked = Donation.objects.select_for_update().get(pk=donation.pk)
+    if locked.provider_payment_id is not None:
+        return
+    locked.provider_payment_id = payment_id
+    if locked.status == Donation.Status.NEW:
+        locked.status = Donation.Status.OPEN
+        StatusChange.objects.create(
+            donation=locked,
+            from_status=Donation.Status.NEW,
+            to_status=Donation.Status.OPEN,
+            source=StatusChange.Source.CHECKOUT,
+        )
+    locked.save(update_fields=["provider_payment_id", "status", "updated_at"])
 
 
 # A retry is offered for a gift that did not go through, never for one that may still be

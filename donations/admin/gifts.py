@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from donations.admin.base import ReadOnlyAdminMixin
+from donations.admin.base import ReadOnlyAdminMixin, ReadOnlyInline
 from donations.admin.exports import CsvExportMixin
 from donations.corrections import donation_correct
 from donations.models import Category, Correction, Donation, PaymentEvent, Refund, StatusChange
@@ -73,32 +73,21 @@ class CorrectionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class StatusChangeInline(_ReadOnlyInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
     fields = ["created_at", "from_status", "to_status", "source", "note", "event"]
     readonly_fields = fields
     verbose_name_plural = _("history")
 
 
-class RefundInline(_ReadOnlyInline):
+class RefundInline(ReadOnlyInline):
     model = Refund
     # created_at is the provider's date; recorded_at is when we learned of it.
     fields = ["created_at", "kind", "amount", "provider_refund_id", "recorded_at"]
     readonly_fields = fields
 
 
-class CorrectionInline(_ReadOnlyInline):
+class CorrectionInline(ReadOnlyInline):
     model = Correction
     fields = ["date", "amount", "reason", "created_by", "created_at"]
     readonly_fields = fields

@@ -7,23 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from donations.admin.base import ReadOnlyAdminMixin
+from donations.admin.base import ReadOnlyAdminMixin, ReadOnlyInline
 from donations.models import Donation, Donor, Sponsorship, SponsorshipEvent
 from donations.providers.base import ProviderUnavailable
 from donations.sponsorships.cancel import sponsorship_cancel
 from donations.sponsorships.demo import sponsorship_demo_charge
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
+class _ReadOnlyInline(ReadOnlyInline):
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class DonorGiftInline(_ReadOnlyInline):

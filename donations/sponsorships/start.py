@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from donations.models import Donation, Donor, Sponsorship, StatusChange, normalise_email
+from donations.models import Donation, Donor, Sponsorship, normalise_email
 from donations.providers import METHODS, get_provider
 from donations.providers.base import ProviderUnavailable
+from donations.services import donation_checkout_opened
 
 logger = logging.getLogger(__name__)
 
@@ -103,19 +104,7 @@ def sponsorship_checkout(*, donation: Donation) -> str:
         logger.exception("Checkout for sponsorship %s failed", sponsorship.pk)
         raise
     with transaction.atomic():
-        # Lock: a webhook for this payment may already be on its way.
-        locked = Donation.objects.select_for_update().get(pk=donation.pk)
-        if locked.provider_payment_id is None:
-            locked.provider_payment_id = checkout.payment_id
-            if locked.status == Donation.Status.NEW:
-                locked.status = Donation.Status.OPEN
-                StatusChange.objects.create(
-                    donation=locked,
-                    from_status=Donation.Status.NEW,
-                    to_status=Donation.Status.OPEN,
-                    source=StatusChange.Source.CHECKOUT,
-                )
-            locked.save(update_fields=["provider_payment_id", "status", "updated_at"])
+        donation_checkout_opened(donation=donation, payment_id=checkout.payment_id)
         if checkout.customer_id:
             Sponsorship.objects.filter(pk=sponsorship.pk, provider_customer_id="").update(
                 provider_customer_id=checkout.customer_id

@@ -174,7 +174,7 @@ def test_it_keeps_the_statement_line_truthful_when_a_bank_gift_is_corrected(bank
     assert campaign_totals().raised == Decimal("0.00")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_never_takes_a_gift_below_nothing_when_two_corrections_race(postgres, make_donation):
     gift = make_donation("25.00")
     barrier = threading.Barrier(6)

@@ -47,7 +47,7 @@ def test_it_numbers_gifts_created_in_bulk(make_donation):
     assert set(Donation.objects.values_list("reference", flat=True)) >= {"DS-2025-00004"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_backfills_existing_gifts_in_the_migration(postgres):
     executor = MigrationExecutor(connection)
     executor.migrate([("donations", "0013_donate_expected_transfer")])
@@ -100,7 +100,7 @@ def _create_at_once(count: int) -> list[BaseException]:
     return errors
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_never_hands_out_a_number_twice_to_simultaneous_gifts(postgres):
     assert _create_at_once(20) == []
     references = sorted(Donation.objects.values_list("reference", flat=True))
@@ -108,7 +108,7 @@ def test_it_never_hands_out_a_number_twice_to_simultaneous_gifts(postgres):
     assert references == [f"DS-{year}-{n:05d}" for n in range(1, 21)]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_gives_two_gifts_one_number_without_the_row_lock(postgres, monkeypatch):
     """The control for the test above: without SELECT … FOR UPDATE the race shows."""
 

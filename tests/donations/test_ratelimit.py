@@ -105,7 +105,7 @@ def _test_database_url() -> str:
     return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_shares_counters_between_processes_through_the_database_cache(postgres, settings):
     settings.CACHES = {
         "default": {

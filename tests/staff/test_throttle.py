@@ -101,7 +101,7 @@ print(codes)
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_shares_the_counts_between_processes(postgres, client):
     # No role needed: throttling comes before any permission.
     _staff("treasurer", None)
