@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from crowdfund.content import content_changed
 from donations.models import MessageModeration, MessageOfSupport
 from donations.models.messages import MODERATION_FROM, MessageStatus
 
@@ -37,4 +38,6 @@ def message_moderate(*, message_id: int, to_status: MessageStatus, user: str) ->
         message.save(
             update_fields=["message_status", "message_moderated_by", "message_moderated_at"]
         )
+        # The prisoner's page shows approved messages: its cached copy must follow.
+        content_changed()
     return True

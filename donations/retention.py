@@ -32,6 +32,7 @@ from django.db.models import Case, CharField, Max, Q, Value, When
 from django.db.models.functions import Cast, Concat, Lower, Replace, Trim, Upper
 from django.utils import timezone
 
+from crowdfund.content import content_changed
 from donations.models import Donation, PaymentEvent, StatementLine
 from donations.statements.references import find_reference
 from prisoners.models import Campaign, Prisoner
@@ -248,6 +249,9 @@ class _Cleaner:
             # Bulk writes send no signals, so the clean-up does not log the very values it
             # removes into a fresh audit entry.
             Donation.objects.bulk_update(changed_gifts, GIFT_FIELDS)
+            if changed_gifts:
+                # A removed name or message may be on a prisoner's cached page.
+                content_changed()
             StatementLine.objects.bulk_update(changed_lines, LINE_FIELDS)
             PaymentEvent.objects.filter(id__in=events).update(payload="")
             LogEntry.objects.bulk_update(

@@ -185,6 +185,16 @@ class PrisonerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def update(self, **kwargs):
+        # Publishing and archiving are bulk updates, which send no save signal; a page taken
+        # off the site must leave the page cache too.
+        from crowdfund.content import content_changed
+
+        count = super().update(**kwargs)
+        if count:
+            content_changed()
+        return count
+
 
 class Prisoner(models.Model):
     name = models.CharField(_("name"), max_length=120)

@@ -29,9 +29,13 @@ from donations.models.sponsorship import (
     SponsorshipMail,
     normalise_email,
 )
+from donations.models.totals import CampaignTotal, FundTotal, QuarterTotal
 
 __all__ = [
     "BankStatement",
+    "CampaignTotal",
+    "FundTotal",
+    "QuarterTotal",
     "Expense",
     "ExpectedTransfer",
     "FundOverview",

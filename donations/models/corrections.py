@@ -3,11 +3,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donations.models.counted import CountedInTotals
 from donations.models.donation import Donation
 from donations.money import MAX_AMOUNT
 
 
-class Correction(models.Model):
+class Correction(CountedInTotals):
     """A correcting entry on a gift. The books are append-only: a gift recorded wrongly is
     never edited; a correction adds or takes away money, dated, with who and why."""
 
@@ -42,3 +43,17 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.amount:+} EUR"
+
+    TOTALS_FIELDS = frozenset({"donation", "donation_id", "amount", "date"})
+
+    def totals_entries(self) -> list:
+        from donations.totals import Entry, day_of, money, quarter_of
+
+        return [
+            Entry(
+                fund=self.donation.prisoner_id,
+                quarter=quarter_of(day_of(self.date)),
+                corrected=money(self.amount),
+                entries=1,
+            )
+        ]

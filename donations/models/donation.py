@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donations.models.counted import CountedInTotals, CountedQuerySet
 from donations.models.references import gift_references_allocate
 from donations.money import MAX_AMOUNT
 from prisoners.models import Prisoner
@@ -51,19 +52,22 @@ def _assign_references(donations) -> None:
             donation.reference = reference
 
 
-class DonationQuerySet(models.QuerySet):
+class DonationQuerySet(CountedQuerySet):
     def paid(self):
         return self.filter(status=Donation.Status.PAID)
 
     def bulk_create(self, objs, *args, **kwargs):
         # bulk_create skips save(); the statement import creates its gifts this way.
+        from donations.totals import donors_link
+
         objs = list(objs)
         with transaction.atomic():
             _assign_references(objs)
+            donors_link(objs)
             return super().bulk_create(objs, *args, **kwargs)
 
 
-class Donation(models.Model):
+class Donation(CountedInTotals):
     """One gift. Only a paid donation counts in any total."""
 
     class Status(models.TextChoices):
@@ -243,6 +247,20 @@ class Donation(models.Model):
     def __str__(self) -> str:
         return f"{self.amount} EUR · {self.get_status_display()}"
 
+    # What moves money in the running totals (donations/totals.py).
+    TOTALS_FIELDS = frozenset(
+        {
+            "status",
+            "amount",
+            "amount_paid",
+            "prisoner",
+            "prisoner_id",
+            "received_on",
+            "paid_at",
+            "created_at",
+        }
+    )
+
     def save(self, *args, **kwargs) -> None:
         if self.reference:
             super().save(*args, **kwargs)
@@ -251,6 +269,24 @@ class Donation(models.Model):
         with transaction.atomic():
             _assign_references([self])
             super().save(*args, **kwargs)
+
+    def totals_entries(self) -> list:
+        """A paid gift adds what arrived to its fund, on the day it arrived."""
+        from donations.totals import Entry, day_of, money, quarter_of
+
+        if self.status != Donation.Status.PAID:
+            return []
+        received = self.amount_paid if self.amount_paid is not None else self.amount
+        # The same day as donations.selectors.RECEIVED_ON.
+        day = self.received_on or self.paid_at or self.created_at
+        return [
+            Entry(
+                fund=self.prisoner_id,
+                quarter=quarter_of(day_of(day)),
+                received=money(received),
+                entries=1,
+            )
+        ]
 
     @property
     def fund_name(self) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
+from donations.models.counted import CountedInTotals
 from donations.models.donation import Category, Donation
 from donations.receipts import STORED_SUFFIXES as RECEIPT_SUFFIXES
 from prisoners.models import Prisoner
@@ -129,7 +130,7 @@ def private_storage_get():
     return private_storage
 
 
-class Expense(models.Model):
+class Expense(CountedInTotals):
     date = models.DateField(_("date"), default=timezone.localdate)
     amount = models.DecimalField(
         _("amount (EUR)"),
@@ -175,8 +176,15 @@ class Expense(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.amount} EUR {self.category}"
 
+    TOTALS_FIELDS = frozenset({"amount", "prisoner", "prisoner_id"})
 
-class FundTransfer(models.Model):
+    def totals_entries(self) -> list:
+        from donations.totals import Entry, money
+
+        return [Entry(fund=self.prisoner_id, spent=money(self.amount))]
+
+
+class FundTransfer(CountedInTotals):
     """Money moved between two funds, e.g. when a prisoner is released and the family agrees.
 
     Old donations are never edited to move money; a transfer records it instead.
@@ -227,6 +235,19 @@ class FundTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.amount} EUR"
+
+    TOTALS_FIELDS = frozenset(
+        {"amount", "from_prisoner", "from_prisoner_id", "to_prisoner", "to_prisoner_id"}
+    )
+
+    def totals_entries(self) -> list:
+        from donations.totals import Entry, money
+
+        amount = money(self.amount)
+        return [
+            Entry(fund=self.from_prisoner_id, transferred_out=amount),
+            Entry(fund=self.to_prisoner_id, transferred_in=amount),
+        ]
 
 
 class FundOverview(Prisoner):

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donations.models.counted import CountedInTotals
 from donations.models.donation import Donation
 
 
@@ -70,7 +71,7 @@ class StatusChange(models.Model):
         return f"{self.from_status} → {self.to_status} ({self.source})"
 
 
-class Refund(models.Model):
+class Refund(CountedInTotals):
     """Money that went back: a refund or a chargeback, counted once by its provider id."""
 
     class Kind(models.TextChoices):
@@ -104,6 +105,22 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} EUR"
+
+    TOTALS_FIELDS = frozenset({"donation", "donation_id", "kind", "amount", "created_at"})
+
+    def totals_entries(self) -> list:
+        """Money back from the gift's fund on the provider's day; a reversal brings it back."""
+        from donations.totals import Entry, day_of, money, quarter_of
+
+        amount = money(self.amount)
+        return [
+            Entry(
+                fund=self.donation.prisoner_id,
+                quarter=quarter_of(day_of(self.created_at)),
+                refunded=-amount if self.kind == Refund.Kind.CHARGEBACK_REVERSED else amount,
+                entries=1,
+            )
+        ]
 
 
 class DemoPayment(models.Model):

@@ -1,0 +1,309 @@
+"""Keeping the running totals (donations/models/totals.py) in step with the ledger.
+
+Every ledger row that moves money (a paid gift, a refund or chargeback or its reversal, a
+correction, spending, a fund transfer) says what it adds (`totals_entries`). Its save,
+delete and bulk_create (donations/models/counted.py) call `ledger_row_saved` /
+`ledger_rows_created` in the same transaction, so no writer can forget: the payment path,
+the statement import, the treasurer's review actions, the admin forms, load_demo, and a
+test's factory all keep the totals right. `manage.py verify_totals` checks them against the
+ledger.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from crowdfund.content import content_changed
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one ledger row adds to one fund (prisoner id; None: the general fund) and, for
+    money in, to the quarter (its first day) it counts in."""
+
+    fund: int | None
+    quarter: date | None = None
+    received: Decimal = ZERO
+    refunded: Decimal = ZERO
+    corrected: Decimal = ZERO
+    entries: int = 0
+    spent: Decimal = ZERO
+    transferred_in: Decimal = ZERO
+    transferred_out: Decimal = ZERO
+
+
+INCOME = ("received", "refunded", "corrected", "entries")
+AMOUNTS = tuple(f.name for f in fields(Entry) if f.name not in ("fund", "quarter"))
+
+
+def quarter_of(day: date) -> date:
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def day_of(value) -> date:
+    """The day a date or moment counts on, in the books' time zone (as TruncDate does)."""
+    if isinstance(value, datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return timezone.localdate(value)
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def money(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def totals_apply(*, add: Iterable[Entry] = (), remove: Iterable[Entry] = ()) -> None:
+    """Add the entries to the running totals (and take removed ones away).
+
+    Must run inside the transaction that writes the ledger rows. Each fund's and quarter's
+    row is locked first, in a fixed order, as the ledger locks its gifts: two payments for
+    the same fund then add up instead of one overwriting the other, and two transactions
+    that touch the same funds never wait on each other crosswise.
+    """
+    funds: dict = defaultdict(lambda: dict.fromkeys(AMOUNTS, 0))
+    quarters: dict = defaultdict(lambda: dict.fromkeys(INCOME, 0))
+    for sign, entries in ((1, add), (-1, remove)):
+        for entry in entries:
+            fund = funds[entry.fund]
+            for name in AMOUNTS:
+                fund[name] += sign * getattr(entry, name)
+            if entry.quarter is not None:
+                quarter = quarters[entry.quarter]
+                for name in INCOME:
+                    quarter[name] += sign * getattr(entry, name)
+    funds = {key: delta for key, delta in funds.items() if any(delta.values())}
+    quarters = {key: delta for key, delta in quarters.items() if any(delta.values())}
+    if not funds and not quarters:
+        return
+    from donations.models import FundTotal, QuarterTotal
+
+    _update(FundTotal, _fund_rows(funds), funds)
+    _update(QuarterTotal, _quarter_rows(quarters), quarters)
+    content_changed()
+
+
+def _update(model, rows: dict, deltas: dict) -> None:
+    for key, delta in deltas.items():
+        changes = {name: F(name) + value for name, value in delta.items() if value}
+        model.objects.filter(pk=rows[key]).update(**changes)
+
+
+def _locked(make_query, create, keys) -> dict:
+    rows = make_query(keys)
+    missing = [key for key in keys if key not in rows]
+    if missing:
+        # A fund or quarter's first money. Another transaction may create the same row at
+        # this moment; the insert then waits for it and skips, and the lock below finds it.
+        create(missing)
+        rows = make_query(keys)
+    return rows
+
+
+def _fund_rows(funds: dict) -> dict:
+    from donations.models import FundTotal
+
+    def query(keys):
+        match = Q(prisoner__in=[key for key in keys if key is not None])
+        if None in keys:
+            match |= Q(prisoner__isnull=True)
+        locked = (
+            FundTotal.objects.select_for_update()
+            .filter(match)
+            .order_by(Coalesce("prisoner", Value(0)))
+            .values_list("prisoner", "pk")
+        )
+        return dict(locked)
+
+    def create(keys):
+        FundTotal.objects.bulk_create(
+            [FundTotal(prisoner_id=key) for key in keys], ignore_conflicts=True
+        )
+
+    return _locked(query, create, list(funds)) if funds else {}
+
+
+def _quarter_rows(quarters: dict) -> dict:
+    from donations.models import QuarterTotal
+
+    def query(keys):
+        locked = (
+            QuarterTotal.objects.select_for_update()
+            .filter(quarter__in=keys)
+            .order_by("quarter")
+            .values_list("quarter", "pk")
+        )
+        return dict(locked)
+
+    def create(keys):
+        QuarterTotal.objects.bulk_create(
+            [QuarterTotal(quarter=key) for key in keys], ignore_conflicts=True
+        )
+
+    return _locked(query, create, list(quarters)) if quarters else {}
+
+
+# Donors.
+
+
+def donors_link(donations) -> None:
+    """Paid gifts with an email belong to that email's donor record, made on the first one."""
+    from donations.models import Donation, Donor, normalise_email
+
+    emails = {
+        normalise_email(d.donor_email)
+        for d in donations
+        if d.status == Donation.Status.PAID and d.donor_email and d.donor_id is None
+    }
+    if not emails:
+        return
+    known = dict(Donor.objects.filter(email__in=emails).values_list("email", "pk"))
+    for email in sorted(emails - known.keys()):
+        donation = next(d for d in donations if normalise_email(d.donor_email) == email)
+        known[email] = _donor_create(email, donation).pk
+    for donation in donations:
+        if (
+            donation.status == Donation.Status.PAID
+            and donation.donor_email
+            and not donation.donor_id
+        ):
+            donation.donor_id = known[normalise_email(donation.donor_email)]
+
+
+def _donor_create(email: str, donation):
+    from donations.models import Donor
+
+    name = "" if donation.is_anonymous else donation.donor_name
+    try:
+        with transaction.atomic():
+            return Donor.objects.create(email=email, name=name, language=donation.language)
+    except IntegrityError:
+        # The same donor's first two gifts at the same moment: the other one made it.
+        return Donor.objects.get(email=email)
+
+
+def donors_count(*, paid: list, unpaid: list = ()) -> None:
+    """Count the donors of gifts that just became paid (and uncount those that stopped
+    being paid). A donor counts once however often they gave; a gift without an email (cash,
+    most bank transfers) counts as a donor of its own, as campaign_totals always did."""
+    from donations.models import CampaignTotal
+
+    delta = _donors_new(paid) - _donors_new(unpaid)
+    if not delta:
+        return
+    updated = CampaignTotal.objects.filter(pk=CampaignTotal.ROW).update(donors=F("donors") + delta)
+    if not updated:
+        CampaignTotal.objects.bulk_create(
+            [CampaignTotal(pk=CampaignTotal.ROW)], ignore_conflicts=True
+        )
+        CampaignTotal.objects.filter(pk=CampaignTotal.ROW).update(donors=F("donors") + delta)
+    content_changed()
+
+
+def _donors_new(donations) -> int:
+    """How many of these gifts' donors have no other paid gift."""
+    from donations.models import Donation
+
+    without_email = sum(1 for d in donations if d.donor_id is None)
+    donor_ids = sorted({d.donor_id for d in donations if d.donor_id is not None})
+    if not donor_ids:
+        return without_email
+    _lock_donors(donor_ids)
+    others = (
+        Donation.objects.paid()
+        .filter(donor_id__in=donor_ids)
+        .exclude(pk__in=[d.pk for d in donations])
+        .values_list("donor_id", flat=True)
+        .distinct()
+    )
+    return without_email + len(set(donor_ids) - set(others))
+
+
+def _lock_donors(donor_ids: list[int]) -> None:
+    # Lock: the same donor's two gifts paid at the same moment must count them once; the
+    # second waits here, then sees the first one paid. A function of its own so that
+    # tests/donations/test_running_totals_concurrency.py can take the lock away.
+    from donations.models import Donor
+
+    list(Donor.objects.select_for_update().filter(pk__in=donor_ids).order_by("pk").values("pk"))
+
+
+# The hooks of donations/models/counted.py.
+
+
+def ledger_row_saving(row, update_fields):
+    """Before a ledger row is written: a paid gift is linked to its donor record."""
+    from donations.models import Donation
+
+    if isinstance(row, Donation) and not row.donor_id:
+        donors_link([row])
+        if row.donor_id and update_fields is not None:
+            update_fields = {*update_fields, "donor"}
+    return update_fields
+
+
+def ledger_row_saved(*, before, after) -> None:
+    """After a ledger row was written (or deleted: `after` is None), in its transaction."""
+    from donations.models import Donation
+
+    old = before.totals_entries() if before is not None else []
+    new = after.totals_entries() if after is not None else []
+    if old != new:
+        totals_apply(add=new, remove=old)
+    row = after if after is not None else before
+    if isinstance(row, Donation):
+        was_paid = before is not None and before.status == Donation.Status.PAID
+        is_paid = after is not None and after.status == Donation.Status.PAID
+        if was_paid != is_paid:
+            donors_count(paid=[after] if is_paid else [], unpaid=[before] if was_paid else [])
+
+
+def ledger_rows_created(rows: list) -> None:
+    from donations.models import Donation
+
+    totals_apply(add=[entry for row in rows for entry in row.totals_entries()])
+    paid = [r for r in rows if isinstance(r, Donation) and r.status == Donation.Status.PAID]
+    if paid:
+        donors_count(paid=paid)
+
+
+# What the public pages read.
+
+
+def fund_raised() -> dict[int | None, Decimal]:
+    """Each fund's money in (prisoner id; None: the general fund). One small query."""
+    from donations.models import FundTotal
+
+    rows = FundTotal.objects.values_list("prisoner", "received", "refunded", "corrected")
+    return {fund: received - refunded + corrected for fund, received, refunded, corrected in rows}
+
+
+def raised_total() -> Decimal:
+    from donations.models import FundTotal
+
+    row = FundTotal.objects.aggregate(
+        raised=Sum(F("received") - F("refunded") + F("corrected"), default=ZERO)
+    )
+    return row["raised"]
+
+
+def donors_total() -> int:
+    from donations.models import CampaignTotal
+
+    return (
+        CampaignTotal.objects.filter(pk=CampaignTotal.ROW).values_list("donors", flat=True).first()
+        or 0
+    )
