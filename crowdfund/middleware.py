@@ -1,9 +1,15 @@
 import base64
 import hashlib
+import http.client
 import re
 from functools import cache
 
-from django.urls import reverse
+from csp import middleware as csp_middleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.urls import get_script_prefix, reverse
 
 # Tiptap (inside django-prose-editor) injects one fixed <style> block with ProseMirror's
 # base CSS. Its hash changes only with the editor's version; the admin browser test fails
@@ -23,17 +29,86 @@ def _prose_editor_importmap_hash() -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
+DEBUG_PAGES = (http.client.INTERNAL_SERVER_ERROR, http.client.NOT_FOUND)
+# Built once per policy (see CSPMiddleware); cleared when the tests change the settings.
+_POLICIES: dict[tuple, str] = {}
+
+
+def _policy(parts, report_only: bool) -> str:
+    if parts.nonce is not None:
+        # A nonce is one response's own; no such policy is kept.
+        return build_policy(
+            parts.config, parts.update, parts.replace, parts.nonce, report_only=report_only
+        )
+    key = (report_only, repr(parts.config), repr(parts.update), repr(parts.replace))
+    if key not in _POLICIES:
+        _POLICIES[key] = build_policy(
+            parts.config, parts.update, parts.replace, report_only=report_only
+        )
+    return _POLICIES[key]
+
+
+class CSPMiddleware(csp_middleware.CSPMiddleware):
+    """django-csp's middleware, with each policy's header built once instead of for every
+    response (django-csp 4.0 rebuilds it from the settings each time)."""
+
+    def process_response(self, request, response):
+        # As django-csp: Django's debug pages carry inline script and style.
+        if settings.DEBUG and response.status_code in DEBUG_PAGES:
+            return response
+        for header, report_only, exempt, setting in (
+            (HEADER, False, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (HEADER_REPORT_ONLY, True, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+        ):
+            policy = _policy(self.get_policy_parts(request, response, report_only), report_only)
+            prefixes = tuple(
+                (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            )
+            if (
+                policy
+                and header not in response
+                and not getattr(response, exempt, False)
+                and not (prefixes and request.path_info.startswith(prefixes))
+            ):
+                response[header] = policy
+        if getattr(request, "_csp_nonce", None) is None:
+            request.csp_nonce = csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+@cache
+def _admin_prefix(script_prefix: str, urlconf: str) -> str:
+    return reverse("admin:index")
+
+
+def _settings_changed(*, setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _POLICIES.clear()
+    if setting == "ROOT_URLCONF":
+        _admin_prefix.cache_clear()
+
+
+setting_changed.connect(_settings_changed)
+
+_ADMIN_EDITOR_CSP: dict = {}
+
+
 class AdminEditorCSPMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(reverse("admin:index")):
-            response._csp_update = {
-                "script-src": [_prose_editor_importmap_hash()],
-                "style-src": [_TIPTAP_STYLE_HASH],
-            }
+        # The admin's address is worked out once, not with reverse() on every request.
+        if request.path.startswith(_admin_prefix(get_script_prefix(), settings.ROOT_URLCONF)):
+            if not _ADMIN_EDITOR_CSP:
+                _ADMIN_EDITOR_CSP.update(
+                    {
+                        "script-src": [_prose_editor_importmap_hash()],
+                        "style-src": [_TIPTAP_STYLE_HASH],
+                    }
+                )
+            response._csp_update = _ADMIN_EDITOR_CSP
         return response
 
 

@@ -108,7 +108,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # Before everything that reads a session: an anonymous visitor's copy of a public page
+    # comes from the shared cache without it (see PAGE_CACHE_VIEWS).
+    "crowdfund.page_cache.PageCacheMiddleware",
+    "crowdfund.middleware.CSPMiddleware",
     "crowdfund.middleware.AdminEditorCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -148,10 +151,17 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        # Each gunicorn thread keeps its connection between requests; a connection that died
+        # meanwhile is noticed before it is used.
         conn_max_age=60,
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles a query once it looks expensive; for this site's short
+    # queries the compiling costs more than it saves.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -260,6 +270,19 @@ else:
             "LOCATION": "crowdfund_cache",
         }
     }
+# Public pages whose anonymous copies come from the cache above (crowdfund/page_cache.py),
+# per language and address, keyed by the content version: a new gift or an edited story shows
+# at once. Only pages without a form: donate and bank transfer are never cached.
+PAGE_CACHE_VIEWS = [
+    "prisoners:home",
+    "prisoners:detail",
+    "donations:money_use",
+    "donations:transparency",
+    # The ANBI page, once it exists, belongs here too.
+]
+# A copy outlives its content version by at most this long (an old version is never read).
+PAGE_CACHE_SECONDS = 10 * 60
+
 # `sync_payments` re-fetches payments left open or pending for longer than this.
 SYNC_PAYMENTS_AFTER_MINUTES = 5
 

@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from functools import lru_cache
 
 import segno.helpers
 
@@ -29,5 +30,14 @@ def epc_qr_png(*, campaign: Campaign, reference: str, amount: Decimal) -> bytes:
 
 def epc_qr_svg(*, campaign: Campaign, reference: str, amount: Decimal, title: str) -> str:
     """Inline SVG of a SEPA credit transfer to the foundation with the given reference."""
-    qr = _epc_qr(campaign=campaign, reference=reference, amount=amount)
+    # Drawn once per account, reference, amount and title: the bank-transfer page asks for
+    # the same few codes on every view.
+    return _svg(
+        campaign.account_holder, campaign.iban, campaign.bic, reference, Decimal(amount), title
+    )
+
+
+@lru_cache(maxsize=512)
+def _svg(holder: str, iban: str, bic: str, reference: str, amount: Decimal, title: str) -> str:
+    qr = segno.helpers.make_epc_qr(name=holder, iban=iban, bic=bic, amount=amount, text=reference)
     return qr.svg_inline(scale=5, border=4, title=title, svgclass="qr", lineclass=None)

@@ -35,7 +35,7 @@ from donations.sponsorships.start import sponsorship_checkout, sponsorship_start
 from donations.transparency import PURPOSES, money_flow
 from donations.webhooks import webhook_input
 from prisoners.models import Prisoner
-from prisoners.selectors import campaign_get, prisoners_published
+from prisoners.selectors import campaign_get
 
 DEFAULT_TRANSFER = Decimal("25.00")
 
@@ -58,10 +58,15 @@ def _transfer_qr(campaign, *, reference: str, amount: Decimal, fund: str) -> str
     )
 
 
+def _prisoner_choices():
+    # Names and references only: not every story in three languages, nor anyone's total.
+    return Prisoner.objects.published().only("name", "slug", "payment_reference")
+
+
 @require_safe
 def bank_transfer(request):
     campaign = campaign_get()
-    prisoners = prisoners_published()
+    prisoners = list(_prisoner_choices())
     slug = request.GET.get("prisoner", "")
     selected = next((p for p in prisoners if p.slug == slug), None)
     # Only a typed amount is checked: arriving from the donate form or a prisoner's page
@@ -74,7 +79,7 @@ def bank_transfer(request):
     reference = selected.payment_reference if selected else campaign.general_reference
     fund = selected.name if selected else _("the general fund")
     email_form = TransferEmailForm(
-        prisoners=Prisoner.objects.published(),
+        prisoners=_prisoner_choices(),
         initial={"amount": form["amount"].value(), "prisoner": selected.slug if selected else ""},
     )
     return render(
@@ -96,7 +101,7 @@ def bank_transfer(request):
 @require_http_methods(["POST"])
 def bank_transfer_email(request):
     campaign = campaign_get()
-    form = TransferEmailForm(request.POST, prisoners=Prisoner.objects.published())
+    form = TransferEmailForm(request.POST, prisoners=_prisoner_choices())
     if not form.is_valid():
         return render(
             request,
@@ -206,7 +211,7 @@ def donate(request):
     methods = [*enabled_methods(), "bank_transfer"]
     form_args = {
         "methods": methods,
-        "prisoners": Prisoner.objects.published(),
+        "prisoners": _prisoner_choices(),
         "language": language,
     }
     status = 200

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import Http404
 
 from donations.selectors import with_raised
@@ -20,7 +21,9 @@ def campaign_get() -> Campaign:
 
 
 def prisoners_published() -> list[Prisoner]:
-    return with_raised(Prisoner.objects.published())
+    """The published prisoners for their cards: everything but the stories themselves."""
+    stories = [f"story_{code}" for code, _name in settings.LANGUAGES]
+    return with_raised(Prisoner.objects.published().defer("story", *stories))
 
 
 def prisoner_published_get(*, slug: str) -> Prisoner:

@@ -4,6 +4,11 @@ import crowdfund.models
 from django.db import migrations, models
 
 
+def create_row(apps, schema_editor):
+    # The one row, with a token of this database's own (see ContentVersion).
+    apps.get_model("crowdfund", "ContentVersion").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -24,4 +29,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'content versions',
             },
         ),
+        migrations.RunPython(create_row, migrations.RunPython.noop),
     ]

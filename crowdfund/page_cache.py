@@ -1,0 +1,117 @@
+"""Anonymous visitors' copies of the public pages, from the shared cache.
+
+A page in `settings.PAGE_CACHE_VIEWS` is kept per language and address under the content
+version (crowdfund/content.py), so a new gift or an edited story makes a new copy at once.
+Only a visitor without a session or messages cookie gets or makes a copy: a staff member, a
+donor in the middle of giving, or anyone with a message waiting always gets their own page.
+A response is never kept when it carries a CSRF token, sets a cookie, holds messages, was
+made for a logged-in user, or says it is private; forms (donate, bank transfer) are never
+in the list.
+
+The middleware sits high in MIDDLEWARE, so a copy skips the session, authentication and
+CSRF work; the copy keeps the headers those middlewares set when it was made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import cc_delim_re
+
+from crowdfund.content import content_version
+
+STATUS_HEADER = "X-Page-Cache"
+
+
+def _cached_view(request) -> bool:
+    language = translation.get_language_from_path(request.path_info)
+    if language is None:
+        return False
+    # The language prefix only resolves under its own language, as LocaleMiddleware would
+    # activate it later.
+    with translation.override(language):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+    return match.view_name in settings.PAGE_CACHE_VIEWS
+
+
+def _anonymous(request) -> bool:
+    cookies = request.COOKIES
+    return not (
+        settings.SESSION_COOKIE_NAME in cookies
+        or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies
+        or "HTTP_AUTHORIZATION" in request.META
+    )
+
+
+def _key(request) -> str | None:
+    if request.method != "GET" or not _anonymous(request) or not _cached_view(request):
+        return None
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"page:{content_version()}:{digest}"
+
+
+def _private(response) -> bool:
+    control = {
+        part.split("=")[0].strip().lower()
+        for part in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    return bool(control & {"private", "no-store", "no-cache"})
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return bool(storage is not None and getattr(storage, "_queued_messages", None))
+
+
+def _logged_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def storable(request, response) -> bool:
+    """Whether this response may be served to another visitor."""
+    return not (
+        response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or _private(response)
+        or "nonce-" in response.get("Content-Security-Policy", "")
+        # A CSRF token is one visitor's: a page with a form is never kept.
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or b"csrfmiddlewaretoken" in response.content
+        or _has_messages(request)
+        or _logged_in(request)
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _key(request)
+        if key is None:
+            return self.get_response(request)
+        kept = cache.get(key)
+        if kept is not None:
+            status, headers, content = kept
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response[STATUS_HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if storable(request, response):
+            kept = (response.status_code, list(response.items()), response.content)
+            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+            response[STATUS_HEADER] = "miss"
+        return response

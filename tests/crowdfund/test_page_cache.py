@@ -1,0 +1,140 @@
+"""Anonymous visitors' copies of the public pages: kept per version, never anyone's own."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from donations.models import Donation, StatusChange
+from donations.money import format_eur
+from donations.payments import payment_apply_status
+from donations.providers.base import PaymentReport
+from donations.selectors import campaign_totals
+
+CACHED = ["/en/", "/es/prisoners/ana/", "/nl/how-we-use-the-money/", "/en/where-the-money-went/"]
+
+
+@pytest.fixture
+def ana(campaign, make_prisoner):
+    return make_prisoner(name="Ana Ejemplo", slug="ana", story_en="<p>First story</p>")
+
+
+def _get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("url", CACHED)
+def test_it_keeps_a_public_page_for_the_next_anonymous_visitor(ana, url):
+    first = _get(Client(), url)
+    second = _get(Client(), url)
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    # The kept copy carries the headers the site's middleware gave the page.
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+        assert second[header] == first[header]
+
+
+@pytest.mark.parametrize("url", ["/en/donate/", "/en/bank-transfer/", "/en/report.pdf"])
+def test_it_never_keeps_a_form_or_the_report(ana, url):
+    for _ in range(2):
+        assert "X-Page-Cache" not in Client().get(url)
+
+
+def test_a_paid_gift_shows_at_once(ana, make_donation):
+    assert _get(Client(), "/en/")["X-Page-Cache"] == "miss"
+    assert _get(Client(), "/en/")["X-Page-Cache"] == "hit"
+    make_donation("12.34", prisoner=ana)
+    page = _get(Client(), "/en/")
+    assert page["X-Page-Cache"] == "miss"
+    assert f"<strong>{format_eur(Decimal('12.34'), 'en')}</strong> raised" in page.content.decode()
+
+
+def test_an_editor_edits_a_story_and_it_shows_at_once(client, editor, ana):
+    url = "/en/prisoners/ana/"
+    assert "First story" in _get(Client(), url).content.decode()
+    assert _get(Client(), url)["X-Page-Cache"] == "hit"
+    client.force_login(editor)
+    change = reverse("admin:prisoners_prisoner_change", args=[ana.pk])
+    form = {
+        "name": ana.name,
+        "slug": ana.slug,
+        "summary_es": ana.summary_es,
+        "summary_en": ana.summary_en,
+        "story_en": "<p>Second story</p>",
+        "situation": ana.situation,
+        "goal": "1000.00",
+        "payment_reference": ana.payment_reference,
+        "order": "1",
+        "consent_given_by": "Family",
+        "consent_given_on": "2021-01-01",
+        "is_published": "on",
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+    }
+    assert client.post(change, form).status_code == 302
+    page = _get(Client(), url).content.decode()
+    assert "Second story" in page and "First story" not in page
+
+
+def test_a_page_with_a_csrf_token_is_never_served_to_another_visitor(settings, campaign):
+    settings.ROOT_URLCONF = "tests.crowdfund.page_cache_urls"
+    settings.PAGE_CACHE_VIEWS = [*settings.PAGE_CACHE_VIEWS, "form_page"]
+    token = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+    first, second = Client().get("/en/form/"), Client().get("/en/form/")
+    assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+    assert token.search(first.content).group(1) != token.search(second.content).group(1)
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+
+def test_a_staff_member_never_gets_or_makes_a_kept_copy(client, editor, ana):
+    client.force_login(editor)
+    assert "X-Page-Cache" not in _get(client, "/en/")
+    assert _get(Client(), "/en/")["X-Page-Cache"] == "miss"  # the staff page was not kept
+    assert _get(Client(), "/en/")["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in _get(client, "/en/")
+
+
+def test_a_visitor_with_a_session_or_a_message_gets_their_own_page(ana):
+    _get(Client(), "/en/")
+    for cookie in ("sessionid", "messages"):
+        visitor = Client()
+        visitor.cookies[cookie] = "something"
+        assert "X-Page-Cache" not in _get(visitor, "/en/")
+
+
+def test_it_keeps_each_language_and_address_apart(ana):
+    english, spanish = _get(Client(), "/en/"), _get(Client(), "/es/")
+    assert english.content != spanish.content
+    shared = _get(Client(), "/en/?utm_source=newsletter")
+    assert shared["X-Page-Cache"] == "miss"
+    assert "utm_source=newsletter" in shared.content.decode()  # its language links keep it
+    assert _get(Client(), "/en/")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_committed_payment_changes_the_version_for_every_visitor(postgres, ana):
+    cache.clear()
+    Donation.objects.create(
+        amount=Decimal("40.00"),
+        prisoner=ana,
+        method=Donation.Method.IDEAL,
+        provider=Donation.Provider.MOLLIE,
+        provider_payment_id="tr_1",
+        status=Donation.Status.OPEN,
+    )
+    _get(Client(), "/en/prisoners/ana/")
+    assert _get(Client(), "/en/prisoners/ana/")["X-Page-Cache"] == "hit"
+    payment_apply_status(
+        provider=Donation.Provider.MOLLIE,
+        report=PaymentReport(payment_id="tr_1", status=Donation.Status.PAID),
+        source=StatusChange.Source.WEBHOOK,
+    )
+    page = _get(Client(), "/en/prisoners/ana/")
+    assert page["X-Page-Cache"] == "miss"
+    assert f"<strong>{format_eur(Decimal('40.00'), 'en')}</strong> raised" in page.content.decode()
+    assert campaign_totals().raised == Decimal("40.00")

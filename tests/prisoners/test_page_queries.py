@@ -1,0 +1,53 @@
+"""The public pages cost the same number of queries at any size, and never read the ledger."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from donations.models import Donation
+from prisoners.models import Update
+
+PAGES = {
+    "/en/": 7,
+    "/en/prisoners/p-1/": 7,
+    "/en/donate/": 3,
+    "/en/bank-transfer/": 2,
+    "/en/where-the-money-went/": 8,
+}
+# Ledger tables a page view must not read (the running totals stand in for them). The
+# prisoner page reads its few approved messages of support, by index, from the gifts.
+LEDGER = ("donations_refund", "donations_correction", "donations_donation")
+
+
+def _grow(make_prisoner, prisoners: int, gifts: int) -> None:
+    for _ in range(prisoners):
+        prisoner = make_prisoner(slug=f"p-{Update.objects.count() + 1}")
+        Update.objects.create(prisoner=prisoner, published_on=date(2022, 1, 1), title_en="u")
+    funds = [None, *Update.objects.values_list("prisoner", flat=True)]
+    Donation.objects.bulk_create(
+        Donation(
+            amount=Decimal("10.00") + i % 50,
+            method=Donation.Method.BANK_TRANSFER,
+            status=Donation.Status.PAID,
+            prisoner_id=funds[i % len(funds)],
+            received_on=date(2025, 1 + i % 12, 1),
+            donor_email=f"d{i % 97}@example.org",
+        )
+        for i in range(gifts)
+    )
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_costs_the_same_queries_with_3_or_50_prisoners_and_30_or_3000_gifts(
+    client, campaign, make_prisoner, django_assert_num_queries, path
+):
+    _grow(make_prisoner, 3, 30)
+    with django_assert_num_queries(PAGES[path]):
+        assert client.get(path).status_code == 200
+    _grow(make_prisoner, 47, 2970)
+    with django_assert_num_queries(PAGES[path]) as queries:
+        assert client.get(path).status_code == 200
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    ledger = [table for table in LEDGER if f'"{table}"' in read]
+    assert ledger == (["donations_donation"] if "/prisoners/" in path else [])
