@@ -185,7 +185,7 @@ def bench_reports() -> None:
 
 
 def main() -> None:
-    selected = sys.argv[1:] or ["statements", "reports"]
+    selected = sys.argv[1:] or ["statements", "reports", "pages"]
     database = _fresh_database()
     print(f"database: {connection.vendor} ({database})")
     try:
@@ -193,6 +193,10 @@ def main() -> None:
             bench_statement_import()
         if "reports" in selected:
             bench_reports()
+        if "pages" in selected or "pages-sync" in selected:
+            from bench.pages import bench_pages
+
+            bench_pages(workers_too="pages-sync" in selected)
     finally:
         connection.creation.destroy_test_db(database, verbosity=0)
 

@@ -33,7 +33,7 @@ from django.db.models.functions import Cast, Concat, Lower, Replace, Trim, Upper
 from django.utils import timezone
 
 from crowdfund.content import content_changed
-from donations.models import Donation, PaymentEvent, StatementLine
+from donations.models import Donation, Donor, PaymentEvent, StatementLine
 from donations.statements.references import find_reference
 from prisoners.models import Campaign, Prisoner
 
@@ -182,6 +182,7 @@ def donors_anonymise(*, now: datetime, dry_run: bool, progress: Progress) -> Ste
             return tokens[email]
 
         step.counts += cleaner.clear(ids, email_for=email_for)
+        step.counts += cleaner.clear_donor_records(keys)
         step.counts["donors"] += len(
             {key for key in keys if cleaner.touched & set(gifts_by_donor[key])}
         )
@@ -266,6 +267,22 @@ class _Cleaner:
             }
         )
         return +counts  # drops the zeros
+
+    def clear_donor_records(self, keys: list[str]) -> Counter:
+        """The donor records of these donors: every paid gift with an email belongs to one
+        (donations.totals), and the gifts stay linked to it, so the number of donors holds."""
+        emails = [key.removeprefix("email:") for key in keys if key.startswith("email:")]
+        donors = list(
+            Donor.objects.filter(email__in=emails).exclude(
+                name="", email__endswith=f"@{ANONYMISED_DOMAIN}"
+            )
+        )
+        for donor in donors:
+            donor.name = ""
+            donor.email = f"donor-{secrets.token_hex(8)}@{ANONYMISED_DOMAIN}"
+        if donors and not self.dry_run:
+            Donor.objects.bulk_update(donors, ["name", "email"])
+        return +Counter({"donor records": len(donors)})
 
     def _references_only(self, remittance: str) -> str:
         """What the donor typed on the transfer, less everything but our payment reference:

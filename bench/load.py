@@ -1,0 +1,115 @@
+"""A small HTTP/1.1 load generator for `make bench`: keep-alive GETs on a few connections at
+once from one process, bounded in time, against 127.0.0.1 only. No dependency; its own cost
+is the same for every page, so the ratios between pages hold."""
+
+from __future__ import annotations
+
+import selectors
+import socket
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Result:
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, share: float) -> float:
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+class _Connection:
+    def __init__(self, port: int, request: bytes):
+        self.port, self.request = port, request
+        self.sock: socket.socket | None = None
+        self.buffer = b""
+        self.started = 0.0
+
+    def open(self) -> socket.socket:
+        self.sock = socket.create_connection(("127.0.0.1", self.port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock.setblocking(False)
+        self.buffer = b""
+        return self.sock
+
+    def send(self) -> None:
+        self.started = time.perf_counter()
+        self.sock.sendall(self.request)
+
+    def response(self) -> tuple[int, dict, bool] | None:
+        """A complete response from the buffer: (status, headers, closes), or None yet."""
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return None
+        head = self.buffer[:end].decode("latin-1").split("\r\n")
+        headers = {}
+        for line in head[1:]:
+            name, _sep, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            last = self.buffer.find(b"\r\n0\r\n\r\n", end)
+            if last < 0:
+                return None
+            self.buffer = self.buffer[last + 7 :]
+        else:
+            length = int(headers.get("content-length", "0"))
+            if len(self.buffer) < end + 4 + length:
+                return None
+            self.buffer = self.buffer[end + 4 + length :]
+        closes = headers.get("connection", "").lower() == "close"
+        return int(head[0].split()[1]), headers, closes
+
+
+def load(port: int, path: str, *, seconds: float, connections: int, cookie: str = "") -> Result:
+    """GET `path` on 127.0.0.1:`port` as fast as the server answers, for `seconds`."""
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", "Accept-Language: en"]
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    selector = selectors.DefaultSelector()
+    result = Result()
+    for _ in range(connections):
+        conn = _Connection(port, request)
+        selector.register(conn.open(), selectors.EVENT_READ, conn)
+        conn.send()
+    started = time.perf_counter()
+    deadline = started + seconds
+    while time.perf_counter() < deadline:
+        for key, _events in selector.select(timeout=1):
+            conn = key.data
+            chunk = conn.sock.recv(262144)
+            if not chunk:
+                selector.unregister(conn.sock)
+                conn.sock.close()
+                selector.register(conn.open(), selectors.EVENT_READ, conn)
+                conn.send()
+                continue
+            conn.buffer += chunk
+            answer = conn.response()
+            if answer is None:
+                continue
+            status, headers, closes = answer
+            result.latencies.append(time.perf_counter() - conn.started)
+            result.requests += 1
+            result.errors += status != 200
+            result.headers = headers
+            if closes:
+                selector.unregister(conn.sock)
+                conn.sock.close()
+                selector.register(conn.open(), selectors.EVENT_READ, conn)
+            conn.send()
+    result.seconds = time.perf_counter() - started
+    for key in list(selector.get_map().values()):
+        key.fileobj.close()
+    return result

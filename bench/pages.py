@@ -1,0 +1,198 @@
+"""`make bench BENCH_ARGS=pages`: each public page's requests per second under gunicorn, side by
+side with a bare Django view without middleware (the framework's floor) and the site's own bare
+view behind all its middleware; at demo size and with 50 prisoners and 100,000 paid gifts.
+
+Needs PostgreSQL (gunicorn's workers share the throwaway database with this process).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from bench.load import Result, load
+
+ROOT = Path(__file__).resolve().parent.parent
+WARM_UP, MEASURE, CONNECTIONS = 1.0, 4.0, 8
+# What the README's deployment line says; `--workers sync` measures the alternative.
+GTHREAD = ["--worker-class", "gthread", "--workers", "2", "--threads", "4"]
+SYNC = ["--worker-class", "sync", "--workers", "2"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
+    return f"postgres://{s['USER']}{password}@{host}/{s['NAME']}"
+
+
+@contextmanager
+def gunicorn(app: str, workers: list[str], **env):
+    """A gunicorn serving `app` on a free port of 127.0.0.1, stopped afterwards."""
+    port = _free_port()
+    command = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", *workers]
+    command += ["--log-level", "warning", "--keep-alive", "5"]
+    environment = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(command, cwd=ROOT, env=environment)  # noqa: S603
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _site_env(report_dir: str, cached: bool) -> dict:
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.site_settings",
+        "DATABASE_URL": _database_url(),
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnop",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "REPORT_CACHE_DIR": report_dir,
+        "BENCH_PAGE_CACHE": "1" if cached else "0",
+    }
+
+
+def measure(port: int, path: str) -> Result:
+    load(port, path, seconds=WARM_UP, connections=CONNECTIONS)
+    return load(port, path, seconds=MEASURE, connections=CONNECTIONS)
+
+
+def _pages() -> dict[str, str]:
+    from prisoners.models import Prisoner
+
+    slug = Prisoner.objects.published().order_by("order", "name").first().slug
+    return {
+        "home": "/en/",
+        "prisoner page": f"/en/prisoners/{slug}/",
+        "how we use the money": "/en/how-we-use-the-money/",
+        "where the money went": "/en/where-the-money-went/",
+    }
+
+
+def run_size(label: str, report_dir: str, workers: list[str] = GTHREAD) -> dict[str, Result]:
+    results: dict[str, Result] = {}
+    pages = _pages()
+    with gunicorn("bench.bare_app:application", workers) as port:
+        results["bare Django view, no middleware"] = measure(port, "/bare/")
+    with gunicorn("crowdfund.wsgi:application", workers, **_site_env(report_dir, True)) as port:
+        results["site's bare view, full middleware"] = measure(port, "/bench/bare/")
+        for name, path in pages.items():
+            results[f"{name} (cached)"] = measure(port, path)
+        results["public PDF (built once)"] = measure(port, "/en/report.pdf")
+        results["donate (form, uncached)"] = measure(port, "/en/donate/")
+        results["bank transfer (form, uncached)"] = measure(port, "/en/bank-transfer/")
+    with gunicorn("crowdfund.wsgi:application", workers, **_site_env(report_dir, False)) as port:
+        for name, path in pages.items():
+            results[f"{name} (uncached)"] = measure(port, path)
+    _print(label, results)
+    return results
+
+
+def _print(label: str, results: dict[str, Result]) -> None:
+    floor = results["bare Django view, no middleware"].per_second
+    site = results["site's bare view, full middleware"].per_second
+    print(f"-- {label} --")
+    print(f"{'':40} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'÷ bare':>7} {'÷ site':>7}  errors")
+    for name, result in results.items():
+        print(
+            f"{name:40} {result.per_second:8.0f} {result.percentile(0.5) * 1000:7.1f} "
+            f"{result.percentile(0.99) * 1000:7.1f} {result.per_second / floor:7.3f} "
+            f"{result.per_second / site:7.3f}  {result.errors}"
+            + (f"  ({result.headers['x-page-cache']})" if "x-page-cache" in result.headers else "")
+        )
+
+
+def grow(prisoners: int, gifts: int) -> float:
+    """Published prisoners up to `prisoners`, then `gifts` paid gifts spread over every fund
+    and two years, with 3,000 donors and some without an email (bank transfers)."""
+    from donations.models import Donation
+    from prisoners.models import Prisoner
+
+    started = time.perf_counter()
+    existing = Prisoner.objects.count()
+    for n in range(existing, prisoners):
+        Prisoner.objects.create(
+            name=f"Preso Ejemplo {n}",
+            slug=f"preso-bench-{n}",
+            summary_es=f"Resumen {n}",
+            summary_en=f"Summary {n}",
+            story_es=f"<p>Historia {n}</p>" * 40,
+            story_nl=f"<p>Verhaal {n}</p>" * 40,
+            story_en=f"<p>Story {n}</p>" * 40,
+            is_published=True,
+            consent_given_by="Family",
+            consent_given_on=date(2021, 1, 1),
+            order=n,
+        )
+    funds = [None, *Prisoner.objects.values_list("pk", flat=True)]
+    methods = ["ideal", "card", "bank_transfer", "other_online"]
+    batch = 5000
+    for start in range(0, gifts, batch):
+        Donation.objects.bulk_create(
+            Donation(
+                amount=Decimal(5 + i % 95) + Decimal(i % 100) / 100,
+                status="paid",
+                method=methods[i % 4],
+                prisoner_id=funds[i % len(funds)],
+                received_on=date(2024, 1, 1) + timedelta(days=i % 730),
+                donor_email="" if i % 10 == 0 else f"donor{i % 3000}@example.org",
+            )
+            for i in range(start, min(start + batch, gifts))
+        )
+    return time.perf_counter() - started
+
+
+def bench_pages(workers_too: bool = False) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    print("== Public pages under gunicorn (goals: site's bare view >= 0.6 x bare Django; cached")
+    print("   pages >= 0.8 x the site's bare view; donate and bank transfer >= 0.3 x; at 50")
+    print("   prisoners and 100,000 gifts at most 1.2 x slower than at demo size) ==")
+    if connection.vendor != "postgresql":
+        print("skipped: needs PostgreSQL (set DATABASE_URL=postgres://…)")
+        return
+    call_command("createcachetable", verbosity=0)
+    report_dir = tempfile.mkdtemp()
+    print(
+        f"gunicorn {' '.join(GTHREAD)}; {CONNECTIONS} keep-alive connections; {MEASURE:.0f} s each"
+    )
+    demo = run_size("demo size (7 prisoners, a few gifts)", report_dir)
+    if workers_too:
+        run_size("the same with sync workers", report_dir, SYNC)
+    seconds = grow(50, 100_000)
+    print(f"grew to 50 prisoners and 100,000 paid gifts in {seconds:.0f} s")
+    try:
+        from donations.totals_check import totals_differences
+    except ImportError:
+        pass
+    else:
+        differences = totals_differences()
+        print("running totals agree with the ledger" if not differences else differences[:5])
+    large = run_size("50 prisoners, 100,000 paid gifts", report_dir)
+    print("-- slowdown at 100,000 gifts (req/s at demo size ÷ req/s at 100,000) --")
+    for name, result in large.items():
+        print(f"{name:40} {demo[name].per_second / max(result.per_second, 0.001):6.2f} x")

@@ -1,0 +1,17 @@
+"""The site's own settings for `make bench`, with the same bare view behind all its middleware.
+
+`BENCH_PAGE_CACHE=0` switches the page cache off, to measure the pages rendered every time.
+"""
+
+import os
+
+from crowdfund.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.site_urls"
+if os.environ.get("BENCH_PAGE_CACHE") == "0":
+    PAGE_CACHE_VIEWS: list[str] = []
+# Served from the finders, as in the tests: no collectstatic for a throwaway run.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
