@@ -4,8 +4,12 @@
 """
 
 import os
+import warnings
 
 from crowdfund.settings import *  # noqa: F403
+
+# Static files come from the finders here; WhiteNoise's note about STATIC_ROOT is expected.
+warnings.filterwarnings("ignore", message="No directory at")
 
 ROOT_URLCONF = "bench.site_urls"
 if os.environ.get("BENCH_PAGE_CACHE") == "0":

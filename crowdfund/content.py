@@ -5,6 +5,9 @@ ETag are keyed by it, so nothing has to scan the ledger to know whether they are
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
@@ -13,6 +16,15 @@ from crowdfund.models import ContentVersion
 
 # Uncommitted changes of the current transaction, per database connection.
 _PENDING = "content_changes_pending"
+# This process's last read of the row: (version, when). Every cached page costs one read of
+# the version, so a worker reads it at most once per CONTENT_VERSION_SECONDS, and at once
+# after a change it made itself.
+_memo: tuple[str, float] | None = None
+
+
+def forget() -> None:
+    global _memo
+    _memo = None
 
 
 def content_changed() -> None:
@@ -25,11 +37,13 @@ def content_changed() -> None:
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         setattr(connection, _PENDING, getattr(connection, _PENDING, 0) + 1)
+    forget()
     transaction.on_commit(_bump)
 
 
 def _bump() -> None:
     setattr(transaction.get_connection(), _PENDING, 0)
+    forget()
     if not ContentVersion.objects.filter(pk=ContentVersion.ROW).update(number=F("number") + 1):
         _row()
 
@@ -44,11 +58,20 @@ def _row() -> tuple[str, int]:
     return row.token, row.number
 
 
-def content_version() -> str:
-    """The current version, one short query; a string safe in a file name and an ETag."""
+def _stored() -> str:
+    global _memo
+    memo, now = _memo, time.monotonic()
+    if memo is not None and now - memo[1] < settings.CONTENT_VERSION_SECONDS:
+        return memo[0]
     row = ContentVersion.objects.filter(pk=ContentVersion.ROW).values_list("token", "number")
     token, number = row.first() or _row()
-    version = f"{token}-{number}"
+    _memo = (f"{token}-{number}", now)
+    return _memo[0]
+
+
+def content_version() -> str:
+    """The current version, at most one short query; a string safe in a file name and an ETag."""
+    version = _stored()
     connection = transaction.get_connection()
     pending = getattr(connection, _PENDING, 0) if connection.in_atomic_block else 0
     return f"{version}.{pending}" if pending else version

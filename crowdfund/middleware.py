@@ -81,6 +81,11 @@ def _admin_prefix(script_prefix: str, urlconf: str) -> str:
     return reverse("admin:index")
 
 
+def admin_prefix() -> str:
+    """The admin's address (e.g. /admin/), worked out once instead of on every request."""
+    return _admin_prefix(get_script_prefix(), settings.ROOT_URLCONF)
+
+
 def _settings_changed(*, setting, **kwargs):
     if setting.startswith("CONTENT_SECURITY_POLICY"):
         _POLICIES.clear()
@@ -100,7 +105,7 @@ class AdminEditorCSPMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         # The admin's address is worked out once, not with reverse() on every request.
-        if request.path.startswith(_admin_prefix(get_script_prefix(), settings.ROOT_URLCONF)):
+        if request.path.startswith(admin_prefix()):
             if not _ADMIN_EDITOR_CSP:
                 _ADMIN_EDITOR_CSP.update(
                     {

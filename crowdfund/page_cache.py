@@ -15,6 +15,8 @@ CSRF work; the copy keeps the headers those middlewares set when it was made.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,6 +28,35 @@ from django.utils.cache import cc_delim_re
 from crowdfund.content import content_version
 
 STATUS_HEADER = "X-Page-Cache"
+# The last few copies this process served, so that a popular page costs no round trip to the
+# shared cache; keyed like it, by the content version, so they never outlive a change.
+LOCAL_PAGES = 64
+_local: OrderedDict[str, tuple] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def forget_local() -> None:
+    with _local_lock:
+        _local.clear()
+
+
+def _kept(key: str):
+    with _local_lock:
+        kept = _local.get(key)
+        if kept is not None:
+            _local.move_to_end(key)
+            return kept
+    kept = cache.get(key)
+    if kept is not None:
+        _keep_local(key, kept)
+    return kept
+
+
+def _keep_local(key: str, kept: tuple) -> None:
+    with _local_lock:
+        _local[key] = kept
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
 
 
 def _cached_view(request) -> bool:
@@ -101,7 +132,7 @@ class PageCacheMiddleware:
         key = _key(request)
         if key is None:
             return self.get_response(request)
-        kept = cache.get(key)
+        kept = _kept(key)
         if kept is not None:
             status, headers, content = kept
             response = HttpResponse(content, status=status)
@@ -113,5 +144,6 @@ class PageCacheMiddleware:
         if storable(request, response):
             kept = (response.status_code, list(response.items()), response.content)
             cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+            _keep_local(key, kept)
             response[STATUS_HEADER] = "miss"
         return response

@@ -282,6 +282,9 @@ PAGE_CACHE_VIEWS = [
 ]
 # A copy outlives its content version by at most this long (an old version is never read).
 PAGE_CACHE_SECONDS = 10 * 60
+# How long a worker trusts its last read of the content version: another worker's change
+# shows on this one's pages after at most this long (its own changes at once).
+CONTENT_VERSION_SECONDS = 1
 
 # `sync_payments` re-fetches payments left open or pending for longer than this.
 SYNC_PAYMENTS_AFTER_MINUTES = 5

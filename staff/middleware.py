@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from crowdfund.client_ip import client_ip
+from crowdfund.middleware import admin_prefix
 from staff.sessions import session_expired
 from staff.two_factor import has_second_factor, second_factor_required
 from staff.urls import TWO_FACTOR_PAGES
@@ -38,8 +39,7 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        admin_root = reverse("admin:index")
-        if not request.path.startswith(admin_root) or self._is_open(request.path):
+        if not request.path.startswith(admin_prefix()) or self._is_open(request.path):
             return self.get_response(request)
         user = request.user
         if not user.is_authenticated or not user.is_staff or user.is_verified():

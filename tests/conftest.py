@@ -14,6 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from crowdfund import content, page_cache
 from donations.models import Donation
 from prisoners.models import Campaign, Prisoner
 from staff.two_factor import has_second_factor, second_factor_required
@@ -47,6 +48,10 @@ def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
     # them through the database or Redis; tests/donations/test_ratelimit.py proves that part.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    # The page cache's copies and the content version this process last read go with it:
+    # the database is rolled back between tests, so a version number comes round again.
+    content.forget()
+    page_cache.forget_local()
     # Production runs collectstatic for the hashed manifest; tests serve from the finders.
     settings.STORAGES = {
         **settings.STORAGES,
