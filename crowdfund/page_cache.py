@@ -21,6 +21,9 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import cc_delim_re
@@ -82,12 +85,16 @@ def _anonymous(request) -> bool:
     )
 
 
+def _address_key(kind: str, request, *extra) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}{extra!r}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"{kind}:{content_version()}:{digest}"
+
+
 def _key(request) -> str | None:
     if request.method != "GET" or not _anonymous(request) or not _cached_view(request):
         return None
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"page:{content_version()}:{digest}"
+    return _address_key("page", request)
 
 
 def _private(response) -> bool:
@@ -122,6 +129,44 @@ def storable(request, response) -> bool:
         or _has_messages(request)
         or _logged_in(request)
     )
+
+
+# Stand-ins for the visitor's own values in a form page's kept markup; never a real value
+# (a CSRF token is letters and digits only, an attempt a UUID).
+CSRF_MARK = "csrf-token-of-this-visitor"
+ATTEMPT_MARK = "attempt-of-this-visitor"
+FORM_HEADER = "X-Form-Cache"
+
+
+def render_form_page(request, template_name: str, context: dict, *, varies_with=()):
+    """A page with a form, kept the cache-safe way: its markup less the visitor's own parts.
+
+    The only parts of the donate and bank-transfer pages that belong to one visitor are the
+    CSRF token and the donate form's attempt id. For an anonymous visitor the page is rendered
+    once per content version, address and `varies_with` (what else it depends on: the payment
+    methods on offer) with stand-ins for those two, kept like the cached pages, and each
+    response gets the visitor's own token (and its cookie) and attempt filled in. A visitor
+    with a session or messages gets the page rendered for them.
+    """
+    if request.method != "GET" or not _anonymous(request):
+        return render(request, template_name, context)
+    key = _address_key("form", request, *varies_with)
+    markup, state = _kept(key), "hit"
+    if markup is None:
+        own = {
+            "csrf_token": CSRF_MARK,
+            **({"attempt": ATTEMPT_MARK} if "attempt" in context else {}),
+        }
+        markup, state = render_to_string(template_name, {**context, **own}, request), "miss"
+        if not _has_messages(request):
+            cache.set(key, markup, settings.PAGE_CACHE_SECONDS)
+            _keep_local(key, markup)
+    page = markup.replace(CSRF_MARK, get_token(request))
+    if "attempt" in context:
+        page = page.replace(ATTEMPT_MARK, str(context["attempt"]))
+    response = HttpResponse(page)
+    response[FORM_HEADER] = state
+    return response
 
 
 class PageCacheMiddleware:

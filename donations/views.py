@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from crowdfund.client_ip import client_ip
+from crowdfund.page_cache import render_form_page
 from donations.epc import epc_qr_svg
 from donations.expected_transfers import expected_transfer_create
 from donations.forms import DonationForm, TransferAmountForm, TransferEmailForm
@@ -66,9 +67,10 @@ def _prisoner_choices():
 @require_safe
 def bank_transfer(request):
     campaign = campaign_get()
-    prisoners = list(_prisoner_choices())
+    # Read only when the page is rendered, not when its kept markup is used.
+    prisoners = _prisoner_choices()
     slug = request.GET.get("prisoner", "")
-    selected = next((p for p in prisoners if p.slug == slug), None)
+    selected = prisoners.filter(slug=slug).first() if slug else None
     # Only a typed amount is checked: arriving from the donate form or a prisoner's page
     # with no amount is not an error.
     form = TransferAmountForm(request.GET if "amount" in request.GET else None)
@@ -82,7 +84,7 @@ def bank_transfer(request):
         prisoners=_prisoner_choices(),
         initial={"amount": form["amount"].value(), "prisoner": selected.slug if selected else ""},
     )
-    return render(
+    return render_form_page(
         request,
         "donations/bank_transfer.html",
         {
@@ -261,17 +263,16 @@ def donate(request):
         )
         form = DonationForm(initial={**initial, **(retry or {})}, **form_args)
         attempt = uuid.uuid4()
-    return render(
-        request,
-        "donations/donate.html",
-        {
-            "campaign": campaign,
-            "form": form,
-            "attempt": attempt,
-            "details_open": _details_open(form),
-        },
-        status=status,
-    )
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "attempt": attempt,
+        "details_open": _details_open(form),
+    }
+    if request.method == "GET" and not request.GET.get("retry"):
+        # The same form for everyone who follows the same link: see render_form_page.
+        return render_form_page(request, "donations/donate.html", context, varies_with=methods)
+    return render(request, "donations/donate.html", context, status=status)
 
 
 def _initial_from_link(query, *, language: str) -> dict:

@@ -40,9 +40,47 @@ def test_it_keeps_a_public_page_for_the_next_anonymous_visitor(ana, url):
 
 
 @pytest.mark.parametrize("url", ["/en/donate/", "/en/bank-transfer/", "/en/report.pdf"])
-def test_it_never_keeps_a_form_or_the_report(ana, url):
+def test_it_never_keeps_a_page_with_a_form_or_the_report(ana, url):
     for _ in range(2):
         assert "X-Page-Cache" not in Client().get(url)
+
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ATTEMPT = re.compile(r'name="attempt" value="([^"]+)"')
+
+
+@pytest.mark.parametrize("url", ["/en/donate/", "/en/bank-transfer/?prisoner=ana"])
+def test_a_kept_form_gets_each_visitors_own_token_and_attempt(ana, url):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    mine, theirs = _get(first, url), _get(second, url)
+    assert (mine["X-Form-Cache"], theirs["X-Form-Cache"]) == ("miss", "hit")
+    mine, theirs = mine.content.decode(), theirs.content.decode()
+    assert "of-this-visitor" not in mine + theirs
+    assert TOKEN.search(mine).group(1) != TOKEN.search(theirs).group(1)
+    if "donate" in url:
+        assert ATTEMPT.search(mine).group(1) != ATTEMPT.search(theirs).group(1)
+    # Each token goes with that visitor's own cookie: the form posts without a CSRF refusal.
+    post = "/en/donate/" if "donate" in url else "/en/bank-transfer/email/"
+    response = second.post(post, {"csrfmiddlewaretoken": TOKEN.search(theirs).group(1)})
+    assert response.status_code in (200, 400)
+
+
+def test_a_form_with_errors_or_a_visitors_session_is_never_kept(ana):
+    visitor = Client()
+    answer = visitor.post("/en/donate/", {"other_amount": "lots"}).content.decode()
+    assert "Enter an amount in euros" in answer
+    fresh = _get(Client(), "/en/donate/")
+    assert (
+        fresh["X-Form-Cache"] == "miss" and "Enter an amount in euros" not in fresh.content.decode()
+    )
+    visitor.cookies["sessionid"] = "something"
+    assert "X-Form-Cache" not in _get(visitor, "/en/donate/")
+
+
+def test_a_newly_published_prisoner_is_on_the_kept_form_at_once(ana, make_prisoner):
+    assert "Bruno Ejemplo" not in _get(Client(), "/en/donate/").content.decode()
+    make_prisoner(name="Bruno Ejemplo", slug="bruno")
+    assert "Bruno Ejemplo" in _get(Client(), "/en/donate/").content.decode()
 
 
 def test_a_paid_gift_shows_at_once(ana, make_donation):
