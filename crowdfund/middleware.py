@@ -95,7 +95,10 @@ def _settings_changed(*, setting, **kwargs):
 
 setting_changed.connect(_settings_changed)
 
-_ADMIN_EDITOR_CSP: dict = {}
+
+@cache
+def _admin_editor_csp() -> dict:
+    return {"script-src": [_prose_editor_importmap_hash()], "style-src": [_TIPTAP_STYLE_HASH]}
 
 
 class AdminEditorCSPMiddleware:
@@ -106,14 +109,7 @@ class AdminEditorCSPMiddleware:
         response = self.get_response(request)
         # The admin's address is worked out once, not with reverse() on every request.
         if request.path.startswith(admin_prefix()):
-            if not _ADMIN_EDITOR_CSP:
-                _ADMIN_EDITOR_CSP.update(
-                    {
-                        "script-src": [_prose_editor_importmap_hash()],
-                        "style-src": [_TIPTAP_STYLE_HASH],
-                    }
-                )
-            response._csp_update = _ADMIN_EDITOR_CSP
+            response._csp_update = _admin_editor_csp()
         return response
 
 
