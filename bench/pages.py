@@ -22,7 +22,9 @@ from urllib.request import urlopen
 from bench.load import Result, load
 
 ROOT = Path(__file__).resolve().parent.parent
-WARM_UP, MEASURE, CONNECTIONS = 1.0, 4.0, 8
+# Each page: a warm-up, then the best of three rounds, so that another program's moment of
+# work on a small machine does not decide a ratio.
+WARM_UP, ROUND, ROUNDS, CONNECTIONS = 1.0, 1.5, 3, 8
 # What the README's deployment line says; `--workers sync` measures the alternative.
 GTHREAD = ["--worker-class", "gthread", "--workers", "2", "--threads", "4"]
 SYNC = ["--worker-class", "sync", "--workers", "2"]
@@ -80,7 +82,8 @@ def measure(port: int, path: str) -> Result:
     # One whole answer first: a page's copy or the report is built before the clock runs.
     urlopen(f"http://127.0.0.1:{port}{path}", timeout=300).read()  # noqa: S310
     load(port, path, seconds=WARM_UP, connections=CONNECTIONS)
-    return load(port, path, seconds=MEASURE, connections=CONNECTIONS)
+    rounds = [load(port, path, seconds=ROUND, connections=CONNECTIONS) for _ in range(ROUNDS)]
+    return max(rounds, key=lambda result: result.per_second)
 
 
 def _pages() -> dict[str, str]:
