@@ -184,7 +184,8 @@ def bench_pages(workers_too: bool = False) -> None:
     call_command("createcachetable", verbosity=0)
     report_dir = tempfile.mkdtemp()
     print(
-        f"gunicorn {' '.join(GTHREAD)}; {CONNECTIONS} keep-alive connections; {MEASURE:.0f} s each"
+        f"gunicorn {' '.join(GTHREAD)}; {CONNECTIONS} keep-alive connections; best of "
+        f"{ROUNDS} rounds of {ROUND} s a page"
     )
     demo = run_size("demo size (7 prisoners, a few gifts)", report_dir)
     if workers_too:
