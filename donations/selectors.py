@@ -71,7 +71,8 @@ class MoneyIn:
 # The day money arrived: when the bank or provider says so, else when it was marked paid
 # (else when it was recorded, so that every gift counts on some day).
 RECEIVED_ON = Coalesce("received_on", TruncDate("paid_at"), TruncDate("created_at"))
-_DAY = {"gift": RECEIVED_ON, "refund": TruncDate("created_at"), "correction": F("date")}
+# The day each kind of entry counts on; the financial statements' years start from these too.
+ENTRY_DAY = {"gift": RECEIVED_ON, "refund": TruncDate("created_at"), "correction": F("date")}
 _FUND = {
     "gift": F("prisoner"),
     "refund": F("donation__prisoner"),
@@ -96,7 +97,7 @@ def money_in(
     amounts = {"gift": Sum(RECEIVED), "refund": Sum(REFUNDED), "correction": Sum("amount")}
     queries = []
     for kind, queryset in parts.items():
-        queryset = queryset.annotate(day=_DAY[kind])
+        queryset = queryset.annotate(day=ENTRY_DAY[kind])
         if start is not None:
             queryset = queryset.filter(day__gte=start)
         if end is not None:

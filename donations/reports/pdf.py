@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from donations.models import Category, Correction, Donation, Expense, Refund
-from donations.reports.data import treasurer_report
+from donations.reports.data import FinancialStatements, financial_statements, treasurer_report
 from prisoners.models import Campaign, Prisoner, Update
 
 
@@ -92,6 +92,20 @@ def _cache_dir() -> Path:
     return path
 
 
+def _kept(path: Path, pdf: bytes) -> Path:
+    """Write then rename, so a visitor never gets a half-written file; then drop the
+    older versions of the same document."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(pdf)
+    os.replace(temporary, path)
+    prefix = path.name.rsplit("-", 1)[0]
+    for old in path.parent.glob(f"{prefix}-*.pdf"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
+
+
 def public_report_file(language: str, version: str) -> Path:
     """The public report for this content, built once and kept on disk for every worker."""
     path = _cache_dir() / f"public-{language}-{version}.pdf"
@@ -101,12 +115,32 @@ def public_report_file(language: str, version: str) -> Path:
 
     with translation.override(language):
         pdf = render_pdf("reports/public_report.html", public_report_context())
-    # Write then rename: a visitor never gets a half-written file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as out:
-        out.write(pdf)
-    os.replace(temporary, path)
-    for old in path.parent.glob(f"public-{language}-*.pdf"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return path
+    return _kept(path, pdf)
+
+
+def financial_statements_version(*, year: int, language: str) -> tuple[str, FinancialStatements]:
+    """The year's figures, and a version that changes with anything the PDF shows: a
+    correction booked later into a closed year makes a new one."""
+    with translation.override(language):
+        data = financial_statements(year)
+        # Every figure, fund and category name, in the document's language.
+        shown = repr((language, Campaign.objects.aggregate(m=Max("updated_at"))["m"], data))
+    return hashlib.sha256(shown.encode()).hexdigest()[:24], data
+
+
+def financial_statements_file(
+    *, year: int, language: str, version: str, data: FinancialStatements
+) -> Path:
+    path = _cache_dir() / f"statements-{year}-{language}-{version}.pdf"
+    if path.exists():
+        return path
+    with translation.override(language):
+        pdf = render_pdf(
+            "reports/financial_statements.html",
+            {
+                "statements": data,
+                "campaign": Campaign.objects.first(),
+                "generated_at": timezone.localtime(),
+            },
+        )
+    return _kept(path, pdf)

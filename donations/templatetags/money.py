@@ -36,3 +36,9 @@ def get_item(mapping: dict, key):
 @register.filter
 def subtract(value: Decimal | None, other: Decimal | None) -> Decimal:
     return (value or Decimal("0")) - (other or Decimal("0"))
+
+
+@register.filter
+def negative(amount: Decimal | None) -> Decimal:
+    """`refunded|negative|eur`: money that went out, shown with its minus sign."""
+    return -(amount or Decimal("0"))
