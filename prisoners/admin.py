@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from prisoners.models import BoardMember, Campaign, Prisoner, Update
+from prisoners.rich_text import has_text
 from prisoners.staged_photos import photo_stage, photo_unstage
 
 
@@ -38,28 +39,49 @@ class CampaignAdmin(TranslationAdmin):
                     "iban",
                     "bic",
                     "general_reference",
-                    "contact_email",
                 ]
             },
         ),
         (
             _("Registration"),
             {
-                "fields": [
-                    "is_anbi",
-                    "anbi_since",
-                    "rsin",
-                    "kvk_number",
-                    "postal_address",
-                    "cbf_status",
-                ],
+                "fields": ["is_anbi", "anbi_since", "rsin", "kvk_number", "cbf_status"],
                 "description": _(
                     "Shown in the footer, on the donate page and on every receipt: "
                     "donors check these before they give."
                 ),
             },
         ),
+        (
+            _("ANBI publication"),
+            {
+                "fields": [
+                    "public_name",
+                    "visiting_address",
+                    "postal_address",
+                    "contact_email",
+                    "phone",
+                    "purpose",
+                    "policy_plan",
+                    "remuneration_policy",
+                    "activities_report",
+                ],
+                "description": _(
+                    "The tax office requires a registered charity (ANBI) to publish these on its "
+                    "website. They appear on the page “ANBI information”, linked from the "
+                    "footer of every page, together with the name, RSIN and KvK number above "
+                    "and the board members below. Write every text in all three languages. "
+                    "Until everything is filled in, the admin's home page lists what is missing."
+                ),
+            },
+        ),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("visiting_address", "postal_address"):
+            field.widget.attrs["rows"] = 3  # an address, not an essay
+        return field
 
     def has_add_permission(self, request):
         # There is exactly one campaign; editors change it, they never add a second one.
@@ -80,16 +102,11 @@ TRANSLATED = ["summary", "story", "photo_alt", "held_at"]
 REQUIRED_TRANSLATIONS = ["summary", "story"]
 
 
-def _has_text(value: str | None) -> bool:
-    # The rich-text editor leaves "<p></p>" in a story nobody wrote.
-    return bool(strip_tags(value or "").strip())
-
-
 def missing_languages(prisoner: Prisoner) -> list[str]:
     return [
         code
         for code, _name in settings.LANGUAGES
-        if not all(_has_text(getattr(prisoner, f"{f}_{code}")) for f in REQUIRED_TRANSLATIONS)
+        if not all(has_text(getattr(prisoner, f"{f}_{code}")) for f in REQUIRED_TRANSLATIONS)
     ]
 
 
