@@ -17,6 +17,7 @@ from donations.models import Donation, Donor, Refund, Sponsorship, SponsorshipEv
 from donations.reports.monthly import last_months, monthly_giving
 from donations.reports.pdf import treasurer_report_pdf
 from donations.selectors import money_in
+from donations.sponsorships.selectors import sponsorship_totals
 from donations.sponsorships.status import subscription_apply_status
 
 START, END = date(2025, 1, 1), date(2025, 6, 30)
@@ -151,6 +152,16 @@ def test_it_works_out_each_month_of_monthly_giving(sponsorships):
     assert (giving.closing_active, giving.closing_pledged) == (1, Decimal("10.00"))
 
 
+def test_the_active_sponsorships_today_are_those_the_site_shows(sponsorships):
+    """The table's last month ends where the home page's figure stands."""
+    giving = monthly_giving(START, timezone.localdate())
+    totals = sponsorship_totals()
+    assert (giving.closing_active, giving.closing_pledged) == (
+        totals.active_sponsors,
+        totals.monthly_pledged,
+    )
+
+
 def test_its_recurring_income_is_the_monthly_part_of_money_in(sponsorships):
     """The same selector as every other figure: monthly and one-off add up to all money in."""
     everything = money_in(start=START, end=END, by="month")
@@ -240,3 +251,10 @@ def test_the_fund_overview_shows_the_last_twelve_months(client, treasurer, spons
     assert page.count('class="giving-month"') == 12
     assert f"{today:%B %Y}" in page
     assert "€12.00" in page
+
+
+def test_the_pdf_says_so_when_there_was_no_monthly_giving(campaign, make_donation):
+    make_donation("30.00", received_on=date(2025, 2, 1))  # one-off only
+    text = _pdf_text()
+    assert "No monthly giving in this period." in text
+    assert "Active at the start of the period" not in text
