@@ -27,6 +27,7 @@ from donations.models import (
     StatementLine,
 )
 from donations.models.donation import fund_label
+from donations.reports.monthly import MonthlyGiving, monthly_giving
 from donations.selectors import ENTRY_DAY, MONEY, RECEIVED, RECEIVED_ON, ZERO, money_in
 from prisoners.models import Prisoner
 
@@ -177,6 +178,7 @@ class TreasurerReport:
     gifts: GiftStats
     by_month: list[dict]
     by_method: list[dict]
+    monthly: MonthlyGiving
     expenses: list[Expense]
     corrections: list[Correction]
     categories: dict
@@ -300,6 +302,7 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
         gifts=_gift_stats(paid),
         by_month=by_month,
         by_method=by_method,
+        monthly=monthly_giving(start, end),
         expenses=list(
             Expense.objects.filter(date__gte=start, date__lte=end)
             .select_related("prisoner", "category")
