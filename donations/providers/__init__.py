@@ -7,7 +7,7 @@ from donations.models import Donation
 from donations.providers.base import PaymentProvider
 from donations.providers.demo_provider import DemoProvider
 from donations.providers.mollie_provider import MollieProvider
-from donations.providers.stripe_provider import StripeProvider
+from donations.providers.stripe import StripeProvider
 
 _PROVIDERS: dict[str, PaymentProvider] = {
     p.name: p for p in (DemoProvider(), MollieProvider(), StripeProvider())
