@@ -41,6 +41,14 @@ def donation_start(*, attempt: uuid.UUID, data: dict, language: str) -> Donation
     existing = Donation.objects.filter(public_id=attempt).first()
     if existing is not None:
         return existing
+    # Imported here: the sponsorships package builds on this module (donation_checkout_opened).
+    from donations.sponsorships.start import donor_get_or_create
+
+    if fields["donor_email"]:
+        # The donor record holds every gift of one address, one-off and monthly alike.
+        fields["donor"] = donor_get_or_create(
+            email=fields["donor_email"], name=fields["donor_name"], language=language
+        )
     try:
         with transaction.atomic():
             return Donation.objects.create(public_id=attempt, **fields)
