@@ -177,6 +177,10 @@ class PaymentProvider(ABC):
     #: True when the provider retries a failed month and suspends the subscription itself
     #: (Stripe's smart retries, `past_due`). Otherwise the site suspends after failed months.
     retries_failed_months: bool = False
+    #: True when the recurring checkout creates the subscription itself (Stripe), so that a
+    #: sponsorship cancelled before its first payment settled still has one to stop.
+    #: Otherwise `activate_subscription` creates it (Mollie).
+    subscribes_at_checkout: bool = False
 
     @abstractmethod
     def is_enabled(self) -> bool:

@@ -31,6 +31,8 @@ class StripeProvider(PaymentProvider):
     name = Donation.Provider.STRIPE
     # Stripe retries a failed month itself (smart retries) and reports past_due meanwhile.
     retries_failed_months = True
+    # Checkout in subscription mode creates the subscription, before the money has arrived.
+    subscribes_at_checkout = True
 
     def is_enabled(self) -> bool:
         return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)

@@ -70,14 +70,15 @@ def session_report(payment_id: str) -> PaymentReport:
             payment_id, params={"expand": SESSION_EXPAND}
         )
         intent = session.payment_intent
+        invoice = None
         if intent is None and session.mode == "subscription" and session.invoice:
             # A subscription's first month: the money is on the session's first invoice.
-            _invoice, intent = invoice_with_intent(client, object_id(session.invoice))
+            invoice, intent = invoice_with_intent(client, object_id(session.invoice))
         disputes = disputes_of(client, intent)
     except sdk.StripeError as exc:
         raise sdk.unavailable_or_missing(exc, payment_id) from exc
 
-    status = session_status(session, intent)
+    status = session_status(session, intent, invoice)
     fee, paid_at, refunds = charge_facts(intent, disputes)
     paid = status == Donation.Status.PAID
     return PaymentReport(

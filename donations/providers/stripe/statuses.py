@@ -29,13 +29,18 @@ INVOICE_STATUSES = {
 }
 
 
-def session_status(session, intent) -> str:
-    """A Checkout Session's payment: open, expired, paid, failed, or pending (on its way)."""
+def session_status(session, intent, invoice=None) -> str:
+    """A Checkout Session's payment: open, expired, paid, failed, or pending (on its way).
+
+    `invoice` is a subscription's first invoice. A delayed method (SEPA Direct Debit)
+    completes the session `unpaid`; the month is paid once its invoice is, whichever of
+    invoice.paid and checkout.session.async_payment_succeeded comes first.
+    """
     if session.status == "expired":
         return Donation.Status.EXPIRED
     if session.status == "open":
         return Donation.Status.OPEN
-    if session.payment_status == "paid":
+    if session.payment_status == "paid" or nested(invoice, "status") == "paid":
         return Donation.Status.PAID
     if intent is not None and intent.status in FAILED_INTENT:
         return Donation.Status.FAILED

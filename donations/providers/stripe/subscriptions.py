@@ -34,6 +34,13 @@ from donations.providers.stripe.objects import (
 )
 from donations.providers.stripe.statuses import invoice_status, subscription_report
 
+# The ledger's method → Stripe's payment method type. SEPA Direct Debit is a delayed
+# method: the session completes `unpaid`, and the first invoice settles days later.
+PAYMENT_METHOD_TYPES = {
+    Donation.Method.CARD: "card",
+    Donation.Method.SEPA_DEBIT: "sepa_debit",
+}
+
 
 def start_recurring_checkout(
     sponsorship: Sponsorship, donation: Donation, *, return_url: str
@@ -44,7 +51,9 @@ def start_recurring_checkout(
     metadata = {"sponsorship": reference}
     params = {
         "mode": "subscription",
-        "allowed_payment_method_types": ["card"],
+        # The method the donor chose on our form, and only that one. (API versions since
+        # 2026-09-30 take `allowed_payment_method_types`; `payment_method_types` is refused.)
+        "allowed_payment_method_types": [PAYMENT_METHOD_TYPES.get(sponsorship.method, "card")],
         "client_reference_id": reference,
         "metadata": metadata,
         # Copied onto every invoice (parent.subscription_details.metadata): a month
