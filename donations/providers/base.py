@@ -133,6 +133,9 @@ class SubscriptionReport:
     `past_due`/`unpaid`/`canceled`…). `subscription_id`, `customer_id` and `mandate_id` are
     the provider's ids, empty when it has none (Stripe has no mandate id for cards).
     `cancelled_at` is the provider's date of cancellation, timezone-aware, when cancelled.
+    `method` is how the months are charged, as a `Donation.Method`, when the provider tells
+    more than the donor's choice on our form did (Mollie: a first payment by `creditcard`
+    among "other methods" → card); empty otherwise.
     """
 
     subscription_id: str
@@ -140,6 +143,7 @@ class SubscriptionReport:
     customer_id: str = ""
     mandate_id: str = ""
     cancelled_at: datetime | None = None
+    method: str = ""
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,9 @@ def sponsorship_activate(*, sponsorship_id: int, source: str) -> Transition | No
         locked.provider_subscription_id = report.subscription_id
         locked.provider_customer_id = report.customer_id or locked.provider_customer_id
         locked.provider_mandate_id = report.mandate_id or locked.provider_mandate_id
+        if report.method and locked.method == Donation.Method.OTHER_ONLINE:
+            # "Other methods" turned out to be a card: its emails speak of the card.
+            locked.method = report.method
         locked.save()
     status = S.CANCELLED if report.status == S.CANCELLED else S.ACTIVE
     transition = subscription_apply_status(

@@ -13,6 +13,11 @@ from urllib.parse import parse_qs
 from tests.fakes.fixtures import overlay, utc
 
 _PERIOD = 30 * 24 * 3600
+# Stripe's messages for some decline codes (docs.stripe.com/declines/codes).
+CARD_DECLINES = {
+    "insufficient_funds": "Your card has insufficient funds.",
+    "expired_card": "Your card has expired.",
+}
 
 
 def _error(status: int, message: str, code: str = ""):
@@ -397,7 +402,7 @@ class StripeRecurring:
                 "type": "card_error",
                 "code": "card_declined",
                 "decline_code": code,
-                "message": "Your card has insufficient funds.",
+                "message": CARD_DECLINES.get(code, "Your card was declined."),
             }
         intent.update(status="requires_payment_method", last_payment_error=error)
 
