@@ -144,6 +144,10 @@ class SubscriptionReport:
     mandate_id: str = ""
     cancelled_at: datetime | None = None
     method: str = ""
+    #: The provider stopped collecting after failed payments, by itself: Stripe's `unpaid`,
+    #: or `canceled` with `cancellation_details.reason: payment_failed`, once its retries
+    #: are spent. Not set while it still retries (`past_due`).
+    gave_up: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ from donations.providers.base import ProviderUnavailable, SubscriptionReport
 from donations.providers.stripe.objects import moment, nested, object_id
 
 FAILED_INTENT = {"requires_payment_method", "canceled"}
-# Stripe's subscription statuses in our words. past_due/unpaid: a month failed and Stripe is
-# retrying (or has stopped retrying without cancelling); it may still become active again.
+# Stripe's subscription statuses in our words. past_due: a month failed and Stripe is
+# retrying; unpaid: it has stopped retrying without cancelling (see GAVE_UP). Either may
+# still become active again.
 SUBSCRIPTION_STATUSES = {
     "incomplete": Sponsorship.Status.PENDING,
     "incomplete_expired": Sponsorship.Status.CANCELLED,
@@ -56,6 +57,15 @@ def invoice_status(invoice) -> str:
     return status
 
 
+def gave_up(subscription) -> bool:
+    """Stripe spent its retries of a failed month and stopped: the account's settings then
+    leave the subscription `unpaid`, or cancel it with the reason `payment_failed`."""
+    if subscription.status == "unpaid":
+        return True
+    reason = nested(subscription, "cancellation_details", "reason")
+    return subscription.status == "canceled" and reason == "payment_failed"
+
+
 def subscription_report(subscription) -> SubscriptionReport:
     status = SUBSCRIPTION_STATUSES.get(subscription.status)
     if status is None:
@@ -67,4 +77,5 @@ def subscription_report(subscription) -> SubscriptionReport:
         cancelled_at=moment(nested(subscription, "canceled_at"))
         if status == Sponsorship.Status.CANCELLED
         else None,
+        gave_up=gave_up(subscription),
     )
