@@ -134,14 +134,22 @@ def donation_retry_initial(*, public_id: str, session, language: str) -> dict | 
     )
     if donation is None:
         return None
-    preset = next((p for p in settings.DONATION_PRESETS if p == donation.amount), None)
+    # A sponsorship's failed first month comes back monthly (SEPA Direct Debit is offered
+    # for monthly only), with its amount among the monthly presets.
+    monthly = donation.frequency == Donation.Frequency.MONTHLY
+    presets = settings.DONATION_MONTHLY_PRESETS if monthly else settings.DONATION_PRESETS
+    preset = next((p for p in presets if p == donation.amount), None)
     initial = {
-        "preset": str(preset) if preset is not None else None,
+        "frequency": donation.frequency,
+        "preset": None,
+        "monthly_preset": None,
         "other_amount": "" if preset is not None else format_typed(donation.amount, language),
         "prisoner": donation.prisoner.slug if donation.prisoner else None,
         "purpose": donation.purpose,
         "method": _method_key(donation),
     }
+    if preset is not None:
+        initial["monthly_preset" if monthly else "preset"] = str(preset)
     if str(donation.public_id) in session.get(SESSION_STARTED, []):
         initial.update(
             donor_name=donation.donor_name,

@@ -5,6 +5,8 @@ payment_status "unpaid", and the first invoice's invoice.paid or invoice.payment
 later. Against the fake Stripe API with the real SDK.
 """
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -208,3 +210,16 @@ def test_its_fake_answers_a_sepa_checkout_with_the_shapes_of_stripes_examples(
     assert set(intent) == set(fixture("stripe/payment_intent"))
     assert intent["payment_method_types"] == ["sepa_debit"]
     assert intent["last_payment_error"]["code"] == "debit_not_authorized"
+
+
+def test_trying_again_after_a_bounced_first_debit_comes_back_monthly_by_sepa(
+    signed_mandate, sepa_on, client, django_capture_on_commit_callbacks
+):
+    failed = sepa_on.fail_first_invoice(signed_mandate.provider_payment_id)
+    _deliver(client, failed, django_capture_on_commit_callbacks)
+    html = client.get(f"/en/donate/?retry={signed_mandate.public_id}").content.decode()
+    checked = re.findall(r'<input type="radio" name="(\w+)" value="([^"]*)"[^>]*checked', html)
+    assert ("frequency", "monthly") in checked
+    assert ("method", "sepa_debit") in checked
+    assert ("monthly_preset", "15") in checked
+    assert not [value for name, value in checked if name == "preset"]
