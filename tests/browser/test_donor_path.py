@@ -187,3 +187,19 @@ def test_it_offers_monthly_without_javascript(phone_without_js, demo_site):
     page.get_by_role("button", name="Sponsor Ana Ejemplo with €15 a month").click()
     assert "/en/donate/demo/" in page.url
     assert Donation.objects.get(donor_email="jan@example.org").sponsorship.amount == 15
+
+
+def test_it_offers_sepa_direct_debit_only_while_monthly_is_chosen(axe_phone, demo_site, settings):
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", "whsec_x"
+    settings.STRIPE_SEPA_DEBIT = True
+    page = axe_phone
+    page.goto(f"{demo_site.url}/en/donate/?prisoner={SLUG}")
+    sepa = page.locator("label.method", has_text="SEPA Direct Debit")
+    assert sepa.is_hidden()  # a one-off gift cannot be a mandate without a payment
+    page.locator("label.tap", has_text="Monthly").click()
+    assert sepa.is_visible()
+    sepa.click()
+    assert "— SEPA Direct Debit" in page.locator("#donate-summary").inner_text()
+    assert axe_violations(page) == []
+    page.locator("label.tap", has_text="One-off").click()
+    assert sepa.is_hidden()
