@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 
 from tests.fakes.fixtures import overlay, utc
 from tests.fakes.server import FakeAPI
+from tests.fakes.stripe_billing import StripeBillingControl
 from tests.fakes.stripe_recurring import StripeRecurring
 
 
@@ -43,7 +44,7 @@ def _wants(expand: set[str], path: str) -> bool:
 _NOT_RENDERED = ("payment_intent", "subscription", "subscription_data")
 
 
-class FakeStripe(StripeRecurring, FakeAPI):
+class FakeStripe(StripeRecurring, StripeBillingControl, FakeAPI):
     down_body = {"error": {"type": "api_error", "message": "Stripe is temporarily unavailable"}}
 
     def __init__(self):
