@@ -210,3 +210,19 @@ def test_it_invites_a_one_off_donor_on_a_phone_to_give_monthly(phone_without_js,
     assert page.locator("input[name=frequency][value=monthly]").is_checked()
     assert page.locator("input[name=monthly_preset][value='25']").is_checked()
     assert page.get_by_role("button", name="Sponsor Ana Ejemplo with €25 a month").is_visible()
+
+
+def test_it_offers_sepa_direct_debit_only_while_monthly_is_chosen(axe_phone, demo_site, settings):
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", "whsec_x"
+    settings.STRIPE_SEPA_DEBIT = True
+    page = axe_phone
+    page.goto(f"{demo_site.url}/en/donate/?prisoner={SLUG}")
+    sepa = page.locator("label.method", has_text="SEPA Direct Debit")
+    assert sepa.is_hidden()  # a one-off gift cannot be a mandate without a payment
+    page.locator("label.tap", has_text="Monthly").click()
+    assert sepa.is_visible()
+    sepa.click()
+    assert "— SEPA Direct Debit" in page.locator("#donate-summary").inner_text()
+    assert axe_violations(page) == []
+    page.locator("label.tap", has_text="One-off").click()
+    assert sepa.is_hidden()
