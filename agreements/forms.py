@@ -26,6 +26,33 @@ def _years_ago(today: date, years: int) -> date:
 
 
 class AgreementForm(ErrorSummaryMixin, forms.Form):
+    yearly_amount = TypedAmountField(
+        label=_("Amount per year (EUR)"),
+        min_value=Decimal("1.00"),
+        max_value=MAX_AMOUNT,
+        help_text=_("The same amount every year, for example 240 or 1.200,00."),
+    )
+    duration = forms.ChoiceField(
+        label=_("For how long?"), choices=Agreement.Duration.choices, widget=forms.RadioSelect
+    )
+    duration_years = forms.IntegerField(
+        label=_("Number of years"),
+        required=False,
+        min_value=MIN_YEARS,
+        max_value=MAX_YEARS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Only when you choose a number of years: at least 5."),
+        error_messages={
+            "min_value": _("A periodic gift runs at least 5 years."),
+            "max_value": _("Choose at most 50 years, or open-ended."),
+        },
+    )
+    first_year = forms.TypedChoiceField(label=_("First year of payment"), coerce=int)
+    payment_way = forms.ChoiceField(
+        label=_("How will you pay?"),
+        choices=Agreement.PaymentWay.choices,
+        widget=forms.RadioSelect,
+    )
     given_names = forms.CharField(
         label=_("Given names (in full)"),
         max_length=200,
@@ -46,8 +73,9 @@ class AgreementForm(ErrorSummaryMixin, forms.Form):
     birth_date = forms.DateField(
         label=_("Date of birth"),
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
-        help_text=_("For example 31-12-1980."),
+        # Typed, not picked: a date picker makes people scroll back decades to their birth year.
+        widget=forms.DateInput(attrs={"autocomplete": "bday"}, format="%d-%m-%Y"),
+        help_text=_("Day, month and year, for example 31-12-1980."),
     )
     birth_place = forms.CharField(label=_("Place of birth"), max_length=120)
     street = forms.CharField(
@@ -69,29 +97,6 @@ class AgreementForm(ErrorSummaryMixin, forms.Form):
         label=_("Country"),
         max_length=80,
         widget=forms.TextInput(attrs={"autocomplete": "country-name"}),
-    )
-    yearly_amount = TypedAmountField(
-        label=_("Amount per year (EUR)"),
-        min_value=Decimal("1.00"),
-        max_value=MAX_AMOUNT,
-        help_text=_("The same amount every year, for example 240 or 1.200,00."),
-    )
-    duration = forms.ChoiceField(
-        label=_("For how long?"), choices=Agreement.Duration.choices, widget=forms.RadioSelect
-    )
-    duration_years = forms.IntegerField(
-        label=_("Number of years"),
-        required=False,
-        min_value=MIN_YEARS,
-        max_value=MAX_YEARS,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text=_("Only when you choose a number of years: at least 5."),
-    )
-    first_year = forms.TypedChoiceField(label=_("First year of payment"), coerce=int)
-    payment_way = forms.ChoiceField(
-        label=_("How will you pay?"),
-        choices=Agreement.PaymentWay.choices,
-        widget=forms.RadioSelect,
     )
     partner_name = forms.CharField(
         label=_("Your partner's name (optional)"),
@@ -121,6 +126,18 @@ class AgreementForm(ErrorSummaryMixin, forms.Form):
         this_year = timezone.localdate().year
         # The first payment is this year or next; an agreement is never back-dated.
         self.fields["first_year"].choices = [(y, str(y)) for y in (this_year, this_year + 1)]
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """As the donate form's, but a missing field is named: on a long form, "This field
+        is required." alone does not say which one."""
+        fields = {self[name].auto_id: field for name, field in self.fields.items()}
+        links = []
+        for anchor, message in super().error_links():
+            field = fields.get(anchor.removesuffix("_0"))
+            if field is not None and message == str(field.error_messages["required"]):
+                message = f"{field.label} — {message}"
+            links.append((anchor, message))
+        return links
 
     def clean_website(self) -> str:
         if self.cleaned_data["website"]:

@@ -76,7 +76,7 @@ class PeriodicGiftAgreement(models.Model):
     class Duration(models.TextChoices):
         FIVE_YEARS = "five_years", _("5 years")
         YEARS = "years", _("A number of years (at least 5)")
-        OPEN_ENDED = "open_ended", _("Open-ended (until I stop or die)")
+        OPEN_ENDED = "open_ended", _("Open-ended (for life)")
 
     class PaymentWay(models.TextChoices):
         MONTHLY_SPONSORSHIP = "monthly_sponsorship", _("A monthly sponsorship")

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('city', models.CharField(max_length=120, verbose_name='town or city')),
                 ('country', models.CharField(max_length=80, verbose_name='country')),
                 ('yearly_amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('1.00')), django.core.validators.MaxValueValidator(Decimal('9999999.99'))], verbose_name='amount per year (EUR)')),
-                ('duration', models.CharField(choices=[('five_years', '5 years'), ('years', 'A number of years (at least 5)'), ('open_ended', 'Open-ended (until I stop or die)')], max_length=12, verbose_name='duration')),
+                ('duration', models.CharField(choices=[('five_years', '5 years'), ('years', 'A number of years (at least 5)'), ('open_ended', 'Open-ended (for life)')], max_length=12, verbose_name='duration')),
                 ('duration_years', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='years')),
                 ('first_year', models.PositiveSmallIntegerField(verbose_name='first year')),
                 ('payment_way', models.CharField(choices=[('monthly_sponsorship', 'A monthly sponsorship'), ('yearly_sponsorship', 'A yearly sponsorship'), ('bank_transfer', 'By bank transfer')], max_length=20, verbose_name='how the donor pays')),

@@ -32,7 +32,7 @@ def test_it_shows_the_form_in_every_language(client, anbi, lang):
         ({"yearly_amount": "-50"}, "yearly_amount", "Enter an amount in euros"),
         ({"yearly_amount": "10000000"}, "yearly_amount", "Enter an amount between"),
         ({"duration": "years", "duration_years": ""}, "duration_years", "at least 5"),
-        ({"duration": "years", "duration_years": "4"}, "duration_years", "greater than or equal"),
+        ({"duration": "years", "duration_years": "4"}, "duration_years", "at least 5 years"),
         ({"duration": "forever"}, "duration", "Select a valid choice"),
         ({"first_year": str(YEAR - 1)}, "first_year", "Select a valid choice"),
         ({"first_year": str(YEAR + 2)}, "first_year", "Select a valid choice"),
