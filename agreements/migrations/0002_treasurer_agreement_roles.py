@@ -1,5 +1,5 @@
-"""Treasurers see agreements, link the gifts paid under them and countersign; editors see
-nothing of them."""
+"""Treasurers see agreements and their signatures, link the gifts paid under them and
+countersign; editors see nothing of them."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -7,6 +7,7 @@ from django.db import migrations
 TREASURER = {
     "periodicgiftagreement": ["view", "change", "countersign"],
     "agreementgift": ["view", "add", "delete"],
+    "agreementsignature": ["view"],
 }
 
 

@@ -180,3 +180,14 @@ def test_it_ends_an_agreement_in_force(client, treasurer, anbi):
     assert (agreement.status, agreement.end_reason) == (Status.ENDED, "death")
     assert agreement.ended_on == timezone.localdate()
     assert agreement.yearly_amount == Decimal("1200.50")
+
+
+def test_it_shows_the_treasurer_every_signature(client, treasurer, anbi):
+    agreement = agreement_in_force(
+        first_year=YEAR, partner_name="Bart de Vries", partner_email="bart@example.org"
+    )
+    client.force_login(treasurer)
+    html = client.get(_change_url(agreement)).content.decode()
+    for signature in agreement.signatures.all():
+        assert signature.document_sha256 in html
+    assert "Bart de Vries" in html and "192.0.2.7" in html and "Tesorera" in html
