@@ -3,23 +3,12 @@ import re
 
 import pytest
 from django.utils import timezone
-from django.utils.functional import empty
 from pypdf import PdfReader
 
 from agreements.models import PeriodicGiftAgreement
 from agreements.services import agreement_create
-from donations.models.ledger import private_storage
 
 LINK = re.compile(r"https?://\S+?(/\w\w/periodic-gift/(?:co-)?sign/[^/\s]+/)")
-
-
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
-    # The private storage reads its folder once; point it at this test's folder.
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty
-    yield settings.PRIVATE_MEDIA_ROOT
-    private_storage._wrapped = empty
 
 
 @pytest.fixture
