@@ -11,7 +11,9 @@ from pypdf import PdfReader
 
 from agreements.documents import stored_bytes
 from agreements.models import AgreementSignature, PeriodicGiftAgreement
+from agreements.tasks import send_signed_agreement, send_signing_link
 from tests.agreements.conftest import form_data, link_in, pdf_text
+from tests.agreements.helpers import agreement_in_force
 
 Status = PeriodicGiftAgreement.Status
 
@@ -156,3 +158,17 @@ def test_it_records_the_countersignature_in_the_audit_trail(
 def _terms_sha(agreement) -> str:
     agreement.refresh_from_db()
     return agreement.terms_pdf_sha256
+
+
+def test_it_sends_each_email_once_however_often_its_task_runs(make_agreement, mailoutbox):
+    agreement = make_agreement(notify=False, language="en")
+    send_signing_link.call(agreement.pk, "donor")
+    send_signing_link.call(agreement.pk, "donor")
+    assert len(mailoutbox) == 1
+    in_force = agreement_in_force(first_year=timezone.localdate().year, email="b@example.org")
+    send_signed_agreement.call(in_force.pk)
+    send_signed_agreement.call(in_force.pk)
+    assert [m.to for m in mailoutbox[1:]] == [["b@example.org"]]
+    # Never to a draft, which has no signed agreement to send.
+    send_signed_agreement.call(agreement.pk)
+    assert len(mailoutbox) == 2
