@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "crowdfund",
     "prisoners",
     "donations",
+    "agreements",
     # Staff accounts: second factor, login throttling and the audit trail. After
     # django.contrib.auth, so that staff/admin.py can replace the user admin.
     "django_otp",

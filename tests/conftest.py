@@ -10,11 +10,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
+from django.utils.functional import empty
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donations.models import Donation
+from donations.models.ledger import private_storage
 from prisoners.models import Campaign, Prisoner
 from staff.two_factor import has_second_factor, second_factor_required
 
@@ -41,6 +43,10 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Receipts and agreements' PDFs too (load_demo makes one); the storage reads its folder
+    # once, so it is reset before and after.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty
     # Staff users are created in many tests; a slow password hash only slows the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rate-limit counters live in the cache; each test starts with none. Production shares
@@ -52,6 +58,8 @@ def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    yield
+    private_storage._wrapped = empty
 
 
 @pytest.fixture(autouse=True)

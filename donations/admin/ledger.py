@@ -306,11 +306,15 @@ class FundOverviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        # Imported here: the agreements app builds on this one, not the other way round.
+        from agreements.selectors import agreement_shortfalls
+
         funds = fund_balances()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Fund balances"),
             "funds": funds,
+            "agreements_short": agreement_shortfalls(),
             "total": sum((f.balance for f in funds), start=0),
             # The same table as the treasurer's report, for the last twelve months.
             "giving": monthly_giving(*last_months(today=timezone.localdate())),

@@ -167,6 +167,14 @@ class Attention:
     review_debits: tuple[int, Decimal]
     mismatched: tuple[int, Decimal]
     pending: tuple[int, Decimal]
+    # Closed years in which a periodic gift came to less than its agreement says.
+    agreements_short: list = field(default_factory=list)
+
+    @property
+    def agreements_short_total(self) -> tuple[int, Decimal]:
+        return len(self.agreements_short), sum(
+            (row.shortfall for row in self.agreements_short), ZERO
+        )
 
 
 @dataclass
@@ -285,6 +293,9 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
             count=Count("id"),
         )
     ]
+    # Imported here: the agreements app builds on this one, not the other way round.
+    from agreements.selectors import agreement_shortfalls, last_closed_year
+
     lines = StatementLine.objects.filter(status=StatementLine.Status.REVIEW)
     attention = Attention(
         review_credits=_count_sum(lines.filter(is_credit=True)),
@@ -293,6 +304,7 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
         pending=_count_sum(
             Donation.objects.filter(status__in=[Donation.Status.OPEN, Donation.Status.PENDING])
         ),
+        agreements_short=agreement_shortfalls(until_year=last_closed_year(end)),
     )
     return TreasurerReport(
         start=start,

@@ -53,6 +53,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
         if settings.DEBUG:
             self._demo_staff()
+        self._agreement()
 
     def _campaign(self) -> None:
         c = demo.CAMPAIGN
@@ -190,6 +191,18 @@ class Command(BaseCommand):
                     "category": Category.objects.get(code=code),
                 },
             )
+
+    def _agreement(self) -> None:
+        # After the staff accounts: the demo treasurer countersigns it.
+        from agreements.demo import demo_agreement_load
+
+        try:
+            agreement = demo_agreement_load()
+        except OSError as exc:
+            # WeasyPrint needs Pango; without it the rest of the demo still works.
+            self.stdout.write(f"No demo periodic-gift agreement: its PDF needs Pango ({exc}).")
+            return
+        self.stdout.write(f"Demo periodic-gift agreement {agreement.number} ({agreement.status}).")
 
     def _demo_staff(self) -> None:
         for username, group, superuser in [
