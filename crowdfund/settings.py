@@ -16,6 +16,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from crowdfund.storage import storages_setting
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -178,21 +180,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Spending receipts: never under MEDIA_ROOT, only served to treasurers by the admin.
+# Spending receipts and staged photos, without a bucket: never under MEDIA_ROOT, only
+# served by the app after a permission check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024
-# Built public reports, shared by all workers; safe to delete at any time.
+# Built public reports without a bucket, shared by all workers; safe to delete at any time.
 REPORT_CACHE_DIR = Path(os.environ.get("REPORT_CACHE_DIR", BASE_DIR / "cache" / "reports"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+# Photos ("default"), receipts and staged photos ("private") and the built reports
+# ("reports"): on the local disk, or in an S3-compatible bucket when S3_BUCKET is set, so
+# that several app servers share them. See crowdfund/storage.py.
+STORAGES = storages_setting(os.environ, debug=DEBUG)
 # Tests run with DEBUG off but without collectstatic; WhiteNoise then serves from the finders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

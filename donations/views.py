@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -161,13 +162,14 @@ def _public_report_etag(request) -> str:
 @require_safe
 @condition(etag_func=_public_report_etag)
 def public_report(request):
-    """The public PDF, built once per content version and then served from disk."""
+    """The public PDF, built once per content version and then served from its storage."""
     language = get_language()
-    path = public_report_file(language, request.report_version)
+    name = public_report_file(language, request.report_version)
+    storage = storages["reports"]
     response = FileResponse(
-        path.open("rb"), content_type="application/pdf", filename=f"report-{language}.pdf"
+        storage.open(name, "rb"), content_type="application/pdf", filename=f"report-{language}.pdf"
     )
-    response["Last-Modified"] = http_date(path.stat().st_mtime)
+    response["Last-Modified"] = http_date(storage.get_modified_time(name).timestamp())
     # Browsers may keep it briefly, then revalidate with the ETag (a 304 costs no PDF).
     response["Cache-Control"] = "public, max-age=300"
     return response
