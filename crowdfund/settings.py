@@ -447,3 +447,16 @@ RETENTION_UNFINISHED_GIFT_DAYS = env_period("RETENTION_UNFINISHED_GIFT_DAYS", 30
 RETENTION_DONOR_YEARS = env_period("RETENTION_DONOR_YEARS", 7)
 # Rows per short transaction, so the site's own writes never wait long on a lock.
 RETENTION_BATCH_SIZE = 500
+
+# Error reporting through sentry-sdk, with donors' names, emails and accounts scrubbed before
+# anything is sent (crowdfund/error_reporting.py). Off, and nothing initialised, when unset.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from sentry_sdk.utils import BadDsn
+
+    from crowdfund.error_reporting import sentry_init
+
+    try:
+        sentry_init(dsn=SENTRY_DSN, environment="development" if DEBUG else "production")
+    except BadDsn as error:
+        raise ImproperlyConfigured(f"SENTRY_DSN is not a valid DSN ({error}).") from error
