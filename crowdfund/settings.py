@@ -240,8 +240,10 @@ DONATION_FAILURES_PER_IP = 8
 DONATION_FAILURES_PER_EMAIL = 5
 # A checkout left open this long without an answer counts as abandoned.
 DONATION_ABANDONED_AFTER = 15 * 60
-# Rate-limit counters must be seen by every worker: Redis when there is one, else a table
-# in the database (`manage.py createcachetable`). Never per-process memory in production.
+# The shared cache: the rate limits, the public report's build lock and the page cache must
+# be seen by every worker of every app server. Redis when there is one (several app
+# servers), else a table in the database (`manage.py createcachetable`; one machine with
+# several workers). Per-process memory only in the tests (tests/conftest.py).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
@@ -376,7 +378,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
 
 # Login throttling. The counters are rows in the database, so every gunicorn worker and
-# every app server sees the same ones. staff.throttle applies the two limits.
+# every app server sees the same ones, with or without Redis. They stay there rather than
+# in the cache: the rows are also the record of failed logins that superusers read (and
+# delete to unlock someone early) under Axes, and staff logins are too few to weigh on the
+# database. staff.throttle applies the two limits.
 AXES_HANDLER = "staff.throttle.StaffAxesHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = 5
