@@ -6,28 +6,16 @@ The only module that imports WeasyPrint.
 from __future__ import annotations
 
 import hashlib
-import logging
-import time
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db.models import Count, Max, Sum
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from donations.models import Category, Correction, Donation, Expense, Refund
 from donations.reports.data import treasurer_report
 from prisoners.models import Campaign, Prisoner, Update
-
-logger = logging.getLogger(__name__)
-# How long one build may hold the lock (and others wait for it), and how often they look.
-REPORT_BUILD_SECONDS = 120
-REPORT_WAIT_STEP = 0.2
-# An older version of the report is removed once it has not been current for this long.
-REPORT_KEEP_OLD_SECONDS = 10 * 60
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
@@ -93,54 +81,3 @@ def public_report_version(language: str) -> str:
         Category.objects.aggregate(n=Count("id")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
-
-
-def public_report_file(language: str, version: str) -> str:
-    """The public report for this content: its name in the "reports" storage.
-
-    Built once per language and content version by one worker of one app server; the others
-    wait for that file (the lock is in the shared cache) instead of each spending seconds of
-    CPU on the same PDF when a new gift changes the version.
-    """
-    storage = storages["reports"]
-    name = f"public-{language}-{version}.pdf"
-    lock = f"report-build:{name}"
-    give_up_waiting = time.monotonic() + REPORT_BUILD_SECONDS
-    while not storage.exists(name):
-        if cache.add(lock, "building", timeout=REPORT_BUILD_SECONDS):
-            try:
-                _build_public_report(storage, name, language)
-            finally:
-                cache.delete(lock)
-            break
-        if time.monotonic() > give_up_waiting:
-            # The builder died or hangs: build it here rather than fail the visitor.
-            _build_public_report(storage, name, language)
-            break
-        time.sleep(REPORT_WAIT_STEP)
-    return name
-
-
-def _build_public_report(storage, name: str, language: str) -> None:
-    from donations.reports.public import public_report_context
-
-    with translation.override(language):
-        pdf = render_pdf("reports/public_report.html", public_report_context())
-    storage.save(name, ContentFile(pdf))
-    logger.info("Built the public report %s", name)
-    _remove_old_reports(storage, language, keep=name)
-
-
-def _remove_old_reports(storage, language: str, *, keep: str) -> None:
-    # Only files older than a few minutes: a worker that worked out an older version a
-    # moment ago still finds it, and a build of an old version never removes a fresh one.
-    cutoff = timezone.now() - timedelta(seconds=REPORT_KEEP_OLD_SECONDS)
-    _, names = storage.listdir("")
-    for old in names:
-        if not old.startswith(f"public-{language}-") or old == keep:
-            continue
-        try:
-            if storage.get_modified_time(old) < cutoff:
-                storage.delete(old)
-        except FileNotFoundError:  # removed by another worker meanwhile
-            continue
