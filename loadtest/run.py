@@ -144,7 +144,10 @@ def _report(stats: list[dict]) -> tuple[int, list[str]]:
             errors = failures
         elif name in PUBLIC_PAGES and p95 != "N/A" and float(p95) >= P95_LIMIT_MS:
             slow.append(f"{name} (p95 {p95} ms)")
-    print("(times in milliseconds; the '[mollie fake]' row is the fake, not the site)")
+    print(
+        "(times in milliseconds; the '[mollie fake]' row is the fake, not the site; the table\n"
+        " stops at the time limit, and gifts in hand then finish, so the totals may count more)"
+    )
     return errors, slow
 
 
@@ -216,7 +219,10 @@ def main() -> int:
         "--timeout=60",
         f"--error-logfile={log}",
     ]
-    gunicorn = subprocess.Popen(command, cwd=ROOT, env=env)
+    gunicorn_log = log.open("ab")
+    gunicorn = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=gunicorn_log, stderr=subprocess.STDOUT
+    )
     try:
         _wait_until_up(url, gunicorn, log)
         for path in WARM_UP:
@@ -226,8 +232,10 @@ def main() -> int:
         before = json.loads(_manage(env, "shell", "-c", TOTALS).strip().splitlines()[-1])
         _say(
             f"{args.users} users for {args.seconds} s against {url} "
-            f"(gunicorn gthread, {args.workers} workers x {args.threads} threads)"
+            f"(gunicorn gthread, {args.workers} workers x {args.threads} threads); "
+            f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
+        builds_before = log.read_text().count("Built the public report")
         result, prefix = work / "completed.json", work / "locust"
         locust = [
             *(sys.executable, "-m", "locust", "--headless", "--only-summary"),
@@ -258,6 +266,11 @@ def main() -> int:
             found = _manage({**env, "LOADTEST_RESULT": str(result)}, "shell", "-c", GIFTS)
             gifts = json.loads(found.strip().splitlines()[-1])
         errors, slow = _report(_stats(prefix))
+        builds = log.read_text().count("Built the public report") - builds_before
+        _say(
+            f"public report built {builds} times during the run; "
+            f"load average after: {os.getloadavg()[0]:.1f}"
+        )
         return _verdict(before, after, completed, gifts, errors, slow)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
@@ -265,6 +278,7 @@ def main() -> int:
             gunicorn.wait(timeout=30)
         except subprocess.TimeoutExpired:
             gunicorn.kill()
+        gunicorn_log.close()
         fake.close()
         _say(f"instance stopped; its log and locust's CSV files are in {work}")
 
