@@ -218,6 +218,9 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "").strip()
 STRIPE_API_BASE = env_url("STRIPE_API_BASE", "https://api.stripe.com")
 if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is.")
+# SEPA Direct Debit through Stripe Checkout for monthly sponsorships. Off by default: the
+# method must first be switched on in Stripe's dashboard, and a debit settles days later.
+STRIPE_SEPA_DEBIT = env_bool("STRIPE_SEPA_DEBIT", False)
 DEMO_PAYMENTS = env_bool("DEMO_PAYMENTS", DEBUG)
 # What the donor's bank or card statement shows: the foundation, never the cause.
 PAYMENT_DESCRIPTION = "Gift De Solidaire Diaspora Stg"

@@ -17,7 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncQuarter
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncQuarter
 
 from donations.models import (
     Category,
@@ -54,7 +54,10 @@ class MoneyIn:
     fees: Decimal = ZERO
     refunded: Decimal = ZERO
     corrected: Decimal = ZERO
+    # Ledger rows behind the figures: gifts, refunds and corrections together; `gifts`
+    # counts the paid gifts alone.
     entries: int = 0
+    gifts: int = 0
 
     @property
     def raised(self) -> Decimal:
@@ -66,28 +69,48 @@ class MoneyIn:
         self.refunded += other.refunded
         self.corrected += other.corrected
         self.entries += other.entries
+        self.gifts += other.gifts
 
 
-# The day money arrived: when the bank or provider says so, else when it was marked paid
-# (else when it was recorded, so that every gift counts on some day).
-RECEIVED_ON = Coalesce("received_on", TruncDate("paid_at"), TruncDate("created_at"))
-_DAY = {"gift": RECEIVED_ON, "refund": TruncDate("created_at"), "correction": F("date")}
+def received_on(gift: str = "") -> Coalesce:
+    """The day money arrived: when the bank or provider says so, else when it was marked paid
+    (else when it was recorded, so that every gift counts on some day). `gift` is the path
+    to the Donation from another model, e.g. "first_donation__"."""
+    return Coalesce(
+        f"{gift}received_on", TruncDate(f"{gift}paid_at"), TruncDate(f"{gift}created_at")
+    )
+
+
+RECEIVED_ON = received_on()
+# The day each kind of entry counts on; the financial statements' years start from these too.
+ENTRY_DAY = {"gift": RECEIVED_ON, "refund": TruncDate("created_at"), "correction": F("date")}
 _FUND = {
     "gift": F("prisoner"),
     "refund": F("donation__prisoner"),
     "correction": F("donation__prisoner"),
 }
+# The gift a refund or correction belongs to, for filtering by the gift's frequency.
+_GIFT = {"gift": "", "refund": "donation__", "correction": "donation__"}
+_KEYS = {"quarter": TruncQuarter, "month": TruncMonth}
 
 
 def money_in(
-    *, start: date | None = None, end: date | None = None, by: str = "fund"
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    by: str = "fund",
+    frequency: str | None = None,
 ) -> dict[object, MoneyIn]:
     """Money in, net of refunds, chargebacks and corrections, keyed by fund (prisoner id, None
-    for the general fund) or by quarter (its first day). Each entry counts on its own date:
-    a gift when it arrived, a refund when the provider made it, a correction when booked.
+    for the general fund), by quarter or by month (its first day). Each entry counts on its
+    own date: a gift when it arrived, a refund when the provider made it, a correction when
+    booked. `frequency` keeps only one-off or only monthly gifts, with their refunds and
+    corrections (monthly: the sponsorships' months, the recurring income).
 
     One query, whatever the size of the ledger.
     """
+    if by not in ("fund", *_KEYS):
+        raise ValueError(f"money_in cannot group by {by!r}")
     parts = {
         "gift": Donation.objects.paid(),
         "refund": Refund.objects.all(),
@@ -96,12 +119,14 @@ def money_in(
     amounts = {"gift": Sum(RECEIVED), "refund": Sum(REFUNDED), "correction": Sum("amount")}
     queries = []
     for kind, queryset in parts.items():
-        queryset = queryset.annotate(day=_DAY[kind])
+        queryset = queryset.annotate(day=ENTRY_DAY[kind])
         if start is not None:
             queryset = queryset.filter(day__gte=start)
         if end is not None:
             queryset = queryset.filter(day__lte=end)
-        key = _FUND[kind] if by == "fund" else TruncQuarter("day")
+        if frequency is not None:
+            queryset = queryset.filter(**{f"{_GIFT[kind]}frequency": frequency})
+        key = _FUND[kind] if by == "fund" else _KEYS[by]("day")
         fees = Sum("fee") if kind == "gift" else Value(None, output_field=MONEY)
         queries.append(
             queryset.order_by()
@@ -119,6 +144,7 @@ def money_in(
         if kind == "gift":
             row.received += total or ZERO
             row.fees += fees or ZERO
+            row.gifts += count
         elif kind == "refund":
             row.refunded += total or ZERO
         else:

@@ -33,6 +33,7 @@ from donations.services import (
     donation_start,
 )
 from donations.sharing import share_links
+from donations.sponsorships.links import monthly_invitation
 from donations.sponsorships.start import sponsorship_checkout, sponsorship_start
 from donations.transparency import PURPOSES, money_flow
 from donations.webhooks import webhook_input
@@ -334,6 +335,7 @@ def thanks(request, public_id):
                 f"?wait={waited + 1}" if waiting and waited < WAIT_REFRESH_TIMES else ""
             ),
             "share": share_links(prisoner=donation.prisoner),
+            "monthly_invitation": monthly_invitation(donation),
         },
     )
 

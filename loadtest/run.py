@@ -235,7 +235,7 @@ def main() -> int:
             f"(gunicorn gthread, {args.workers} workers x {args.threads} threads); "
             f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
-        builds_before = log.read_text().count("Built the public report")
+        builds_before = log.read_text().count("Built public-")
         result, prefix = work / "completed.json", work / "locust"
         locust = [
             *(sys.executable, "-m", "locust", "--headless", "--only-summary"),
@@ -266,7 +266,7 @@ def main() -> int:
             found = _manage({**env, "LOADTEST_RESULT": str(result)}, "shell", "-c", GIFTS)
             gifts = json.loads(found.strip().splitlines()[-1])
         errors, slow = _report(_stats(prefix))
-        builds = log.read_text().count("Built the public report") - builds_before
+        builds = log.read_text().count("Built public-") - builds_before
         _say(
             f"public report built {builds} times during the run; "
             f"load average after: {os.getloadavg()[0]:.1f}"

@@ -160,6 +160,12 @@ class Sponsorship(models.Model):
     def fund_name(self) -> str:
         return fund_label(self.prisoner if self.prisoner_id else None)
 
+    @property
+    def pays_by_card(self) -> bool:
+        """Charged to a card (Stripe, or Mollie's creditcard), not debited from an account:
+        a failed month is then a declined or expired card, and the emails say so."""
+        return self.method == Donation.Method.CARD
+
 
 class SponsorshipEvent(models.Model):
     """Audit trail: every status a sponsorship took, and what told us."""

@@ -133,6 +133,9 @@ class SubscriptionReport:
     `past_due`/`unpaid`/`canceled`…). `subscription_id`, `customer_id` and `mandate_id` are
     the provider's ids, empty when it has none (Stripe has no mandate id for cards).
     `cancelled_at` is the provider's date of cancellation, timezone-aware, when cancelled.
+    `method` is how the months are charged, as a `Donation.Method`, when the provider tells
+    more than the donor's choice on our form did (Mollie: a first payment by `creditcard`
+    among "other methods" → card); empty otherwise.
     """
 
     subscription_id: str
@@ -140,6 +143,11 @@ class SubscriptionReport:
     customer_id: str = ""
     mandate_id: str = ""
     cancelled_at: datetime | None = None
+    method: str = ""
+    #: The provider stopped collecting after failed payments, by itself: Stripe's `unpaid`,
+    #: or `canceled` with `cancellation_details.reason: payment_failed`, once its retries
+    #: are spent. Not set while it still retries (`past_due`).
+    gave_up: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,6 +185,10 @@ class PaymentProvider(ABC):
     #: True when the provider retries a failed month and suspends the subscription itself
     #: (Stripe's smart retries, `past_due`). Otherwise the site suspends after failed months.
     retries_failed_months: bool = False
+    #: True when the recurring checkout creates the subscription itself (Stripe), so that a
+    #: sponsorship cancelled before its first payment settled still has one to stop.
+    #: Otherwise `activate_subscription` creates it (Mollie).
+    subscribes_at_checkout: bool = False
 
     @abstractmethod
     def is_enabled(self) -> bool:

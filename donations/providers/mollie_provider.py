@@ -245,7 +245,9 @@ class MollieProvider(PaymentProvider):
             )
         except MollieError as exc:
             raise ProviderUnavailable(f"Mollie: {exc}") from exc
-        return self._subscription_report(subscription, first.customer_id)
+        # A first payment by card gives a card mandate: later months are charged to the card.
+        method = Donation.Method.CARD if first.method == "creditcard" else ""
+        return self._subscription_report(subscription, first.customer_id, method=method)
 
     def cancel_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
         subscriptions = self._customer(
@@ -317,12 +319,15 @@ class MollieProvider(PaymentProvider):
             sponsorship_public_id=str(metadata.get("sponsorship", "")),
             is_first=payment.get("sequenceType") == "first",
             failed=payment.status == "failed",
-            failure_code=str(details.get("bankReasonCode") or ""),
-            failure_reason=str(details.get("bankReason") or ""),
+            # A SEPA debit's bank reason, or a card payment's failureReason (card_expired…).
+            failure_code=str(details.get("bankReasonCode") or details.get("failureReason") or ""),
+            failure_reason=str(details.get("bankReason") or details.get("failureMessage") or ""),
             created_at=_date(payment.get("createdAt")),
         )
 
-    def _subscription_report(self, subscription, customer_id: str) -> SubscriptionReport:
+    def _subscription_report(
+        self, subscription, customer_id: str, method: str = ""
+    ) -> SubscriptionReport:
         status = SUBSCRIPTION_STATUSES.get(subscription.status)
         if status is None:
             raise ProviderUnavailable(
@@ -334,4 +339,5 @@ class MollieProvider(PaymentProvider):
             customer_id=customer_id,
             mandate_id=subscription.get("mandateId") or "",
             cancelled_at=_date(subscription.get("canceledAt")),
+            method=method,
         )

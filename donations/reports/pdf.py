@@ -11,10 +11,10 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count, Max, Sum
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from donations.models import Category, Correction, Donation, Expense, Refund
-from donations.reports.data import treasurer_report
+from donations.reports.data import FinancialStatements, financial_statements, treasurer_report
 from prisoners.models import Campaign, Prisoner, Update
 
 
@@ -81,3 +81,13 @@ def public_report_version(language: str) -> str:
         Category.objects.aggregate(n=Count("id")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def financial_statements_version(*, year: int, language: str) -> tuple[str, FinancialStatements]:
+    """The year's figures, and a version that changes with anything the PDF shows: a
+    correction booked later into a closed year makes a new one."""
+    with translation.override(language):
+        data = financial_statements(year)
+        # Every figure, fund and category name, in the document's language.
+        shown = repr((language, Campaign.objects.aggregate(m=Max("updated_at"))["m"], data))
+    return hashlib.sha256(shown.encode()).hexdigest()[:24], data

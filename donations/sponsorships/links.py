@@ -1,7 +1,10 @@
-"""The donor's signed links: stop a sponsorship, or start it again after a suspension."""
+"""The donor's links: stop a sponsorship, start it again after a suspension (both signed),
+and the invitation to give monthly after a one-off gift."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -9,7 +12,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
-from donations.models import Sponsorship
+from donations.models import Donation, Sponsorship
 
 # A salt of its own, so a token signed for anything else on the site never opens this.
 _SALT = "donations.sponsorship.cancel"
@@ -47,3 +50,32 @@ def sponsorship_restart_url(sponsorship: Sponsorship) -> str:
     with translation.override(sponsorship.language):
         path = reverse("donations:donate")
     return f"{settings.SITE_URL}{path}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class MonthlyInvitation:
+    amount: Decimal
+    url: str
+
+
+def monthly_suggestion(gift: Decimal) -> Decimal:
+    """A month's amount to suggest after a one-off gift: the largest monthly preset that is
+    not more than the gift (€25 once → €25 a month, €100 once → €50), else the gift itself."""
+    fitting = [p for p in settings.DONATION_MONTHLY_PRESETS if p <= gift]
+    return max(fitting) if fitting else gift
+
+
+def monthly_invitation(donation: Donation) -> MonthlyInvitation | None:
+    """For a paid one-off gift: the donate page, in the current language, preset to give
+    monthly to the same fund. None for any other gift, or a prisoner no longer on the site."""
+    if donation.status != Donation.Status.PAID:
+        return None
+    if donation.frequency != Donation.Frequency.ONE_OFF or donation.sponsorship_id:
+        return None
+    if donation.prisoner_id and not donation.prisoner.is_published:
+        return None
+    amount = monthly_suggestion(donation.amount)
+    query = {"frequency": "monthly", "amount": f"{amount:.2f}"}
+    if donation.prisoner_id:
+        query["prisoner"] = donation.prisoner.slug
+    return MonthlyInvitation(amount, f"{reverse('donations:donate')}?{urlencode(query)}")

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from donations.models import (
+    FINAL_STATUSES,
     Donation,
     PaymentEvent,
     Sponsorship,
@@ -83,8 +84,8 @@ def _month_donation(sponsorship: Sponsorship, payment: RecurringPayment) -> Dona
                 frequency=Donation.Frequency.MONTHLY,
                 # Later months are debited (SEPA) or charged to the saved card.
                 method=(
-                    Donation.Method.CARD
-                    if sponsorship.method == Donation.Method.CARD
+                    sponsorship.method
+                    if sponsorship.method in (Donation.Method.CARD, Donation.Method.SEPA_DEBIT)
                     else Donation.Method.OTHER_ONLINE
                 ),
                 provider=sponsorship.provider,
@@ -127,7 +128,7 @@ def sponsorship_month_record(
         return MonthOutcome(known=False)
     if payment.is_first:
         # Already in the books through its checkout (the sponsorship's first Donation).
-        return MonthOutcome(known=True)
+        return _first_month_settled(sponsorship, source, event, reported_at)
     donation = _month_donation(sponsorship, payment)
     report = provider.fetch_status(payment.payment_id)
     applied = payment_apply_status(
@@ -138,6 +139,37 @@ def sponsorship_month_record(
         outcome.changes += [f"donation {donation.pk}: {c}" for c in applied.changes]
     if payment.failed:
         outcome.changes += _record_failure(sponsorship, donation, payment, source, event)
+    return outcome
+
+
+def _first_month_settled(
+    sponsorship: Sponsorship,
+    source: str,
+    event: PaymentEvent | None,
+    reported_at: datetime | None,
+) -> MonthOutcome:
+    """The first payment's own report, when the provider speaks of it as a month.
+
+    A delayed method (SEPA Direct Debit through Stripe) completes its checkout unpaid and
+    settles days later, with the first invoice's invoice.paid or invoice.payment_failed:
+    the checkout is re-read then, so the first month counts once it is paid, not before.
+    """
+    from donations.payments import payment_apply_status
+
+    outcome = MonthOutcome(known=True)
+    first = sponsorship.first_donation
+    if first is None or not first.provider_payment_id or first.status in FINAL_STATUSES:
+        return outcome
+    report = get_provider(sponsorship.provider).fetch_status(first.provider_payment_id)
+    applied = payment_apply_status(
+        provider=sponsorship.provider,
+        report=report,
+        source=source,
+        event=event,
+        reported_at=reported_at,
+    )
+    if applied:
+        outcome.changes += [f"donation {first.pk}: {c}" for c in applied.changes]
     return outcome
 
 

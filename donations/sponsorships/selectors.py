@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from donations.models import Sponsorship
 
@@ -33,3 +34,22 @@ def sponsorship_totals_per_prisoner() -> dict[int | None, SponsorshipTotals]:
         .order_by()
     )
     return {r["prisoner_id"]: SponsorshipTotals(r["count"], r["pledged"]) for r in rows}
+
+
+def with_sponsorship_totals(prisoners: QuerySet) -> QuerySet:
+    """The prisoners, each annotated with `active_sponsors` and `monthly_pledged`: two
+    subqueries in the same query, however many prisoners are listed."""
+    active = (
+        Sponsorship.objects.filter(prisoner=OuterRef("pk"), status=Sponsorship.Status.ACTIVE)
+        .order_by()
+        .values("prisoner")
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return prisoners.annotate(
+        active_sponsors=Coalesce(Subquery(active.annotate(n=Count("id")).values("n")), 0),
+        monthly_pledged=Coalesce(
+            Subquery(active.annotate(total=Sum("amount")).values("total")),
+            Value(Decimal("0.00")),
+            output_field=money,
+        ),
+    )

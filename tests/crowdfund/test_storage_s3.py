@@ -6,6 +6,7 @@ through django-storages, as it would with the foundation's real bucket.
 
 import logging
 import re
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -106,7 +107,7 @@ def test_it_builds_the_public_report_once_into_the_private_path(
     assert re.fullmatch(r"private/reports/public-en-\w+\.pdf", report)
     assert local_s3.read(bucket, report) == pdf
     assert [r.getMessage() for r in caplog.records].count(
-        f"Built the public report {report.removeprefix('private/reports/')}"
+        f"Built {report.removeprefix('private/reports/')}"
     ) == 1
     # The photo came from the bucket too: the PDF holds one image.
     assert pdf.count(b"/Subtype /Image") == 1
@@ -123,3 +124,20 @@ def test_it_revalidates_the_report_from_the_bucket(client, bucket, campaign):
 @pytest.mark.parametrize("name", ["prisoners/nobody.jpg", "../settings.py", "/etc/passwd"])
 def test_it_serves_nothing_but_photos_of_prisoners(client, bucket, db, name):
     assert client.get(f"/media/{name}").status_code == 404
+
+
+def test_it_keeps_a_closed_years_financial_statements_in_the_private_path(
+    client, bucket, local_s3, make_donation, campaign
+):
+    year = date.today().year - 1
+    make_donation("25.00", received_on=date(year, 3, 1))
+    first = client.get(f"/en/anbi/financial-statements/{year}.pdf")
+    pdf = _body(first)
+    assert first.status_code == 200 and pdf.startswith(b"%PDF")
+    [key] = local_s3.keys(bucket, "private/reports/")
+    assert re.fullmatch(rf"private/reports/statements-{year}-en-\w+\.pdf", key)
+    assert local_s3.read(bucket, key) == pdf
+    again = client.get(
+        f"/en/anbi/financial-statements/{year}.pdf", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert again.status_code == 304

@@ -13,7 +13,7 @@ from donations.reports import public_file
 from donations.reports.public_file import public_report_file
 from tests.prisoners.test_photo_serving import _jpeg
 
-BUILT = "Built the public report"
+BUILT = "Built public-"
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +37,7 @@ def test_it_builds_each_version_once_and_releases_the_lock(campaign, builds):
     assert public_report_file("en", "v1") == "public-en-v1.pdf"
     assert builds() == 1
     assert _read("public-en-v1.pdf").startswith(b"%PDF")
-    assert cache.get("report-build:en") is None
+    assert cache.get("report-build:public-en") is None
 
 
 def test_it_gives_the_newest_report_for_a_minute_after_a_change(campaign, builds, monkeypatch):
@@ -59,7 +59,7 @@ def test_it_gives_the_newest_report_while_another_worker_builds_the_next(
 ):
     public_report_file("en", "v1")
     monkeypatch.setattr(public_file, "REPORT_REBUILD_AFTER", 0)
-    cache.add("report-build:en", "public-en-v2.pdf")  # another worker started this build
+    cache.add("report-build:public-en", "public-en-v2.pdf")  # another worker started this build
     assert public_report_file("en", "v2") == "public-en-v1.pdf"
     assert builds() == 1
 
@@ -67,7 +67,7 @@ def test_it_gives_the_newest_report_while_another_worker_builds_the_next(
 def test_it_waits_for_the_first_build_another_worker_holds_the_lock_for(
     campaign, builds, monkeypatch
 ):
-    cache.add("report-build:en", "public-en-v1.pdf")
+    cache.add("report-build:public-en", "public-en-v1.pdf")
 
     def the_other_worker_finishes(seconds):
         storages["reports"].save("public-en-v1.pdf", ContentFile(b"%PDF built elsewhere"))
@@ -81,7 +81,7 @@ def test_it_waits_for_the_first_build_another_worker_holds_the_lock_for(
 def test_it_builds_the_report_itself_when_the_lock_holder_never_finishes(
     campaign, builds, monkeypatch
 ):
-    cache.add("report-build:en", "public-en-v1.pdf")
+    cache.add("report-build:public-en", "public-en-v1.pdf")
     clock = iter(range(0, 10_000, 30))
     monkeypatch.setattr(public_file.time, "monotonic", lambda: next(clock))
     monkeypatch.setattr(public_file.time, "sleep", lambda seconds: None)

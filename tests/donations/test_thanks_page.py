@@ -1,8 +1,12 @@
 """The page after the payment: waiting without JavaScript, and sharing without tracking."""
 
+import re
+
 import pytest
 
 from donations.models import Donation
+from prisoners.models import Prisoner
+from tests.donations.test_donate_monthly import _checked
 
 
 @pytest.fixture
@@ -72,3 +76,71 @@ def test_it_shares_the_home_page_for_the_general_fund(client, gift):
 
 def test_it_links_back_to_the_prisoner(client, gift):
     assert 'href="/en/prisoners/ana/"' in _thanks(client, gift)
+
+
+def _invitation(html: str) -> str:
+    """The invitation to give monthly, or "" when the page has none."""
+    if 'class="monthly-invite"' not in html:
+        return ""
+    return html.split('class="monthly-invite"', 1)[1].split("</section>", 1)[0]
+
+
+def test_it_invites_a_one_off_donor_to_give_monthly_to_the_same_prisoner(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID)
+    invitation = _invitation(_thanks(client, gift))
+    assert "Would you give every month?" in invitation
+    assert 'href="/en/donate/?frequency=monthly&amp;amount=25.00&amp;prisoner=ana"' in invitation
+    assert "Sponsor Ana Ejemplo with €25 a month" in invitation
+    # A plain link: nothing on the page needs JavaScript.
+    assert "<script" not in _thanks(client, gift)
+
+
+def test_the_invitation_opens_the_donate_form_preset_to_monthly(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID)
+    html = client.get("/en/donate/?frequency=monthly&amount=25.00&prisoner=ana").content.decode()
+    assert _checked(html, "frequency") == ["monthly"]
+    assert _checked(html, "monthly_preset") == ["25"]
+    assert re.search(r'<option value="ana"[^>]*selected', html)
+    assert "Sponsor Ana Ejemplo with €25 a month</button>" in html
+
+
+@pytest.mark.parametrize(
+    ("amount", "suggested", "words"),
+    [
+        ("100.00", "50.00", "€50 a month"),  # the largest monthly preset under the gift
+        ("12.00", "10.00", "€10 a month"),
+        ("7.50", "7.50", "€7.50 a month"),  # below every preset: the gift itself
+    ],
+)
+def test_it_suggests_a_monthly_amount_no_larger_than_the_gift(
+    client, gift, amount, suggested, words
+):
+    Donation.objects.update(status=Donation.Status.PAID, amount=amount)
+    invitation = _invitation(_thanks(client, gift))
+    assert f"amount={suggested}&amp;" in invitation
+    assert words in invitation
+
+
+def test_it_invites_to_the_general_fund_for_a_general_gift(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID, prisoner=None)
+    invitation = _invitation(_thanks(client, gift))
+    assert 'href="/en/donate/?frequency=monthly&amp;amount=25.00"' in invitation
+    assert "Give €25 every month" in invitation
+
+
+@pytest.mark.parametrize("status", ["pending", "open", "failed", "canceled", "expired"])
+def test_it_invites_no_one_whose_gift_did_not_arrive(client, gift, status):
+    Donation.objects.update(status=status)
+    assert _invitation(_thanks(client, gift)) == ""
+
+
+def test_it_invites_no_one_who_already_gives_monthly(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID, frequency=Donation.Frequency.MONTHLY)
+    html = _thanks(client, gift)
+    assert "Thank you!" in html and _invitation(html) == ""
+
+
+def test_it_invites_to_no_prisoner_who_is_no_longer_on_the_site(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID)
+    Prisoner.objects.update(is_published=False)
+    assert _invitation(_thanks(client, gift)) == ""
