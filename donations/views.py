@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,8 @@ from donations.payments import payment_refresh, payment_webhook
 from donations.providers import enabled_methods, get_provider
 from donations.providers.base import ProviderUnavailable
 from donations.ratelimit import checkout_allowed, checkout_started, sending_allowed
-from donations.reports.pdf import public_report_file, public_report_version
+from donations.reports.pdf import public_report_version
+from donations.reports.public_file import public_report_file
 from donations.selectors import categories_by_purpose
 from donations.services import (
     donation_checkout,
@@ -154,21 +156,23 @@ def _rate_limited(request, *, amount: Decimal | None, prisoner: Prisoner | None)
 
 
 def _public_report_etag(request) -> str:
-    # Kept on the request: the view needs the same version, and it costs a few aggregates.
-    request.report_version = public_report_version(get_language())
-    return request.report_version
+    # The file to serve names its content version: the ETag. Kept on the request for the view.
+    language = get_language()
+    request.report_name = public_report_file(language, public_report_version(language))
+    return request.report_name
 
 
 @require_safe
 @condition(etag_func=_public_report_etag)
 def public_report(request):
-    """The public PDF, built once per content version and then served from disk."""
-    language = get_language()
-    path = public_report_file(language, request.report_version)
+    """The public PDF, built once per content version and then served from its storage."""
+    name, storage = request.report_name, storages["reports"]
     response = FileResponse(
-        path.open("rb"), content_type="application/pdf", filename=f"report-{language}.pdf"
+        storage.open(name, "rb"),
+        content_type="application/pdf",
+        filename=f"report-{get_language()}.pdf",
     )
-    response["Last-Modified"] = http_date(path.stat().st_mtime)
+    response["Last-Modified"] = http_date(storage.get_modified_time(name).timestamp())
     # Browsers may keep it briefly, then revalidate with the ETag (a 304 costs no PDF).
     response["Cache-Control"] = "public, max-age=300"
     return response

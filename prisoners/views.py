@@ -1,3 +1,4 @@
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.http import http_date
@@ -5,7 +6,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_safe
 
 from donations.reports.data import closed_years
-from donations.reports.pdf import financial_statements_file, financial_statements_version
+from donations.reports.pdf import financial_statements_version
+from donations.reports.public_file import financial_statements_file
 from donations.selectors import campaign_totals, messages_of_support
 from prisoners import selectors
 
@@ -68,15 +70,16 @@ def _statements_etag(request, year: int) -> str:
 @require_safe
 @condition(etag_func=_statements_etag)
 def financial_statements(request, year: int):
-    """A closed year's accounts as PDF, built once per content version, served from disk."""
+    """A closed year's accounts as PDF, built once per content version, served from storage."""
     version, data = request.statements
     language = get_language()
-    path = financial_statements_file(year=year, language=language, version=version, data=data)
+    name = financial_statements_file(year=year, language=language, version=version, data=data)
+    storage = storages["reports"]
     response = FileResponse(
-        path.open("rb"),
+        storage.open(name, "rb"),
         content_type="application/pdf",
         filename=f"financial-statements-{year}-{language}.pdf",
     )
-    response["Last-Modified"] = http_date(path.stat().st_mtime)
+    response["Last-Modified"] = http_date(storage.get_modified_time(name).timestamp())
     response["Cache-Control"] = "public, max-age=300"
     return response

@@ -109,6 +109,28 @@ def postgres(db):
         skip_or_fail("needs PostgreSQL; set DATABASE_URL=postgres://…", "REQUIRE_POSTGRES")
 
 
+@pytest.fixture(scope="session")
+def local_s3():
+    from tests.s3 import LocalS3
+
+    s3 = LocalS3()
+    yield s3
+    s3.stop()
+
+
+@pytest.fixture
+def bucket(settings, local_s3) -> str:
+    """The photos, receipts and reports of this test in a fresh bucket of the local S3."""
+    from crowdfund.storage import storages_setting
+
+    name = local_s3.new_bucket()
+    settings.STORAGES = {
+        **storages_setting(local_s3.env(name), debug=False),
+        "staticfiles": settings.STORAGES["staticfiles"],
+    }
+    return name
+
+
 @pytest.fixture
 def campaign(db) -> Campaign:
     return Campaign.objects.create(

@@ -6,10 +6,7 @@ The only module that imports WeasyPrint.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count, Max, Sum
@@ -86,38 +83,6 @@ def public_report_version(language: str) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
-def _cache_dir() -> Path:
-    path = Path(settings.REPORT_CACHE_DIR)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _kept(path: Path, pdf: bytes) -> Path:
-    """Write then rename, so a visitor never gets a half-written file; then drop the
-    older versions of the same document."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as out:
-        out.write(pdf)
-    os.replace(temporary, path)
-    prefix = path.name.rsplit("-", 1)[0]
-    for old in path.parent.glob(f"{prefix}-*.pdf"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return path
-
-
-def public_report_file(language: str, version: str) -> Path:
-    """The public report for this content, built once and kept on disk for every worker."""
-    path = _cache_dir() / f"public-{language}-{version}.pdf"
-    if path.exists():
-        return path
-    from donations.reports.public import public_report_context
-
-    with translation.override(language):
-        pdf = render_pdf("reports/public_report.html", public_report_context())
-    return _kept(path, pdf)
-
-
 def financial_statements_version(*, year: int, language: str) -> tuple[str, FinancialStatements]:
     """The year's figures, and a version that changes with anything the PDF shows: a
     correction booked later into a closed year makes a new one."""
@@ -126,21 +91,3 @@ def financial_statements_version(*, year: int, language: str) -> tuple[str, Fina
         # Every figure, fund and category name, in the document's language.
         shown = repr((language, Campaign.objects.aggregate(m=Max("updated_at"))["m"], data))
     return hashlib.sha256(shown.encode()).hexdigest()[:24], data
-
-
-def financial_statements_file(
-    *, year: int, language: str, version: str, data: FinancialStatements
-) -> Path:
-    path = _cache_dir() / f"statements-{year}-{language}-{version}.pdf"
-    if path.exists():
-        return path
-    with translation.override(language):
-        pdf = render_pdf(
-            "reports/financial_statements.html",
-            {
-                "statements": data,
-                "campaign": Campaign.objects.first(),
-                "generated_at": timezone.localtime(),
-            },
-        )
-    return _kept(path, pdf)
