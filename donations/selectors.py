@@ -71,20 +71,38 @@ class MoneyIn:
 # The day money arrived: when the bank or provider says so, else when it was marked paid
 # (else when it was recorded, so that every gift counts on some day).
 RECEIVED_ON = Coalesce("received_on", TruncDate("paid_at"), TruncDate("created_at"))
+# The same day, read from a refund's or a correction's gift.
+GIFT_RECEIVED_ON = Coalesce(
+    "donation__received_on", TruncDate("donation__paid_at"), TruncDate("donation__created_at")
+)
 _DAY = {"gift": RECEIVED_ON, "refund": TruncDate("created_at"), "correction": F("date")}
-_FUND = {
-    "gift": F("prisoner"),
-    "refund": F("donation__prisoner"),
-    "correction": F("donation__prisoner"),
+_KEYS = {
+    "fund": {
+        "gift": F("prisoner"),
+        "refund": F("donation__prisoner"),
+        "correction": F("donation__prisoner"),
+    },
+    "gift": {"gift": F("id"), "refund": F("donation"), "correction": F("donation")},
 }
 
 
 def money_in(
-    *, start: date | None = None, end: date | None = None, by: str = "fund"
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    by: str = "fund",
+    donor_id: int | None = None,
+    on_gift_day: bool = False,
 ) -> dict[object, MoneyIn]:
     """Money in, net of refunds, chargebacks and corrections, keyed by fund (prisoner id, None
-    for the general fund) or by quarter (its first day). Each entry counts on its own date:
-    a gift when it arrived, a refund when the provider made it, a correction when booked.
+    for the general fund), by quarter (its first day) or by gift (its id). Each entry counts
+    on its own date: a gift when it arrived, a refund when the provider made it, a correction
+    when booked.
+
+    `donor_id` keeps one donor's gifts (and their refunds and corrections). `on_gift_day`
+    dates refunds and corrections on their gift's day instead: a donor's annual statement
+    answers "what did I give in that year", so a refund in January takes money off the
+    gift of December it returns. Over all time both datings give the same sums.
 
     One query, whatever the size of the ledger.
     """
@@ -93,15 +111,22 @@ def money_in(
         "refund": Refund.objects.all(),
         "correction": Correction.objects.all(),
     }
+    if donor_id is not None:
+        parts = {
+            "gift": parts["gift"].filter(donor_id=donor_id),
+            "refund": parts["refund"].filter(donation__donor_id=donor_id),
+            "correction": parts["correction"].filter(donation__donor_id=donor_id),
+        }
     amounts = {"gift": Sum(RECEIVED), "refund": Sum(REFUNDED), "correction": Sum("amount")}
     queries = []
     for kind, queryset in parts.items():
-        queryset = queryset.annotate(day=_DAY[kind])
+        day = GIFT_RECEIVED_ON if on_gift_day and kind != "gift" else _DAY[kind]
+        queryset = queryset.annotate(day=day)
         if start is not None:
             queryset = queryset.filter(day__gte=start)
         if end is not None:
             queryset = queryset.filter(day__lte=end)
-        key = _FUND[kind] if by == "fund" else TruncQuarter("day")
+        key = TruncQuarter("day") if by == "quarter" else _KEYS[by][kind]
         fees = Sum("fee") if kind == "gift" else Value(None, output_field=MONEY)
         queries.append(
             queryset.order_by()
