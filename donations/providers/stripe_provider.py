@@ -352,6 +352,58 @@ class StripeProvider(PaymentProvider):
             raise ProviderUnavailable(f"Stripe: {exc}") from exc
         return _subscription_report(subscription)
 
+    def subscription_update_amount(
+        self, sponsorship: Sponsorship, amount: Decimal, *, change_id: str
+    ) -> SubscriptionReport:
+        # The item's new price: the same product and interval, only the amount changes.
+        # No proration: the donor gives the new amount from the next month, nothing now.
+        client = self._client()
+        subscription_id = sponsorship.provider_subscription_id
+        try:
+            item = client.v1.subscriptions.retrieve(subscription_id)["items"].data[0]
+            subscription = client.v1.subscriptions.update(
+                subscription_id,
+                params={
+                    "items": [
+                        {
+                            "id": item.id,
+                            "price_data": {
+                                "currency": "eur",
+                                "product": _id(item.price.product),
+                                "unit_amount": to_cents(amount),
+                                "recurring": {"interval": "month"},
+                            },
+                        }
+                    ],
+                    "proration_behavior": "none",
+                },
+                options={
+                    "idempotency_key": subscription_idempotency_key(
+                        sponsorship, f"amount-{change_id}"
+                    )
+                },
+            )
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(f"Stripe: {exc}") from exc
+        return _subscription_report(subscription)
+
+    def payment_method_update_url(self, sponsorship: Sponsorship, *, return_url: str) -> str | None:
+        # A Billing Portal session opened on the one flow the donor needs: a new card.
+        try:
+            session = self._client().v1.billing_portal.sessions.create(
+                params={
+                    "customer": sponsorship.provider_customer_id,
+                    "return_url": return_url,
+                    "flow_data": {"type": "payment_method_update"},
+                    "locale": sponsorship.language
+                    if sponsorship.language in ("es", "nl", "en")
+                    else "auto",
+                }
+            )
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(f"Stripe: {exc}") from exc
+        return session.url
+
     def fetch_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
         subscription_id = sponsorship.provider_subscription_id
         try:
