@@ -28,6 +28,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("prisoners.urls")),
     path("", include("donations.urls")),
+    path("", include("donors.urls")),
     prefix_default_language=True,
 )
 
