@@ -34,7 +34,7 @@ def statement_issue(*, donor_id: int, year: int) -> AnnualStatement:
 
     Idempotent: asking again with unchanged figures issues nothing. Raises NothingToState.
     """
-    if year >= timezone.localdate().year:
+    if not 1900 < year < timezone.localdate().year:
         raise NothingToState(year)
     with transaction.atomic():
         # The donor's row lock: two requests at once (the page and send_annual_statements)
