@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from itertools import groupby
 
 from django.db.models import Prefetch
+from django.utils.translation import get_language
 
 from donations.models import Donation, Donor, Refund, Sponsorship
+from donations.money import format_typed
 from donations.reports.data import donor_years
 from donations.selectors import RECEIVED_ON, gift_net
 from donors.forms import AmountForm, StatementForm, past_years
@@ -14,6 +18,12 @@ from donors.models import AnnualStatement
 
 # A gift recorded but never sent to a provider is no gift yet; every other state is shown.
 SHOWN = [s for s in Donation.Status.values if s != Donation.Status.NEW]
+
+
+@dataclass
+class GiftYear:
+    year: int
+    gifts: list[Donation]
 
 
 def donor_gifts(*, donor: Donor) -> list[Donation]:
@@ -38,12 +48,20 @@ def donor_page(*, donor: Donor) -> dict:
     for issued in AnnualStatement.objects.filter(donor=donor).defer("pdf"):
         statements[issued.year].append(issued)
     years = past_years(donor_years(donor_id=donor.pk))
+    language = get_language()
     for sponsorship in sponsorships:
         active = sponsorship.status == Sponsorship.Status.ACTIVE
-        sponsorship.amount_form = AmountForm(prefix=f"s{sponsorship.pk}") if active else None
+        initial = {"amount": format_typed(sponsorship.amount, language)}
+        form = AmountForm(prefix=f"s{sponsorship.pk}", initial=initial)
+        sponsorship.amount_form = form if active else None
+    gifts = donor_gifts(donor=donor)
     return {
         "donor": donor,
-        "gifts": donor_gifts(donor=donor),
+        "gifts": gifts,
+        # Years of monthly gifts make a long list: one fold per year, the newest open.
+        "gift_years": [
+            GiftYear(year, list(group)) for year, group in groupby(gifts, lambda g: g.day.year)
+        ],
         "sponsorships": sponsorships,
         "statement_years": [(year, statements.get(year, [])) for year in years],
         "statement_form": StatementForm(years=years),

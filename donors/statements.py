@@ -101,3 +101,9 @@ def receipt_pdf(*, donation: Donation, language: str) -> bytes:
                 "generated_at": timezone.localtime(),
             },
         )
+
+
+def statements_erase_documents(donor_ids: list[int]) -> None:
+    """Empty the PDFs of these donors' statements (they name the donor); the number, total
+    and fingerprint stay on record."""
+    AnnualStatement.objects.filter(donor_id__in=donor_ids).exclude(pdf=b"").update(pdf=b"")

@@ -10,6 +10,7 @@ from donations.models import Donation, Donor, ExpectedTransfer, Sponsorship
 from donations.retention import anonymised_email, gifts_anonymise
 from donations.selectors import gift_net
 from donors.models import AnnualStatement, ErasureRequest
+from donors.statements import statements_erase_documents
 
 S = Sponsorship.Status
 
@@ -141,7 +142,7 @@ def donor_erase(*, donor_id: int) -> ErasureRequest:
         gift_ids = list(Donation.objects.filter(donor=donor).values_list("id", flat=True))
         counts = gifts_anonymise(gift_ids=gift_ids, email=email)
         ExpectedTransfer.objects.filter(email__iexact=old_email).update(donor_name="", email=email)
-        AnnualStatement.objects.filter(donor=donor).update(pdf=b"")
+        statements_erase_documents([donor.pk])
         Donor.objects.filter(pk=donor.pk).update(email=email, name="", wants_news=False)
         request.completed_at = timezone.now()
         request.outcome = ErasureRequest.Outcome.ANONYMISED
