@@ -198,7 +198,7 @@ def stop(request, sponsorship_id):
     if request.method == "POST":
         try:
             sponsorship_stop(sponsorship_id=sponsorship.pk)
-        except ProviderUnavailable:
+        except (ProviderUnavailable, LookupError):
             messages.error(request, PROVIDER_DOWN)
             return redirect("donors:page")
         messages.success(
@@ -220,7 +220,7 @@ def payment_method(request, sponsorship_id):
     except ChangeRefused:
         messages.error(request, _("A stopped monthly gift has no payment method to change."))
         return redirect("donors:page")
-    except ProviderUnavailable:
+    except (ProviderUnavailable, LookupError):
         messages.error(request, PROVIDER_DOWN)
         return redirect("donors:page")
     return redirect(url)

@@ -172,3 +172,11 @@ def test_mollie_renews_with_a_new_first_payment_after_stopping_this_one(
     mollie_sponsorship.refresh_from_db()
     # Stopped first, so the old mandate and the new one never both collect.
     assert mollie_sponsorship.status == Sponsorship.Status.CANCELLED
+
+
+def test_stopping_during_a_provider_outage_changes_nothing(client, mollie_sponsorship, fake_mollie):
+    fake_mollie.down = True
+    response = client.post(_url(mollie_sponsorship, "stop"), follow=True)
+    assert "could not reach the payment provider" in response.content.decode()
+    mollie_sponsorship.refresh_from_db()
+    assert mollie_sponsorship.status == Sponsorship.Status.ACTIVE
