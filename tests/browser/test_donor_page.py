@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core import mail
 
-from donations.models import Donor
+from donations.models import Donor, Sponsorship
 from donors.access import manage_token
 from donors.demo import DEMO_EMAIL
 from tests.browser.conftest import axe_violations
@@ -70,5 +70,9 @@ def test_the_donor_pages_pass_axe(axe_page, demo_site):
     axe_page.goto(f"{demo_site.url}/es/my-gifts/open/{token}/")
     assert axe_page.url.endswith("/es/my-gifts/page/")
     assert axe_violations(axe_page) == []
+    sponsorship = Sponsorship.objects.get(donor__email=DEMO_EMAIL)
+    for path in (f"monthly/{sponsorship.pk}/stop/", "erase/"):
+        axe_page.goto(f"{demo_site.url}/es/my-gifts/page/{path}")
+        assert axe_violations(axe_page) == [], path
     axe_page.goto(demo_site.url + "/es/my-gifts/open/not-a-link/")
     assert axe_violations(axe_page) == []
