@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "prisoners",
     "donations",
     "agreements",
+    "donors",
     # Staff accounts: second factor, login throttling and the audit trail. After
     # django.contrib.auth, so that staff/admin.py can replace the user admin.
     "django_otp",
@@ -242,6 +243,13 @@ DONATION_RATE_LIMIT_STARTS_PER_EMAIL = 10
 DONATION_FAILURE_WINDOW = 60 * 60
 DONATION_FAILURES_PER_IP = 8
 DONATION_FAILURES_PER_EMAIL = 5
+# "Manage my gifts": links asked for per address and per email, in this many seconds. A
+# donor needs one; a script probing addresses needs thousands.
+DONOR_LINK_RATE_LIMIT_WINDOW = 60 * 60
+DONOR_LINK_RATE_LIMIT_PER_IP = 20
+DONOR_LINK_RATE_LIMIT_PER_EMAIL = 5
+# A cautious donor on a shared device: the page closes after this long, however busy.
+DONOR_SESSION_MAX_AGE = 2 * 60 * 60
 # A checkout left open this long without an answer counts as abandoned.
 DONATION_ABANDONED_AFTER = 15 * 60
 # The shared cache: the rate limits, the public report's build lock and the page cache must

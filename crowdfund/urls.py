@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("prisoners.urls")),
     path("", include("donations.urls")),
     path("", include("agreements.urls")),
+    path("", include("donors.urls")),
     prefix_default_language=True,
 )
 

@@ -36,7 +36,15 @@ class DonorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["email", "name", "language", "gift_count", "created_at"]
     search_fields = ["email", "name"]
     list_filter = ["language"]
-    fields = ["email", "name", "language", "created_at"]
+    fields = [
+        "email",
+        "name",
+        "language",
+        "created_at",
+        "wants_monthly_receipts",
+        "wants_annual_statement",
+        "wants_news",
+    ]
     readonly_fields = fields
     inlines = [DonorSponsorshipInline, DonorGiftInline]
 

@@ -285,6 +285,32 @@ class PaymentProvider(ABC):
         """
         raise NotImplementedError
 
+    def subscription_update_amount(
+        self, sponsorship: Sponsorship, amount: Decimal, *, change_id: str
+    ) -> SubscriptionReport:
+        """Charge `amount` (euros) a month from the next collection on; nothing is prorated
+        and no payment is made now.
+
+        `change_id` names this one change (the caller records it first): the idempotency
+        key derives from it, so a retried request changes the amount once, and a later
+        change back to an earlier amount is a change of its own. Mollie updates the
+        subscription's amount; Stripe gives the subscription item a new monthly price.
+        Raises `ProviderUnavailable` when the provider cannot be reached or refuses (e.g.
+        the subscription was cancelled there meanwhile); then nothing changed here.
+        """
+        raise NotImplementedError
+
+    def payment_method_update_url(self, sponsorship: Sponsorship, *, return_url: str) -> str | None:
+        """Where the donor replaces the card or account the sponsorship is charged to, or
+        None when the provider has no such page (Mollie: a mandate only comes from a new
+        first payment, so the donor starts the sponsorship again).
+
+        Stripe: a Billing Portal session for the customer that opens straight on updating
+        the payment method, returning to `return_url`. Moves no money.
+        Raises `ProviderUnavailable` when the provider cannot be reached.
+        """
+        return None
+
     def fetch_recurring_payment(self, payment_id: str) -> RecurringPayment:
         """Which subscription a payment belongs to, and whether collecting it failed.
 

@@ -268,6 +268,21 @@ class MollieProvider(PaymentProvider):
             raise ProviderUnavailable(f"Mollie: {exc}") from exc
         return self._subscription_report(subscription, sponsorship.provider_customer_id)
 
+    def subscription_update_amount(
+        self, sponsorship: Sponsorship, amount: Decimal, *, change_id: str
+    ) -> SubscriptionReport:
+        try:
+            subscription = self._customer(
+                self._client(), sponsorship.provider_customer_id
+            ).subscriptions.update(
+                sponsorship.provider_subscription_id,
+                {"amount": {"currency": "EUR", "value": to_api_string(amount)}},
+                idempotency_key=subscription_idempotency_key(sponsorship, f"amount-{change_id}"),
+            )
+        except MollieError as exc:
+            raise ProviderUnavailable(f"Mollie: {exc}") from exc
+        return self._subscription_report(subscription, sponsorship.provider_customer_id)
+
     def fetch_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
         try:
             subscription = self._customer(

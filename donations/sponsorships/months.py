@@ -224,9 +224,12 @@ def sponsorship_month_paid(*, donation_id: int) -> None:
     """A month was paid: reset the failure count, and queue the monthly receipt (if sent)."""
     from donations.tasks import send_sponsorship_mail
 
-    donation = Donation.objects.get(pk=donation_id)
+    donation = Donation.objects.select_related("sponsorship__donor").get(pk=donation_id)
     Sponsorship.objects.filter(pk=donation.sponsorship_id).update(failure_count=0)
+    # The foundation may send none at all; a donor may ask for none on their own page.
     if not settings.SPONSORSHIP_MONTHLY_RECEIPTS:
+        return
+    if not donation.sponsorship.donor.wants_monthly_receipts:
         return
     try:
         with transaction.atomic():

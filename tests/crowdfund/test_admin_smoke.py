@@ -31,6 +31,8 @@ from donations.models import (
     StatementLine,
     StatusChange,
 )
+from donors.statements import statement_issue
+from donors.your_data import donor_erase
 from prisoners.models import Update
 
 ROLES = ["superuser", "treasurer", "editor", "outsider"]
@@ -69,6 +71,9 @@ MAY_OPEN = {
     "donations.messageofsupport": {"superuser": VIEW, "editor": VIEW},
     # Periodic-gift agreements: made and signed by donors; treasurers countersign and link.
     "agreements.periodicgiftagreement": {"superuser": VIEW, "treasurer": VIEW},
+    # Issued statements and erasure requests: records of what happened, read by treasurers.
+    "donors.annualstatement": {"superuser": VIEW, "treasurer": VIEW},
+    "donors.erasurerequest": {"superuser": VIEW, "treasurer": VIEW},
 }
 PROVIDERS = ["demo", "mollie", "stripe", "manual", "bank"]
 
@@ -195,6 +200,10 @@ def every_kind(campaign, make_prisoner, make_donation):
         for p in ("demo", "mollie", "stripe")
     ]
     objects["agreements.periodicgiftagreement"] = _agreement_of_every_status()
+    make_donation("30.00", donor=donor, received_on=date(2024, 5, 1))
+    objects["donors.annualstatement"] = [statement_issue(donor_id=donor.pk, year=2024)]
+    erased = Donor.objects.create(email="erased@example.org")
+    objects["donors.erasurerequest"] = [donor_erase(donor_id=erased.pk)]
     objects["auth.group"] = list(Group.objects.all())
     attempt = {"username": "someone", "ip_address": "192.0.2.1", "user_agent": "test"}
     objects["axes.accessattempt"] = [

@@ -53,6 +53,7 @@ class MollieRecurring:
         self.mandates: dict[str, dict] = {}
         self.subscriptions: dict[str, dict] = {}
         self.subscription_bodies: list[dict] = []
+        self.subscription_updates: list[dict] = []
 
     def route_recurring(self, method, path, query, body, headers):
         key = headers.get("Idempotency-Key", "")
@@ -73,6 +74,8 @@ class MollieRecurring:
             subscription = self.subscriptions.get(found.group(1))
             if subscription is None or subscription["customerId"] != customer_id:
                 return 404, {"status": 404, "title": "Not Found", "detail": "No subscription"}
+            if method == "PATCH" and not found.group(2):
+                return self._update_subscription(found.group(1), json.loads(body or b"{}"), key)
             if method == "DELETE":
                 if subscription["status"] == "canceled":
                     return 422, {"status": 422, "title": "Unprocessable", "detail": "Canceled"}
@@ -144,6 +147,21 @@ class MollieRecurring:
         if key:
             self.by_key[key] = subscription_id
         return 201, self.render_subscription(subscription_id)
+
+    def _update_subscription(self, subscription_id, data, key):
+        # As at Mollie: an idempotency key replays the first answer; a cancelled or
+        # completed subscription cannot be updated.
+        if key and key in self.by_key:
+            return 200, self.render_subscription(self.by_key[key])
+        subscription = self.subscriptions[subscription_id]
+        if subscription["status"] in ("canceled", "completed"):
+            return 422, {"status": 422, "title": "Unprocessable", "detail": "Not updatable"}
+        if "amount" in data:
+            subscription["amount"] = data["amount"]
+        self.subscription_updates.append({"id": subscription_id, **data, "Idempotency-Key": key})
+        if key:
+            self.by_key[key] = subscription_id
+        return 200, self.render_subscription(subscription_id)
 
     def _subscription_payments(self, subscription_id):
         rows = [

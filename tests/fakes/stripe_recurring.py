@@ -28,6 +28,8 @@ class StripeRecurring:
         self.customers: dict[str, dict] = {}
         self.subscriptions: dict[str, dict] = {}
         self.invoices: dict[str, dict] = {}
+        self.subscription_updates: list[dict] = []
+        self.portal_sessions: list[dict] = []
         # True: invoices as accounts pinned before API version 2025-03-31 receive them.
         self.legacy_invoices = False
 
@@ -48,7 +50,11 @@ class StripeRecurring:
                     canceled_at=self.now(),
                     reason="cancellation_requested",
                 )
+            if method == "POST":
+                return self._update_subscription(subscription, body, headers)
             return 200, self.render_subscription(subscription["id"])
+        if method == "POST" and path == "/v1/billing_portal/sessions":
+            return self._portal_session({k: v[0] for k, v in parse_qs(body.decode()).items()})
         match = re.fullmatch(r"/v1/invoices/(in_\w+)", path)
         if method == "GET" and match:
             if match.group(1) not in self.invoices:
@@ -70,6 +76,42 @@ class StripeRecurring:
             prefixed = {f"payment_intent.{e}" for e in expand}
             return 200, self.render_intent(match.group(1), prefixed)
         return None
+
+    def _update_subscription(self, subscription: dict, body: bytes, headers):
+        """A new price for the subscription's one item, as Stripe takes it: the item's id and
+        inline price_data with an existing product."""
+        key = headers.get("Idempotency-Key", "")
+        if key and key in self.by_key:
+            return 200, self.render_subscription(self.by_key[key])
+        if subscription["status"] == "canceled":
+            return _error(400, "A canceled subscription can only update its cancellation_details")
+        params = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+        price = "items[0][price_data]"
+        if params.get("items[0][id]") != f"si_{subscription['id'][4:]}":
+            return _error(400, "No such subscription item", "resource_missing")
+        if not params.get(f"{price}[product]") or not params.get(f"{price}[recurring][interval]"):
+            return _error(400, "Missing required param: items[0][price_data][product].")
+        subscription["amount"] = int(params[f"{price}[unit_amount]"])
+        self.subscription_updates.append({"id": subscription["id"], **params, "key": key})
+        if key:
+            self.by_key[key] = subscription["id"]
+        return 200, self.render_subscription(subscription["id"])
+
+    def _portal_session(self, params: dict):
+        if params.get("customer") not in self.customers:
+            return _error(400, "No such customer", "resource_missing")
+        session_id = f"bps_fake{next(self._ids)}"
+        self.portal_sessions.append(params)
+        return 200, overlay(
+            "stripe/billing_portal_session",
+            id=session_id,
+            customer=params["customer"],
+            return_url=params.get("return_url"),
+            locale=params.get("locale"),
+            created=self.now(),
+            livemode=False,
+            url=f"{self.url}/portal/{session_id}",
+        )
 
     @staticmethod
     def subscription_params(body: bytes) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -24,7 +25,7 @@ from donations.providers.base import (
     SubscriptionReport,
     WebhookNotice,
 )
-from donations.providers.stripe import checkout, subscriptions, webhooks
+from donations.providers.stripe import checkout, donor_changes, subscriptions, webhooks
 
 
 class StripeProvider(PaymentProvider):
@@ -65,6 +66,14 @@ class StripeProvider(PaymentProvider):
 
     def fetch_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
         return subscriptions.fetch_subscription(sponsorship)
+
+    def subscription_update_amount(
+        self, sponsorship: Sponsorship, amount: Decimal, *, change_id: str
+    ) -> SubscriptionReport:
+        return donor_changes.subscription_update_amount(sponsorship, amount, change_id=change_id)
+
+    def payment_method_update_url(self, sponsorship: Sponsorship, *, return_url: str) -> str | None:
+        return donor_changes.payment_method_update_url(sponsorship, return_url=return_url)
 
     def list_subscription_payments(
         self, sponsorship: Sponsorship, *, since: datetime | None

@@ -50,6 +50,7 @@ class Command(BaseCommand):
         prisoners = self._prisoners()
         self._donations(prisoners)
         self._expenses(prisoners)
+        self._demo_donor(prisoners)
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
         if settings.DEBUG:
             self._demo_staff()
@@ -203,6 +204,19 @@ class Command(BaseCommand):
             self.stdout.write(f"No demo periodic-gift agreement: its PDF needs Pango ({exc}).")
             return
         self.stdout.write(f"Demo periodic-gift agreement {agreement.number} ({agreement.status}).")
+
+    def _demo_donor(self, prisoners: dict[str, Prisoner]) -> None:
+        from donors.access import manage_url
+        from donors.demo import demo_donor_load
+
+        donor = demo_donor_load(prisoners=prisoners)
+        self.stdout.write(
+            f"Demo donor: {donor.email}. Type it under 'Manage my gifts' "
+            f"({settings.SITE_URL}/es/my-gifts/); the email with the link is printed here."
+        )
+        if settings.DEBUG:
+            # A link is a key to a donor's page; printed only for the local demo.
+            self.stdout.write(f"Or open the demo donor's page at once: {manage_url(donor, 'es')}")
 
     def _demo_staff(self) -> None:
         for username, group, superuser in [
