@@ -1,25 +1,30 @@
 """The signing links: one per signer, single-purpose, valid for 14 days.
 
-Each role has a salt of its own, so a link for the donor cannot sign as the partner, and no
-token signed for anything else on the site (a sponsorship's cancel link, a donor's page)
-opens either. Django's signing compares the signature in constant time.
+Each role is a purpose of its own (`donors.links`), so a link for the donor cannot sign as
+the partner, and no token made for anything else on the site (a sponsorship's cancel link,
+a donor's page) opens either.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
 from agreements.models import AgreementSignature, PeriodicGiftAgreement
+from donors.links import LinkExpired, LinkInvalid, LinkPurpose, link_token, link_value
 
 Role = AgreementSignature.Role
 SIGNING_ROLES = (Role.DONOR, Role.PARTNER)
-SALTS = {Role.DONOR: "agreements.sign.donor", Role.PARTNER: "agreements.sign.partner"}
 MAX_AGE = 14 * 24 * 60 * 60
+PURPOSES = {
+    Role.DONOR: LinkPurpose("agreements.sign.donor", timedelta(seconds=MAX_AGE)),
+    Role.PARTNER: LinkPurpose("agreements.sign.partner", timedelta(seconds=MAX_AGE)),
+}
+SALTS = {role: purpose.salt for role, purpose in PURPOSES.items()}
 URL_NAMES = {Role.DONOR: "agreements:sign", Role.PARTNER: "agreements:co_sign"}
 
 
@@ -33,16 +38,16 @@ class LinkCheck:
 
 def signing_token(agreement: PeriodicGiftAgreement, role: str) -> str:
     payload = {"agreement": str(agreement.public_id), "role": str(role)}
-    return signing.dumps(payload, salt=SALTS[role], compress=False)
+    return link_token(PURPOSES[role], payload)
 
 
-def signing_token_check(token: str, role: str, *, max_age: int = MAX_AGE) -> LinkCheck:
+def signing_token_check(token: str, role: str) -> LinkCheck:
     """The agreement a genuine, unexpired token for `role` names."""
     try:
-        payload = signing.loads(token, salt=SALTS[role], max_age=max_age)
-    except signing.SignatureExpired:
+        payload = link_value(PURPOSES[role], token)
+    except LinkExpired:
         return LinkCheck(None, "expired")
-    except signing.BadSignature:
+    except LinkInvalid:
         return LinkCheck(None, "invalid")
     # The role is inside the signed payload too: belt and braces next to the salt.
     if not isinstance(payload, dict) or payload.get("role") != role:

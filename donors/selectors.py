@@ -9,6 +9,7 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 
+from agreements.models import PeriodicGiftAgreement
 from donations.models import Donation, Donor, Refund, Sponsorship
 from donations.money import format_typed
 from donations.reports.donor import donor_years
@@ -63,6 +64,11 @@ def donor_page(*, donor: Donor) -> dict:
             GiftYear(year, list(group)) for year, group in groupby(gifts, lambda g: g.day.year)
         ],
         "sponsorships": sponsorships,
+        "agreements": list(
+            PeriodicGiftAgreement.objects.filter(donor=donor)
+            .only("number", "status", "yearly_amount", "first_year", "final_pdf", "terms_pdf")
+            .order_by("-created_at")
+        ),
         "statement_years": [(year, statements.get(year, [])) for year in years],
         "statement_form": StatementForm(years=years),
     }

@@ -23,6 +23,7 @@ urlpatterns = [
         views.payment_method,
         name="payment_method",
     ),
+    path("my-gifts/page/agreements/<int:agreement_id>.pdf", views.agreement, name="agreement"),
     path("my-gifts/page/my-data.json", views.data_export, name="data_export"),
     path("my-gifts/page/preferences/", views.preferences, name="preferences"),
     path("my-gifts/page/erase/", views.erase, name="erase"),

@@ -7,7 +7,7 @@ alone, so another donor's gift, sponsorship or statement answers 404.
 from functools import wraps
 
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from agreements.models import PeriodicGiftAgreement
 from crowdfund.client_ip import client_ip
 from donations.models import Donation, Sponsorship
 from donations.providers.base import ProviderUnavailable
@@ -160,6 +161,18 @@ def statement(request, statement_id):
     return _pdf_response(bytes(issued.pdf), f"{issued.number}.pdf")
 
 
+@donor_required
+@require_safe
+def agreement(request, agreement_id):
+    """The agreement as countersigned, or as the donor signed it while it waits for us."""
+    own = get_object_or_404(PeriodicGiftAgreement, pk=agreement_id, donor=request.donor)
+    document = own.final_pdf or own.terms_pdf
+    if not document:
+        raise Http404
+    with document.open("rb") as file:
+        return _pdf_response(file.read(), f"{own.number}.pdf")
+
+
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -253,10 +266,8 @@ def erase(request):
         return render(request, "donors/erase.html", context)
     try:
         donor_erase(donor_id=request.donor.pk)
-    except ErasureRefused:
-        messages.error(
-            request, _("Please stop your monthly gifts first: they still need your address.")
-        )
+    except ErasureRefused as refused:
+        messages.error(request, refused.message)
         return redirect("donors:page")
     donor_session_close(session=request.session)
     return render(request, "donors/erased.html", context)

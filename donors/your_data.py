@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from donations.models import Donation, Donor, ExpectedTransfer, Sponsorship
-from donations.retention import anonymised_email, gifts_anonymise
+from donations.retention import DONOR_HOLDS, anonymised_email, gifts_anonymise
 from donations.selectors import gift_net
 from donors.models import AnnualStatement, ErasureRequest
 from donors.statements import statements_erase_documents
@@ -16,7 +17,21 @@ S = Sponsorship.Status
 
 
 class ErasureRefused(Exception):
-    """A running sponsorship still needs the address; stop it first."""
+    """Something still needs the donor's details: a running sponsorship (its receipts and
+    notices) or a running periodic-gift agreement (a fiscal record the foundation keeps)."""
+
+    def __init__(self, donor_id: int, *, reason: str = "sponsorship"):
+        super().__init__(donor_id, reason)
+        self.reason = reason
+
+    @property
+    def message(self) -> str:
+        if self.reason == "agreement":
+            return _(
+                "Your periodic-gift agreement still runs: the foundation must keep it, with "
+                "your details, for the tax office. Write to us to end it first."
+            )
+        return _("Please stop your monthly gifts first: they still need your address.")
 
 
 def _money(value) -> str | None:
@@ -133,6 +148,9 @@ def donor_erase(*, donor_id: int) -> ErasureRequest:
         running = Sponsorship.objects.filter(donor=donor).exclude(status=S.CANCELLED)
         if running.exists():
             raise ErasureRefused(donor.pk)
+        # The same holds as the retention cleaner's (a running periodic-gift agreement).
+        if any(hold({f"email:{donor.email}"}) for hold in DONOR_HOLDS):
+            raise ErasureRefused(donor.pk, reason="agreement")
         request = ErasureRequest.objects.create(donor=donor)
         email = anonymised_email()
         old_email = donor.email
