@@ -43,6 +43,14 @@ def sponsorship_cancel_url(sponsorship: Sponsorship) -> str:
     return settings.SITE_URL + path
 
 
+def sponsorship_retry_url(donation: Donation) -> str:
+    """The donate page, as "Try again" on the thank-you page opens it for this first month
+    (the same method, amount and fund; no name or email, which the link must not carry)."""
+    with translation.override(donation.language):
+        path = reverse("donations:donate")
+    return f"{settings.SITE_URL}{path}?{urlencode({'retry': str(donation.public_id)})}"
+
+
 def sponsorship_restart_url(sponsorship: Sponsorship) -> str:
     """The donate page, preset to sponsor the same fund with the same amount again."""
     query = {"frequency": "monthly", "amount": f"{sponsorship.amount:.2f}"}

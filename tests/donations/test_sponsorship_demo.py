@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from donations.models import Donation, Sponsorship, SponsorshipEvent
 from donations.selectors import campaign_totals
 from donations.sponsorships.selectors import sponsorship_totals, sponsorship_totals_per_prisoner
+from prisoners.models import Campaign
 from tests.donations.sponsorship_helpers import start_sponsorship
 
 
@@ -144,3 +145,24 @@ def test_it_offers_no_demo_month_without_debug(client, settings, treasurer, acti
     assert "charge_demo_month" not in client.get("/admin/donations/sponsorship/").content.decode()
     _charge_by_admin(client, active_demo)
     assert Donation.objects.filter(sponsorship=active_demo).count() == 1
+
+
+def test_the_welcome_is_the_first_months_receipt_and_each_receipt_names_its_gift(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    Campaign.objects.update(is_anbi=True)
+    donation, url = start_sponsorship("demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay_first(client, donation, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo_charge_month")
+    donation.refresh_from_db()
+    welcome, receipt = mailoutbox
+    assert welcome.subject == "Thank you for your monthly sponsorship"
+    assert "Receipt\nAmount: €15.00\n" in welcome.body
+    assert f"Reference: {donation.reference}" in welcome.body
+    assert "registered ANBI" in welcome.body
+    month = Donation.objects.exclude(pk=donation.pk).get()
+    # The gift's reference, as on every other receipt, not its internal id.
+    assert f"Reference: {month.reference}" in receipt.body
+    assert str(month.public_id) not in receipt.body
