@@ -166,3 +166,10 @@ def test_the_welcome_is_the_first_months_receipt_and_each_receipt_names_its_gift
     # The gift's reference, as on every other receipt, not its internal id.
     assert f"Reference: {month.reference}" in receipt.body
     assert str(month.public_id) not in receipt.body
+
+
+def test_the_demo_checkout_says_it_is_a_sponsorships_first_month(client, make_prisoner):
+    donation, url = start_sponsorship("demo", prisoner=make_prisoner(name="Ana Ejemplo"))
+    html = client.get(url).content.decode()
+    assert "The first month of a sponsorship of €15.00 a month for Ana Ejemplo." in html
+    assert "A gift of" not in html
