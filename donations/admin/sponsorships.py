@@ -158,6 +158,7 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 },
             )
         done = failed = 0
+        unknown = []
         for sponsorship in queryset:
             try:
                 transition = sponsorship_cancel(
@@ -168,8 +169,21 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             except ProviderUnavailable:
                 failed += 1
                 continue
+            except LookupError:
+                unknown.append(sponsorship.provider_subscription_id)
+                continue
             done += int(transition.applied)
         self.message_user(request, _("%(count)d cancelled.") % {"count": done})
+        if unknown:
+            self.message_user(
+                request,
+                _(
+                    "Not cancelled, because the provider does not know these subscriptions: "
+                    "%(ids)s. Check them in the provider's dashboard."
+                )
+                % {"ids": ", ".join(unknown)},
+                messages.ERROR,
+            )
         if failed:
             self.message_user(
                 request,
