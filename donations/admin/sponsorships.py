@@ -124,7 +124,7 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         pending = sponsorship.status == Sponsorship.Status.PENDING
         if pending and first and first.status in FIRST_PAYMENT_ENDED:
             # Not waiting for anything: the donor's "try again" is a sponsorship of its own.
-            return _("Never started: the first payment did not go through")
+            return _("Never started")
         return sponsorship.get_status_display()
 
     @admin.display(description=_("months paid"), ordering="paid")
