@@ -198,3 +198,12 @@ def test_a_one_off_gift_still_thanks_for_the_gift(client, gift):
     html = _thanks(client, gift)
     assert "Your gift of €25.00 for Ana Ejemplo has arrived." in html
     assert "You now sponsor" not in html
+
+
+def test_a_first_month_of_a_sponsorship_stopped_meanwhile_promises_no_email(client, first_month):
+    donation, _url = first_month
+    Donation.objects.update(status=Donation.Status.PAID)
+    Sponsorship.objects.update(status=Sponsorship.Status.CANCELLED)
+    html = _thanks(client, donation)
+    assert "Your gift of €15.00 for Ana Ejemplo has arrived." in html
+    assert "You now sponsor" not in html and "We have sent you a receipt" not in html
