@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from donations.models import Donation, PaymentEvent, Refund, Sponsorship
 from donations.selectors import campaign_totals
@@ -222,3 +223,51 @@ def test_stripe_answers_503_for_a_month_while_stripe_is_down(on_stripe, fake_str
     fake_stripe.down = False
     assert post_stripe_event(client, paid).status_code == 200  # Stripe's retry
     assert campaign_totals().raised == Decimal("30.00")
+
+
+# A paid first month whose subscription was not made (the provider was down, the task lost).
+
+
+def test_mollie_sync_subscriptions_creates_a_subscription_the_outage_left_out(
+    campaign, fake_mollie, client, capture, mailoutbox
+):
+    donation, _url = start_sponsorship("ideal")
+    fake_mollie.pay_first(donation.provider_payment_id)
+    # The webhook records the payment; the activation after commit never runs.
+    assert post_mollie_webhook(client, donation.provider_payment_id).status_code == 200
+    fake_mollie.down = True
+    with pytest.raises(CommandError):
+        call_command("sync_subscriptions")
+    fake_mollie.down = False
+    with capture():
+        call_command("sync_subscriptions")
+        call_command("sync_subscriptions")
+    sponsorship = Sponsorship.objects.get()
+    assert sponsorship.status == Sponsorship.Status.ACTIVE
+    assert list(fake_mollie.subscriptions) == [sponsorship.provider_subscription_id]
+    assert (
+        fake_mollie.calls("POST", f"/v2/customers/{sponsorship.provider_customer_id}/subscr") == 1
+    )
+    assert [m.subject for m in mailoutbox] == ["Thank you for your monthly sponsorship"]
+
+
+def test_stripe_sync_subscriptions_reads_a_subscription_the_outage_left_out(
+    campaign, fake_stripe, client, capture, mailoutbox
+):
+    donation, _url = start_sponsorship("card")
+    event = fake_stripe.complete_subscription(donation.provider_payment_id)
+    assert post_stripe_event(client, event).status_code == 200  # activation never ran
+    fake_stripe.down = True
+    with pytest.raises(CommandError):
+        call_command("sync_subscriptions")
+    fake_stripe.down = False
+    with capture():
+        call_command("sync_subscriptions")
+        call_command("sync_subscriptions")
+    sponsorship = Sponsorship.objects.get()
+    assert sponsorship.status == Sponsorship.Status.ACTIVE
+    assert (
+        sponsorship.provider_subscription_id
+        == fake_stripe.sessions[donation.provider_payment_id]["subscription"]
+    )
+    assert [m.subject for m in mailoutbox] == ["Thank you for your monthly sponsorship"]
