@@ -19,7 +19,7 @@ from agreements.models import (
     PeriodicGiftAgreement,
     agreement_number_allocate,
 )
-from donations.models import Sponsorship
+from donations.sponsorships.selectors import sponsorships_running
 from donations.sponsorships.start import donor_get_or_create
 from prisoners.models import Campaign
 
@@ -95,10 +95,9 @@ def _link_the_sponsorship(agreement: PeriodicGiftAgreement) -> None:
     several, the treasurer links the right one in the admin."""
     if agreement.payment_way != PeriodicGiftAgreement.PaymentWay.MONTHLY_SPONSORSHIP:
         return
-    running = Sponsorship.objects.filter(
-        donor=agreement.donor,
-        status__in=[Sponsorship.Status.ACTIVE, Sponsorship.Status.PENDING],
-        periodic_gift_agreement__isnull=True,
+    # Not one whose first payment failed: the donor's "try again" is the one that runs.
+    running = sponsorships_running().filter(
+        donor=agreement.donor, periodic_gift_agreement__isnull=True
     )
     candidates = list(running[:2])
     if len(candidates) == 1:

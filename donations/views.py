@@ -33,7 +33,7 @@ from donations.services import (
     donation_start,
 )
 from donations.sharing import share_links
-from donations.sponsorships.links import monthly_invitation
+from donations.sponsorships.links import collection_day, first_month_of, monthly_invitation
 from donations.sponsorships.start import sponsorship_checkout, sponsorship_start
 from donations.transparency import PURPOSES, money_flow
 from donations.webhooks import webhook_input
@@ -324,6 +324,7 @@ def thanks(request, public_id):
     except ValueError:
         waited = 0
     waiting = donation.status in (Donation.Status.OPEN, Donation.Status.PENDING)
+    sponsorship = first_month_of(donation)
     return render(
         request,
         "donations/thanks.html",
@@ -336,6 +337,8 @@ def thanks(request, public_id):
             ),
             "share": share_links(prisoner=donation.prisoner),
             "monthly_invitation": monthly_invitation(donation),
+            "sponsorship": sponsorship,
+            "collection_day": collection_day(sponsorship, donation) if sponsorship else None,
         },
     )
 

@@ -120,6 +120,26 @@ def test_it_counts_a_linked_sponsorships_months(anbi, make_donation):
     assert short.received == Decimal("1100.55")
 
 
+def test_it_links_the_sponsorship_that_runs_not_one_that_never_started(anbi, make_donation):
+    donor = Donor.objects.create(email="camila@example.org")
+
+    def sponsorship(first_payment: str) -> Sponsorship:
+        started = Sponsorship.objects.create(
+            donor=donor, amount="100.05", provider="demo", method="card", status="pending"
+        )
+        started.first_donation = make_donation(
+            "100.05", status=first_payment, sponsorship=started, donor=donor, frequency="monthly"
+        )
+        started.save()
+        return started
+
+    sponsorship("failed")  # the first try bounced; "try again" made the next one
+    sponsorship("expired")
+    retried = sponsorship("open")  # its first payment is on its way
+    agreement = agreement_in_force(first_year=LAST_YEAR, payment_way="monthly_sponsorship")
+    assert agreement.sponsorship == retried
+
+
 def test_it_leaves_out_unsigned_agreements_and_unfinished_years(anbi):
     agreement_signed(first_year=LAST_YEAR)  # not countersigned: not yet binding
     agreement_in_force(first_year=THIS_YEAR, email="later@example.org")  # year not over

@@ -149,6 +149,46 @@ def test_it_records_one_donation_for_20_simultaneous_invoice_paid_events(
     assert [m.subject for m in mailoutbox].count("Receipt for your monthly sponsorship") == 1
 
 
+def test_it_records_an_invoice_in_flight_and_stays_cancelled_on_stripe(
+    active_on_stripe, fake_stripe, mailoutbox
+):
+    # Stripe had already invoiced and charged this month when the donor stopped.
+    subscription_id = active_on_stripe.provider_subscription_id
+    event = fake_stripe.charge_month(subscription_id)
+    invoice_id = event["data"]["object"]["id"]
+    stale = fake_stripe.subscription_event(subscription_id)  # sent while still active
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def cancel():
+        try:
+            barrier.wait(timeout=30)
+            sponsorship_cancel(sponsorship_id=active_on_stripe.pk, reason="donor", source="donor")
+        except BaseException as exc:  # surfaced in the main thread below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=cancel)
+    thread.start()
+    barrier.wait(timeout=30)
+    statuses = _deliver_stripe_at_once(event, 3)
+    thread.join(timeout=60)
+    assert errors == [] and statuses == [200] * 3
+    active_on_stripe.refresh_from_db()
+    assert active_on_stripe.status == Sponsorship.Status.CANCELLED
+    assert active_on_stripe.events.filter(to_status="cancelled").count() == 1
+    assert fake_stripe.subscriptions[subscription_id]["status"] == "canceled"
+    assert Donation.objects.get(provider_payment_id=invoice_id).status == Donation.Status.PAID
+    assert campaign_totals().raised == Decimal("30.00")
+    # Its customer.subscription.updated, sent before the stop, arrives late: the body says
+    # "active", the re-fetched subscription "canceled"; nothing is revived.
+    assert stale["data"]["object"]["status"] == "active"
+    _deliver_stripe_at_once(stale, 1)
+    active_on_stripe.refresh_from_db()
+    assert active_on_stripe.status == Sponsorship.Status.CANCELLED
+
+
 def test_it_counts_a_failed_invoice_once_when_delivered_20_times(
     active_on_stripe, fake_stripe, mailoutbox
 ):

@@ -8,8 +8,10 @@ is refused by the bank. Each email goes out in the donor's language.
 import re
 
 import pytest
+from django.utils import translation
 
 from donations.models import Donation, Sponsorship
+from donations.sponsorships.months import bank_reason
 from tests.donations.conftest import post_mollie_webhook, post_stripe_event
 from tests.donations.sponsorship_helpers import start_sponsorship
 
@@ -95,6 +97,8 @@ def test_a_stripe_sepa_sponsor_hears_that_the_bank_did_not_pay(
     assert mail.body.startswith("Beste Camila,")
     assert "Reden van je bank: insufficient_funds" in mail.body
     assert STOP_LINK.search(mail.body).group(1) == "nl"
+    # Stripe retries the month and suspends by itself: we promise no count of our own.
+    assert "twee maanden" not in mail.body and "two months" not in mail.body
     assert "/donate/" not in mail.body  # no restart offered while the mandate stands
 
 
@@ -141,7 +145,10 @@ def test_a_mollie_sponsor_paying_by_ideal_hears_that_the_bank_did_not_pay(
     assert sponsorship.method == Donation.Method.IDEAL
     _mollie_month_fails(client, fake_mollie, capture, sponsorship, "AM04", "Insufficient funds")
     (mail,) = _failure_mails(mailoutbox, "El pago de este mes de tu apadrinamiento no se completó")
-    assert "Motivo de tu banco: AM04 (Insufficient funds)" in mail.body
+    with translation.override("es"):
+        # The reason in the donor's words (Mollie's bankReason is English), with its code.
+        assert f"Motivo de tu banco: {bank_reason('AM04')} (AM04)" in mail.body
+    assert "Insufficient funds" not in mail.body
     assert "/donate/" not in mail.body
 
 
@@ -149,3 +156,31 @@ def test_other_methods_paid_by_ideal_stay_a_debit(campaign, fake_mollie, client,
     sponsorship = _mollie_sponsor(client, fake_mollie, capture, "mollie", "ideal", "en")
     assert sponsorship.method == Donation.Method.OTHER_ONLINE
     assert not sponsorship.pays_by_card
+
+
+def test_a_mollie_sponsor_hears_of_the_pause_only_while_it_is_still_ahead(
+    campaign, fake_mollie, client, capture, mailoutbox
+):
+    sponsorship = _mollie_sponsor(client, fake_mollie, capture, "ideal", "ideal", "en")
+    subject = "This month's payment for your sponsorship did not go through"
+    _mollie_month_fails(client, fake_mollie, capture, sponsorship, "AM04", "Insufficient funds")
+    (first,) = _failure_mails(mailoutbox, subject)
+    assert "Your bank's reason: not enough money in the account (AM04)" in first.body
+    assert "If this happens two months in a row, we pause your sponsorship" in first.body
+    _mollie_month_fails(client, fake_mollie, capture, sponsorship, "MS02", "Refused by debtor")
+    second = _failure_mails(mailoutbox, subject)[1]
+    assert "the account holder refused the payment (MS02)" in second.body
+    # This one pauses it: the suspension email says so, not a warning of what is past.
+    assert "two months in a row" not in second.body
+    assert mailoutbox[-1].subject == "Your monthly sponsorship is paused"
+
+
+def test_a_bank_reason_we_have_no_words_for_is_shown_as_the_bank_gave_it(
+    campaign, fake_mollie, client, capture, mailoutbox
+):
+    sponsorship = _mollie_sponsor(client, fake_mollie, capture, "ideal", "ideal", "en")
+    _mollie_month_fails(client, fake_mollie, capture, sponsorship, "SL01", "Specific service")
+    (mail,) = _failure_mails(
+        mailoutbox, "This month's payment for your sponsorship did not go through"
+    )
+    assert "Your bank's reason: SL01 (Specific service)" in mail.body

@@ -160,8 +160,35 @@ def test_a_bounced_first_debit_records_a_failed_month_and_starts_nothing(
     assert sponsorship.failure_count == 0  # a first payment is not a failed month
     async_failed = sepa_on.session_event(session_id, "checkout.session.async_payment_failed")
     _deliver(client, async_failed, capture)
+    _deliver(client, failed, capture)  # replayed: told once
     assert campaign_totals().raised == 0
-    assert mailoutbox == []
+    # The donor left our page days ago believing it started: told once, with a retry.
+    (mail,) = mailoutbox
+    assert mail.subject == "The first payment for your sponsorship did not go through"
+    assert "Your bank did not pay the first month of your sponsorship, €15.00" in mail.body
+    assert "your sponsorship has not started" in mail.body
+    assert f"https://donar.example.org/en/donate/?retry={signed_mandate.public_id}" in mail.body
+    assert "/stop/" not in mail.body  # nothing to stop
+    sponsorship.refresh_from_db()
+    assert sponsorship.status == Sponsorship.Status.PENDING
+    assert sponsorship.last_failure_code == "insufficient_funds"
+
+
+def test_a_bounced_first_debit_reported_by_the_session_first_is_told_once(
+    signed_mandate, sepa_on, client, django_capture_on_commit_callbacks, mailoutbox
+):
+    capture = django_capture_on_commit_callbacks
+    session_id = signed_mandate.provider_payment_id
+    failed = sepa_on.fail_first_invoice(session_id, code="insufficient_funds")
+    async_failed = sepa_on.session_event(session_id, "checkout.session.async_payment_failed")
+    _deliver(client, async_failed, capture)
+    signed_mandate.refresh_from_db()
+    assert signed_mandate.status == Donation.Status.FAILED
+    _deliver(client, failed, capture)
+    _deliver(client, failed, capture)
+    assert [m.subject for m in mailoutbox] == [
+        "The first payment for your sponsorship did not go through"
+    ]
 
 
 def test_a_lost_invoice_paid_is_recovered_by_sync_payments(

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from donations.models import Donation
+from donations.models import Donation, Sponsorship
 from prisoners.models import Prisoner
+from tests.donations.sponsorship_helpers import start_sponsorship
 from tests.donations.test_donate_monthly import _checked
 
 
@@ -144,3 +145,65 @@ def test_it_invites_to_no_prisoner_who_is_no_longer_on_the_site(client, gift):
     Donation.objects.update(status=Donation.Status.PAID)
     Prisoner.objects.update(is_published=False)
     assert _invitation(_thanks(client, gift)) == ""
+
+
+@pytest.fixture
+def first_month(settings, campaign, make_prisoner):
+    """A donor chose to sponsor Ana Ejemplo with €15 a month and is at the demo checkout."""
+    settings.DEMO_PAYMENTS = True
+    ana = make_prisoner(slug="ana", name="Ana Ejemplo")
+    donation, url = start_sponsorship("demo", prisoner=ana)
+    return donation, url
+
+
+def test_a_paid_first_month_thanks_for_the_sponsorship_not_for_a_gift(
+    client, first_month, django_capture_on_commit_callbacks
+):
+    donation, url = first_month
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"id": donation.provider_payment_id, "outcome": "paid"})
+    html = client.get(response["Location"]).content.decode()
+    sponsorship = Sponsorship.objects.get()
+    assert sponsorship.status == Sponsorship.Status.ACTIVE
+    assert "You now sponsor Ana Ejemplo with €15.00 a month." in html
+    day = sponsorship.started_on.day
+    assert f"The next payments are collected around day {day} of each month." in html
+    assert "a welcome email with a link to stop your sponsorship at any time" in html
+    assert "Your gift of" not in html and "We have sent you a receipt" not in html
+    assert _invitation(html) == ""
+
+
+def test_a_first_month_on_its_way_is_the_sponsorships(client, first_month):
+    donation, _url = first_month
+    Donation.objects.update(status=Donation.Status.PENDING)
+    html = _thanks(client, donation)
+    assert "the first month of your sponsorship: €15.00 a month for Ana Ejemplo" in html
+    assert "your gift of" not in html
+
+
+@pytest.mark.parametrize("outcome", ["failed", "canceled", "expired"])
+def test_a_failed_first_month_says_the_sponsorship_has_not_started(client, first_month, outcome):
+    donation, url = first_month
+    response = client.post(url, {"id": donation.provider_payment_id, "outcome": outcome})
+    html = client.get(response["Location"]).content.decode()
+    assert "The payment did not go through" in html
+    assert "Nothing was charged, and your sponsorship has not started." in html
+    assert f'href="/en/donate/?retry={donation.public_id}"' in html
+    assert "Try again" in html
+    assert Sponsorship.objects.get().status == Sponsorship.Status.PENDING
+
+
+def test_a_one_off_gift_still_thanks_for_the_gift(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID)
+    html = _thanks(client, gift)
+    assert "Your gift of €25.00 for Ana Ejemplo has arrived." in html
+    assert "You now sponsor" not in html
+
+
+def test_a_first_month_of_a_sponsorship_stopped_meanwhile_promises_no_email(client, first_month):
+    donation, _url = first_month
+    Donation.objects.update(status=Donation.Status.PAID)
+    Sponsorship.objects.update(status=Sponsorship.Status.CANCELLED)
+    html = _thanks(client, donation)
+    assert "Your gift of €15.00 for Ana Ejemplo has arrived." in html
+    assert "You now sponsor" not in html and "We have sent you a receipt" not in html

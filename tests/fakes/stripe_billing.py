@@ -157,6 +157,22 @@ class StripeBillingControl:
         with self.lock:
             return self._dispute(self.invoices[invoice_id]["payment_intent"], cents, created_at)
 
+    def refund_invoice(self, invoice_id: str, cents: int) -> dict:
+        """The foundation refunded (part of) a month's charge in Stripe's dashboard.
+        Returns charge.refunded."""
+        with self.lock:
+            charge_id = self.intents[self.invoices[invoice_id]["payment_intent"]]["latest_charge"]
+            charge = self.charges[charge_id]
+            charge["refunds"].append(
+                {
+                    "id": f"re_{invoice_id[3:]}_{len(charge['refunds']) + 1}",
+                    "amount": cents,
+                    "status": "succeeded",
+                    "created": self.now(),
+                }
+            )
+            return self._event("charge.refunded", self.render_charge(charge_id, set()))
+
     def _chargeable(self, subscription_id: str):
         status = self.subscriptions[subscription_id]["status"]
         if status not in ("active", "past_due"):
