@@ -38,6 +38,6 @@ def link(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("donations", "0023_sepa_debit_method")]
+    dependencies = [("donations", "0024_donor_email_preferences")]
 
     operations = [migrations.RunPython(link, migrations.RunPython.noop)]
