@@ -12,7 +12,7 @@ LOCAL_PG := postgres://postgres@127.0.0.1:5432/crowdfund
 PG_ANSWERS = $(shell (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && echo yes)
 TEST_DATABASE_URL = $(or $(DATABASE_URL),$(if $(PG_ANSWERS),$(LOCAL_PG)))
 
-.PHONY: install run test lint format messages bench clean
+.PHONY: install run test lint format messages bench loadtest clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -40,6 +40,15 @@ test: install node_modules/.package-lock.json
 # Speed and memory figures, printed (targets in the issues; never asserted in the suite).
 bench: install
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# 200 visitors for 60 s against a production-like instance it starts and stops (needs
+# PostgreSQL and Redis; see loadtest/run.py). Prints the figures and the pass criteria.
+$(VENV)/.installed-loadtest: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,loadtest]"
+	touch $@
+
+loadtest: $(VENV)/.installed-loadtest
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python loadtest/run.py $(LOADTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

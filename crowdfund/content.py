@@ -65,7 +65,8 @@ def _stored() -> str:
         return memo[0]
     row = ContentVersion.objects.filter(pk=ContentVersion.ROW).values_list("token", "number")
     token, number = row.first() or _row()
-    _memo = (f"{token}-{number}", now)
+    # Letters and digits only: safe in a file name, a cache key and an ETag.
+    _memo = (f"{token}n{number}", now)
     return _memo[0]
 
 
@@ -74,7 +75,7 @@ def content_version() -> str:
     version = _stored()
     connection = transaction.get_connection()
     pending = getattr(connection, _PENDING, 0) if connection.in_atomic_block else 0
-    return f"{version}.{pending}" if pending else version
+    return f"{version}p{pending}" if pending else version
 
 
 def _changed(sender, **kwargs) -> None:

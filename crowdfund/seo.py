@@ -64,6 +64,7 @@ class PageSitemap(_SiteSitemap):
             "donations:money_use",
             "donations:transparency",
             "donations:bank_transfer",
+            "prisoners:anbi",
         ]
 
     def location(self, item: str) -> str:

@@ -16,6 +16,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from crowdfund.storage import storages_setting
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -94,6 +96,8 @@ INSTALLED_APPS = [
     "crowdfund",
     "prisoners",
     "donations",
+    "agreements",
+    "donors",
     # Staff accounts: second factor, login throttling and the audit trail. After
     # django.contrib.auth, so that staff/admin.py can replace the user admin.
     "django_otp",
@@ -188,21 +192,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Spending receipts: never under MEDIA_ROOT, only served to treasurers by the admin.
+# Spending receipts and staged photos, without a bucket: never under MEDIA_ROOT, only
+# served by the app after a permission check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024
-# Built public reports, shared by all workers; safe to delete at any time.
+# Built public reports without a bucket, shared by all workers; safe to delete at any time.
 REPORT_CACHE_DIR = Path(os.environ.get("REPORT_CACHE_DIR", BASE_DIR / "cache" / "reports"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+# Photos ("default"), receipts and staged photos ("private") and the built reports
+# ("reports"): on the local disk, or in an S3-compatible bucket when S3_BUCKET is set, so
+# that several app servers share them. See crowdfund/storage.py.
+STORAGES = storages_setting(os.environ, debug=DEBUG)
 # Tests run with DEBUG off but without collectstatic; WhiteNoise then serves from the finders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -231,6 +230,9 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "").strip()
 STRIPE_API_BASE = env_url("STRIPE_API_BASE", "https://api.stripe.com")
 if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is.")
+# SEPA Direct Debit through Stripe Checkout for monthly sponsorships. Off by default: the
+# method must first be switched on in Stripe's dashboard, and a debit settles days later.
+STRIPE_SEPA_DEBIT = env_bool("STRIPE_SEPA_DEBIT", False)
 DEMO_PAYMENTS = env_bool("DEMO_PAYMENTS", DEBUG)
 # What the donor's bank or card statement shows: the foundation, never the cause.
 PAYMENT_DESCRIPTION = "Gift De Solidaire Diaspora Stg"
@@ -251,10 +253,19 @@ DONATION_RATE_LIMIT_STARTS_PER_EMAIL = 10
 DONATION_FAILURE_WINDOW = 60 * 60
 DONATION_FAILURES_PER_IP = 8
 DONATION_FAILURES_PER_EMAIL = 5
+# "Manage my gifts": links asked for per address and per email, in this many seconds. A
+# donor needs one; a script probing addresses needs thousands.
+DONOR_LINK_RATE_LIMIT_WINDOW = 60 * 60
+DONOR_LINK_RATE_LIMIT_PER_IP = 20
+DONOR_LINK_RATE_LIMIT_PER_EMAIL = 5
+# A cautious donor on a shared device: the page closes after this long, however busy.
+DONOR_SESSION_MAX_AGE = 2 * 60 * 60
 # A checkout left open this long without an answer counts as abandoned.
 DONATION_ABANDONED_AFTER = 15 * 60
-# Rate-limit counters must be seen by every worker: Redis when there is one, else a table
-# in the database (`manage.py createcachetable`). Never per-process memory in production.
+# The shared cache: the rate limits, the public report's build lock and the page cache must
+# be seen by every worker of every app server. Redis when there is one (several app
+# servers), else a table in the database (`manage.py createcachetable`; one machine with
+# several workers). Per-process memory only in the tests (tests/conftest.py).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
@@ -278,7 +289,7 @@ PAGE_CACHE_VIEWS = [
     "prisoners:detail",
     "donations:money_use",
     "donations:transparency",
-    # The ANBI page, once it exists, belongs here too.
+    "prisoners:anbi",
 ]
 # A copy outlives its content version by at most this long (an old version is never read).
 PAGE_CACHE_SECONDS = 10 * 60
@@ -405,7 +416,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
 
 # Login throttling. The counters are rows in the database, so every gunicorn worker and
-# every app server sees the same ones. staff.throttle applies the two limits.
+# every app server sees the same ones, with or without Redis. They stay there rather than
+# in the cache: the rows are also the record of failed logins that superusers read (and
+# delete to unlock someone early) under Axes, and staff logins are too few to weigh on the
+# database. staff.throttle applies the two limits.
 AXES_HANDLER = "staff.throttle.StaffAxesHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = 5
@@ -476,3 +490,16 @@ RETENTION_UNFINISHED_GIFT_DAYS = env_period("RETENTION_UNFINISHED_GIFT_DAYS", 30
 RETENTION_DONOR_YEARS = env_period("RETENTION_DONOR_YEARS", 7)
 # Rows per short transaction, so the site's own writes never wait long on a lock.
 RETENTION_BATCH_SIZE = 500
+
+# Error reporting through sentry-sdk, with donors' names, emails and accounts scrubbed before
+# anything is sent (crowdfund/error_reporting.py). Off, and nothing initialised, when unset.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from sentry_sdk.utils import BadDsn
+
+    from crowdfund.error_reporting import sentry_init
+
+    try:
+        sentry_init(dsn=SENTRY_DSN, environment="development" if DEBUG else "production")
+    except BadDsn as error:
+        raise ImproperlyConfigured(f"SENTRY_DSN is not a valid DSN ({error}).") from error

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crowdfund import errors, seo, views
 from donations import webhooks
+from prisoners import photo_views
 
 admin.site.site_header = _("Diaspora Solidarity Foundation")
 admin.site.site_title = _("Foundation admin")
@@ -24,16 +24,16 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", seo.security_txt, name="security_txt"),
+    # Photos, from the local disk or the bucket; see prisoners/photo_views.py.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", photo_views.photo, name="media"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("prisoners.urls")),
     path("", include("donations.urls")),
+    path("", include("agreements.urls")),
+    path("", include("donors.urls")),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    # Production serves uploads from the web server; see the README.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = errors.bad_request
 handler403 = errors.permission_denied

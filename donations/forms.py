@@ -123,6 +123,7 @@ METHOD_LABELS = {
     "ideal": _("iDEAL | Wero"),
     "mollie": _("Bancontact and other methods (Mollie)"),
     "card": _("Card, Apple Pay or Google Pay"),
+    "sepa_debit": _("SEPA Direct Debit"),
     "bank_transfer": _("Bank transfer"),
     "demo": _("Demo checkout (no real money)"),
 }
@@ -131,6 +132,7 @@ METHOD_ICONS = {
     "ideal": "img/method-ideal.svg",
     "mollie": "img/method-other.svg",
     "card": "img/method-card.svg",
+    "sepa_debit": "img/method-bank.svg",
     "bank_transfer": "img/method-bank.svg",
     "demo": "img/method-demo.svg",
 }
@@ -140,6 +142,12 @@ DEFAULT_PREFERRED = ["card", "ideal"]
 OFFLINE_METHODS = {"bank_transfer"}
 # What sponsorship_start can charge every month: the online methods (a mandate or a card).
 MONTHLY_METHODS = frozenset(METHODS)
+# A mandate without a first payment: only a sponsorship can use it. donate.css shows these
+# methods only while "monthly" is chosen.
+MONTHLY_ONLY_METHODS = frozenset({"sepa_debit"})
+ONE_OFF_NEEDS_ANOTHER_METHOD = _(
+    "SEPA Direct Debit is for monthly sponsorships. To give once, choose another way to pay."
+)
 MONTHLY_NEEDS_ONLINE = _(
     "Monthly giving needs a payment method we can charge every month: iDEAL | Wero or a card."
     " Choose one of those, or give once by bank transfer."
@@ -281,6 +289,9 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
         if self.is_monthly() and data.get("method") and data["method"] not in MONTHLY_METHODS:
             self.add_error("method", MONTHLY_NEEDS_ONLINE)
             return data
+        if not self.is_monthly() and data.get("method") in MONTHLY_ONLY_METHODS:
+            self.add_error("method", ONE_OFF_NEEDS_ANOTHER_METHOD)
+            return data
         if "other_amount" not in self.errors:
             self._clean_amount(data, offline=offline)
         if offline:
@@ -313,8 +324,11 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
             data["amount"] = amount
 
     def method_options(self) -> list[tuple]:
-        """Each method's radio button with its mark (a static path)."""
-        return [(radio, METHOD_ICONS[radio.data["value"]]) for radio in self["method"]]
+        """Each method's radio button, its mark (a static path), and whether it is monthly only."""
+        return [
+            (radio, METHOD_ICONS[radio.data["value"]], radio.data["value"] in MONTHLY_ONLY_METHODS)
+            for radio in self["method"]
+        ]
 
     def summary(self) -> str:
         """ "€ 25 for Ana Ejemplo — iDEAL | Wero", from what is chosen now (or at first)."""

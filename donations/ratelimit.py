@@ -30,10 +30,10 @@ def _key(kind: str, value: str) -> str:
     return f"donate-rate:{kind}:{digest}"
 
 
-def _hit(kind: str, value: str, limit: int) -> bool:
+def _hit(kind: str, value: str, limit: int, window: int | None = None) -> bool:
     """Count one more and say whether the count is still within the limit."""
     key = _key(kind, value)
-    window = settings.DONATION_RATE_LIMIT_WINDOW
+    window = window or settings.DONATION_RATE_LIMIT_WINDOW
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
@@ -90,3 +90,15 @@ def checkout_started(*, ip: str, donation_id: int) -> None:
 def sending_allowed(*, ip: str) -> bool:
     """Bank details by email: generous for people, a wall for a script mailing strangers."""
     return _hit("mail", ip or "unknown", settings.DONATION_RATE_LIMIT_STARTS_PER_IP)
+
+
+def donor_link_allowed(*, ip: str, email: str) -> bool:
+    """May this address ask for another link to a donor's page, for this email? Counts it.
+
+    Known and unknown emails are counted alike, so the limit says nothing about who gave.
+    """
+    window = settings.DONOR_LINK_RATE_LIMIT_WINDOW
+    # Both counters count every request, so neither is skipped when the other is over.
+    ip_ok = _hit("link-ip", ip or "unknown", settings.DONOR_LINK_RATE_LIMIT_PER_IP, window)
+    email_ok = _hit("link-email", email, settings.DONOR_LINK_RATE_LIMIT_PER_EMAIL, window)
+    return ip_ok and email_ok

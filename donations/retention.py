@@ -90,6 +90,11 @@ DONOR_HOLDS: list[DonorHold] = []
 
 Progress = Callable[[str, int, int], None]
 
+# What other apps keep about a donor and clear when the donor is anonymised (documents issued
+# in their name). Each takes the donor records' ids.
+DonorCleanup = Callable[[list[int]], None]
+DONOR_RECORD_CLEANUPS: list[DonorCleanup] = []
+
 
 @dataclass
 class StepResult:
@@ -182,13 +187,51 @@ def donors_anonymise(*, now: datetime, dry_run: bool, progress: Progress) -> Ste
             return tokens[email]
 
         step.counts += cleaner.clear(ids, email_for=email_for)
-        step.counts += cleaner.clear_donor_records(keys)
+        step.counts += _donor_records_clear(ids, email_for=email_for, dry_run=dry_run)
         step.counts["donors"] += len(
             {key for key in keys if cleaner.touched & set(gifts_by_donor[key])}
         )
         done += len(keys)
         progress(step.name, done, total)
     return step
+
+
+def _donor_records_clear(
+    gift_ids: list[int], *, email_for: Callable[[str], str], dry_run: bool
+) -> Counter:
+    """The donor records behind anonymised gifts lose their name and address too, so the
+    donor's page and its links stop opening; then DONOR_RECORD_CLEANUPS run."""
+    donors = list(
+        Donor.objects.filter(donations__id__in=gift_ids)
+        .exclude(email__iendswith=f"@{ANONYMISED_DOMAIN}")
+        .distinct()
+        .order_by("pk")
+    )
+    if donors and not dry_run:
+        with transaction.atomic():
+            for donor in donors:
+                Donor.objects.filter(pk=donor.pk).update(
+                    email=email_for(donor.email), name="", wants_news=False
+                )
+            for cleanup in DONOR_RECORD_CLEANUPS:
+                cleanup([donor.pk for donor in donors])
+    return +Counter({"donor records": len(donors)})
+
+
+def anonymised_email() -> str:
+    """A made-up address that points to nobody and can never be mailed (see ANONYMISED_DOMAIN)."""
+    return f"donor-{secrets.token_hex(8)}@{ANONYMISED_DOMAIN}"
+
+
+def gifts_anonymise(*, gift_ids: list[int], email: str, now: datetime | None = None) -> Counter:
+    """Clear these gifts now, as step 3 would after the retention period: for a donor who
+    asked to be erased. Every address on them becomes `email` (one made-up address), so the
+    number of donors stays what it was; amounts, dates and funds stay for the books."""
+    cleaner = _Cleaner(dry_run=False, bodies_cutoff=_bodies_cutoff(now or timezone.now()))
+    counts: Counter = Counter()
+    for _done, batch in _batches(sorted(gift_ids)):
+        counts += cleaner.clear(batch, email_for=lambda old: old and email)
+    return counts
 
 
 class _Cleaner:
@@ -267,22 +310,6 @@ class _Cleaner:
             }
         )
         return +counts  # drops the zeros
-
-    def clear_donor_records(self, keys: list[str]) -> Counter:
-        """The donor records of these donors: every paid gift with an email belongs to one
-        (donations.totals), and the gifts stay linked to it, so the number of donors holds."""
-        emails = [key.removeprefix("email:") for key in keys if key.startswith("email:")]
-        donors = list(
-            Donor.objects.filter(email__in=emails).exclude(
-                name="", email__endswith=f"@{ANONYMISED_DOMAIN}"
-            )
-        )
-        for donor in donors:
-            donor.name = ""
-            donor.email = f"donor-{secrets.token_hex(8)}@{ANONYMISED_DOMAIN}"
-        if donors and not self.dry_run:
-            Donor.objects.bulk_update(donors, ["name", "email"])
-        return +Counter({"donor records": len(donors)})
 
     def _references_only(self, remittance: str) -> str:
         """What the donor typed on the transfer, less everything but our payment reference:

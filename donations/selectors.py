@@ -16,7 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncQuarter
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncQuarter
 
 from donations import totals
 from donations.models import (
@@ -54,7 +54,10 @@ class MoneyIn:
     fees: Decimal = ZERO
     refunded: Decimal = ZERO
     corrected: Decimal = ZERO
+    # Ledger rows behind the figures: gifts, refunds and corrections together; `gifts`
+    # counts the paid gifts alone.
     entries: int = 0
+    gifts: int = 0
 
     @property
     def raised(self) -> Decimal:
@@ -66,42 +69,85 @@ class MoneyIn:
         self.refunded += other.refunded
         self.corrected += other.corrected
         self.entries += other.entries
+        self.gifts += other.gifts
 
 
-# The day money arrived: when the bank or provider says so, else when it was marked paid
-# (else when it was recorded, so that every gift counts on some day).
-RECEIVED_ON = Coalesce("received_on", TruncDate("paid_at"), TruncDate("created_at"))
-_DAY = {"gift": RECEIVED_ON, "refund": TruncDate("created_at"), "correction": F("date")}
-_FUND = {
-    "gift": F("prisoner"),
-    "refund": F("donation__prisoner"),
-    "correction": F("donation__prisoner"),
+def received_on(gift: str = "") -> Coalesce:
+    """The day money arrived: when the bank or provider says so, else when it was marked paid
+    (else when it was recorded, so that every gift counts on some day). `gift` is the path
+    to the Donation from another model, e.g. "first_donation__"."""
+    return Coalesce(
+        f"{gift}received_on", TruncDate(f"{gift}paid_at"), TruncDate(f"{gift}created_at")
+    )
+
+
+RECEIVED_ON = received_on()
+# The same day, read from a refund's or a correction's gift.
+GIFT_RECEIVED_ON = received_on("donation__")
+# The day each kind of entry counts on; the financial statements' years start from these too.
+ENTRY_DAY = {"gift": RECEIVED_ON, "refund": TruncDate("created_at"), "correction": F("date")}
+# What each kind of entry is grouped on, for the groupings that are not periods.
+_KEYS_OF = {
+    "fund": {
+        "gift": F("prisoner"),
+        "refund": F("donation__prisoner"),
+        "correction": F("donation__prisoner"),
+    },
+    "gift": {"gift": F("id"), "refund": F("donation"), "correction": F("donation")},
 }
+# The gift a refund or correction belongs to, for filtering by the gift's frequency.
+_GIFT = {"gift": "", "refund": "donation__", "correction": "donation__"}
+_KEYS = {"quarter": TruncQuarter, "month": TruncMonth}
 
 
 def money_in(
-    *, start: date | None = None, end: date | None = None, by: str = "fund"
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    by: str = "fund",
+    frequency: str | None = None,
+    donor_id: int | None = None,
+    on_gift_day: bool = False,
 ) -> dict[object, MoneyIn]:
     """Money in, net of refunds, chargebacks and corrections, keyed by fund (prisoner id, None
-    for the general fund) or by quarter (its first day). Each entry counts on its own date:
-    a gift when it arrived, a refund when the provider made it, a correction when booked.
+    for the general fund), by quarter or by month (its first day), or by gift (its id). Each
+    entry counts on its own date: a gift when it arrived, a refund when the provider made it,
+    a correction when booked.
+
+    `frequency` keeps only one-off or only monthly gifts, with their refunds and corrections
+    (monthly: the sponsorships' months, the recurring income). `donor_id` keeps one donor's
+    gifts (and their refunds and corrections). `on_gift_day` dates refunds and corrections on
+    their gift's day instead: a donor's annual statement answers "what did I give in that
+    year", so a refund in January takes money off the gift of December it returns. Over all
+    time both datings give the same sums.
 
     One query, whatever the size of the ledger.
     """
+    if by not in (*_KEYS_OF, *_KEYS):
+        raise ValueError(f"money_in cannot group by {by!r}")
     parts = {
         "gift": Donation.objects.paid(),
         "refund": Refund.objects.all(),
         "correction": Correction.objects.all(),
     }
+    if donor_id is not None:
+        parts = {
+            "gift": parts["gift"].filter(donor_id=donor_id),
+            "refund": parts["refund"].filter(donation__donor_id=donor_id),
+            "correction": parts["correction"].filter(donation__donor_id=donor_id),
+        }
     amounts = {"gift": Sum(RECEIVED), "refund": Sum(REFUNDED), "correction": Sum("amount")}
     queries = []
     for kind, queryset in parts.items():
-        queryset = queryset.annotate(day=_DAY[kind])
+        day = GIFT_RECEIVED_ON if on_gift_day and kind != "gift" else ENTRY_DAY[kind]
+        queryset = queryset.annotate(day=day)
         if start is not None:
             queryset = queryset.filter(day__gte=start)
         if end is not None:
             queryset = queryset.filter(day__lte=end)
-        key = _FUND[kind] if by == "fund" else TruncQuarter("day")
+        if frequency is not None:
+            queryset = queryset.filter(**{f"{_GIFT[kind]}frequency": frequency})
+        key = _KEYS_OF[by][kind] if by in _KEYS_OF else _KEYS[by]("day")
         fees = Sum("fee") if kind == "gift" else Value(None, output_field=MONEY)
         queries.append(
             queryset.order_by()
@@ -119,6 +165,7 @@ def money_in(
         if kind == "gift":
             row.received += total or ZERO
             row.fees += fees or ZERO
+            row.gifts += count
         elif kind == "refund":
             row.refunded += total or ZERO
         else:

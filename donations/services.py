@@ -41,6 +41,14 @@ def donation_start(*, attempt: uuid.UUID, data: dict, language: str) -> Donation
     existing = Donation.objects.filter(public_id=attempt).first()
     if existing is not None:
         return existing
+    # Imported here: the sponsorships package builds on this module (donation_checkout_opened).
+    from donations.sponsorships.start import donor_get_or_create
+
+    if fields["donor_email"]:
+        # The donor record holds every gift of one address, one-off and monthly alike.
+        fields["donor"] = donor_get_or_create(
+            email=fields["donor_email"], name=fields["donor_name"], language=language
+        )
     try:
         with transaction.atomic():
             return Donation.objects.create(public_id=attempt, **fields)
@@ -126,14 +134,22 @@ def donation_retry_initial(*, public_id: str, session, language: str) -> dict | 
     )
     if donation is None:
         return None
-    preset = next((p for p in settings.DONATION_PRESETS if p == donation.amount), None)
+    # A sponsorship's failed first month comes back monthly (SEPA Direct Debit is offered
+    # for monthly only), with its amount among the monthly presets.
+    monthly = donation.frequency == Donation.Frequency.MONTHLY
+    presets = settings.DONATION_MONTHLY_PRESETS if monthly else settings.DONATION_PRESETS
+    preset = next((p for p in presets if p == donation.amount), None)
     initial = {
-        "preset": str(preset) if preset is not None else None,
+        "frequency": donation.frequency,
+        "preset": None,
+        "monthly_preset": None,
         "other_amount": "" if preset is not None else format_typed(donation.amount, language),
         "prisoner": donation.prisoner.slug if donation.prisoner else None,
         "purpose": donation.purpose,
         "method": _method_key(donation),
     }
+    if preset is not None:
+        initial["monthly_preset" if monthly else "preset"] = str(preset)
     if str(donation.public_id) in session.get(SESSION_STARTED, []):
         initial.update(
             donor_name=donation.donor_name,

@@ -1,5 +1,7 @@
 """The donor's cancel link: a confirmation page, and one POST that stops the sponsorship."""
 
+import logging
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +13,8 @@ from donations.providers.base import ProviderUnavailable
 from donations.sponsorships.cancel import sponsorship_cancel
 from donations.sponsorships.links import sponsorship_from_token, sponsorship_restart_url
 from prisoners.selectors import campaign_get
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -39,5 +43,16 @@ def sponsorship_cancel_view(request, token):
                 ),
             )
             status = 503
+        except LookupError:
+            # Stopped only here, it could go on being charged there: a person must look.
+            logger.error("Sponsorship %s: its provider does not know it", sponsorship.pk)
+            messages.error(
+                request,
+                _(
+                    "The payment provider does not recognise this sponsorship, so nothing has "
+                    "changed. Please write to us, and we will stop it for you."
+                ),
+            )
+            status = 502
     context["restart_url"] = sponsorship_restart_url(sponsorship)
     return render(request, "donations/sponsorship_cancel.html", context, status=status)

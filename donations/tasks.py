@@ -98,7 +98,12 @@ def sponsorship_payment_paid(donation_id: int) -> None:
 @task()
 def send_sponsorship_mail(mail_id: int) -> None:
     """Send one sponsorship email (welcome, receipt, failure, suspension, cancellation), once."""
-    from donations.sponsorships.links import sponsorship_cancel_url, sponsorship_restart_url
+    from donations.sponsorships.links import (
+        sponsorship_cancel_url,
+        sponsorship_restart_url,
+        sponsorship_retry_url,
+    )
+    from donations.sponsorships.months import bank_reason, failure_pauses_next_time
 
     # Claim first ("update where unsent"), so a retried task never sends two.
     if not SponsorshipMail.objects.filter(pk=mail_id, sent_at__isnull=True).update(
@@ -113,13 +118,20 @@ def send_sponsorship_mail(mail_id: int) -> None:
     context = {
         "sponsorship": sponsorship,
         "donation": mail.donation,
+        # The welcome is also the first month's receipt.
+        "first_donation": first,
         "name": first.donor_name if first else sponsorship.donor.name,
         "campaign": Campaign.objects.first(),
         "site_url": settings.SITE_URL,
         "cancel_url": sponsorship_cancel_url(sponsorship),
         "restart_url": sponsorship_restart_url(sponsorship),
+        # A failed first payment: the sponsorship never started, so no stop link but a retry.
+        "first_failed": bool(first and mail.donation_id == first.pk),
+        "retry_url": sponsorship_retry_url(first) if first else "",
+        "pauses_next_time": failure_pauses_next_time(sponsorship),
     }
     with translation.override(sponsorship.language):
+        context["bank_reason"] = bank_reason(sponsorship.last_failure_code)
         subject = render_to_string(f"email/sponsorship_{mail.kind}_subject.txt", context).strip()
         body = render_to_string(f"email/sponsorship_{mail.kind}.txt", context)
     send_mail(subject, body, None, [sponsorship.donor.email])

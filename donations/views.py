@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +24,8 @@ from donations.payments import payment_refresh, payment_webhook
 from donations.providers import enabled_methods, get_provider
 from donations.providers.base import ProviderUnavailable
 from donations.ratelimit import checkout_allowed, checkout_started, sending_allowed
-from donations.reports.pdf import public_report_file, public_report_version
+from donations.reports.pdf import public_report_version
+from donations.reports.public_file import public_report_file
 from donations.selectors import categories_by_purpose
 from donations.services import (
     donation_checkout,
@@ -32,6 +34,7 @@ from donations.services import (
     donation_start,
 )
 from donations.sharing import share_links
+from donations.sponsorships.links import collection_day, first_month_of, monthly_invitation
 from donations.sponsorships.start import sponsorship_checkout, sponsorship_start
 from donations.transparency import PURPOSES, money_flow
 from donations.webhooks import webhook_input
@@ -160,21 +163,23 @@ def _rate_limited(request, *, amount: Decimal | None, prisoner: Prisoner | None)
 
 
 def _public_report_etag(request) -> str:
-    # Kept on the request: the view needs the same version, and it costs a few aggregates.
-    request.report_version = public_report_version(get_language())
-    return request.report_version
+    # The file to serve names its content version: the ETag. Kept on the request for the view.
+    language = get_language()
+    request.report_name = public_report_file(language, public_report_version(language))
+    return request.report_name
 
 
 @require_safe
 @condition(etag_func=_public_report_etag)
 def public_report(request):
-    """The public PDF, built once per content version and then served from disk."""
-    language = get_language()
-    path = public_report_file(language, request.report_version)
+    """The public PDF, built once per content version and then served from its storage."""
+    name, storage = request.report_name, storages["reports"]
     response = FileResponse(
-        path.open("rb"), content_type="application/pdf", filename=f"report-{language}.pdf"
+        storage.open(name, "rb"),
+        content_type="application/pdf",
+        filename=f"report-{get_language()}.pdf",
     )
-    response["Last-Modified"] = http_date(path.stat().st_mtime)
+    response["Last-Modified"] = http_date(storage.get_modified_time(name).timestamp())
     # Browsers may keep it briefly, then revalidate with the ETag (a 304 costs no PDF).
     response["Cache-Control"] = "public, max-age=300"
     return response
@@ -325,6 +330,7 @@ def thanks(request, public_id):
     except ValueError:
         waited = 0
     waiting = donation.status in (Donation.Status.OPEN, Donation.Status.PENDING)
+    sponsorship = first_month_of(donation)
     return render(
         request,
         "donations/thanks.html",
@@ -336,6 +342,9 @@ def thanks(request, public_id):
                 f"?wait={waited + 1}" if waiting and waited < WAIT_REFRESH_TIMES else ""
             ),
             "share": share_links(prisoner=donation.prisoner),
+            "monthly_invitation": monthly_invitation(donation),
+            "sponsorship": sponsorship,
+            "collection_day": collection_day(sponsorship, donation) if sponsorship else None,
         },
     )
 

@@ -5,16 +5,19 @@ from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html, strip_tags
-from django.utils.translation import get_language_info, ngettext
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from donations.money import format_eur
+from donations.sponsorships.selectors import with_sponsorship_totals
 from prisoners.models import BoardMember, Campaign, Prisoner, Update
+from prisoners.rich_text import has_text
 from prisoners.staged_photos import photo_stage, photo_unstage
 
 
@@ -38,28 +41,49 @@ class CampaignAdmin(TranslationAdmin):
                     "iban",
                     "bic",
                     "general_reference",
-                    "contact_email",
                 ]
             },
         ),
         (
             _("Registration"),
             {
-                "fields": [
-                    "is_anbi",
-                    "anbi_since",
-                    "rsin",
-                    "kvk_number",
-                    "postal_address",
-                    "cbf_status",
-                ],
+                "fields": ["is_anbi", "anbi_since", "rsin", "kvk_number", "cbf_status"],
                 "description": _(
                     "Shown in the footer, on the donate page and on every receipt: "
                     "donors check these before they give."
                 ),
             },
         ),
+        (
+            _("ANBI publication"),
+            {
+                "fields": [
+                    "public_name",
+                    "visiting_address",
+                    "postal_address",
+                    "contact_email",
+                    "phone",
+                    "purpose",
+                    "policy_plan",
+                    "remuneration_policy",
+                    "activities_report",
+                ],
+                "description": _(
+                    "The tax office requires a registered charity (ANBI) to publish these on its "
+                    "website. They appear on the page “ANBI information”, linked from the "
+                    "footer of every page, together with the name, RSIN and KvK number above "
+                    "and the board members below. Write every text in all three languages. "
+                    "Until everything is filled in, the admin's home page lists what is missing."
+                ),
+            },
+        ),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("visiting_address", "postal_address"):
+            field.widget.attrs["rows"] = 3  # an address, not an essay
+        return field
 
     def has_add_permission(self, request):
         # There is exactly one campaign; editors change it, they never add a second one.
@@ -80,16 +104,11 @@ TRANSLATED = ["summary", "story", "photo_alt", "held_at"]
 REQUIRED_TRANSLATIONS = ["summary", "story"]
 
 
-def _has_text(value: str | None) -> bool:
-    # The rich-text editor leaves "<p></p>" in a story nobody wrote.
-    return bool(strip_tags(value or "").strip())
-
-
 def missing_languages(prisoner: Prisoner) -> list[str]:
     return [
         code
         for code, _name in settings.LANGUAGES
-        if not all(_has_text(getattr(prisoner, f"{f}_{code}")) for f in REQUIRED_TRANSLATIONS)
+        if not all(has_text(getattr(prisoner, f"{f}_{code}")) for f in REQUIRED_TRANSLATIONS)
     ]
 
 
@@ -205,6 +224,8 @@ class PrisonerAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [UpdateInline]
     actions = ["publish", "unpublish"]
+    # Read-only, for those who may see sponsorships: on the list and on the prisoner's page.
+    SPONSORSHIP_COLUMNS = ["active_sponsors_column", "monthly_pledged_column"]
 
     class Media:
         css = {"all": ["css/admin_prisoners.css"]}
@@ -239,7 +260,35 @@ class PrisonerAdmin(TranslationAdmin):
             ),
             (_("Money"), {"fields": ["goal", "monthly_need", "payment_reference"]}),
         ]
+        if obj is not None and self.sees_sponsorships(request):
+            fieldsets.append((_("Monthly sponsors"), {"fields": self.SPONSORSHIP_COLUMNS}))
         return fieldsets
+
+    def sees_sponsorships(self, request) -> bool:
+        # Editors never see money; treasurers (and superusers) see what sponsors pledge.
+        return request.user.has_perm("donations.view_sponsorship")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return with_sponsorship_totals(queryset) if self.sees_sponsorships(request) else queryset
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if self.sees_sponsorships(request):
+            # Next to the situation, where a treasurer sees them without scrolling sideways.
+            at = columns.index("is_published") + 1
+            columns[at:at] = self.SPONSORSHIP_COLUMNS
+        return columns
+
+    @admin.display(description=_("active sponsors"), ordering="active_sponsors")
+    def active_sponsors_column(self, obj):
+        url = reverse("admin:donations_sponsorship_changelist")
+        query = f"prisoner__id__exact={obj.pk}&status__exact=active"
+        return format_html('<a href="{}?{}">{}</a>', url, query, obj.active_sponsors)
+
+    @admin.display(description=_("pledged per month"), ordering="monthly_pledged")
+    def monthly_pledged_column(self, obj):
+        return format_eur(obj.monthly_pledged, get_language() or "en")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -250,9 +299,12 @@ class PrisonerAdmin(TranslationAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Donors already use a published reference on their transfers; changing it would
         # send their money to the review queue.
+        readonly = ["photo_preview"]
         if obj is not None and obj.is_published:
-            return ["photo_preview", "payment_reference"]
-        return ["photo_preview"]
+            readonly.append("payment_reference")
+        if obj is not None and self.sees_sponsorships(request):
+            readonly += self.SPONSORSHIP_COLUMNS
+        return readonly
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Rendered after a POST only when the save failed (the form or a news update).

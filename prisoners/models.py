@@ -15,7 +15,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from prisoners.photos import photo_without_metadata
-from prisoners.rich_text import EXTENSIONS, sanitize_html
+from prisoners.rich_text import EXTENSIONS, has_text, sanitize_html
 
 # Letters and digits that cannot be misread when copied from a phone into a bank app.
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPRTUVWXY34679"
@@ -57,7 +57,14 @@ def _sanitize_translations(instance: models.Model, field_names: tuple[str, ...])
             localized = build_localized_fieldname(name, code)
             value = getattr(instance, localized, None)
             if value:
-                setattr(instance, localized, sanitize_html(value))
+                # The editor leaves "<p></p>" where nobody wrote: stored empty, the page
+                # falls back to another language instead of showing nothing.
+                value = sanitize_html(value)
+                setattr(instance, localized, value if has_text(value) else "")
+
+
+# The ANBI publication's rich-text fields, translated and sanitised like the stories.
+RICH_ANBI_FIELDS = ("purpose", "policy_plan", "remuneration_policy", "activities_report")
 
 
 class CbfStatus(models.TextChoices):
@@ -118,6 +125,58 @@ class Campaign(models.Model):
     cbf_status = models.CharField(
         _("CBF status"), max_length=20, choices=CbfStatus, default=CbfStatus.NONE, blank=True
     )
+    # What the tax office requires an ANBI to publish (the page /anbi/); see prisoners/anbi.py.
+    public_name = models.CharField(
+        _("name the public knows"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The name people know the foundation by, in this language. If it is the same as "
+            "the official name, write that name again."
+        ),
+    )
+    visiting_address = models.TextField(
+        _("visiting address"),
+        blank=True,
+        help_text=_("Only if the foundation has an address open to visitors. May stay empty."),
+    )
+    phone = models.CharField(
+        _("telephone"), max_length=30, blank=True, help_text=_("May stay empty.")
+    )
+    purpose = ProseEditorField(
+        _("purpose of the foundation"),
+        extensions=EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        help_text=_("What the foundation is for, as its statutes say, in a few sentences."),
+    )
+    policy_plan = ProseEditorField(
+        _("policy plan, main points"),
+        extensions=EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        help_text=_(
+            "The main points of the policy plan: the work the foundation plans, how it raises "
+            "money, and how it manages and spends it."
+        ),
+    )
+    remuneration_policy = ProseEditorField(
+        _("remuneration policy"),
+        extensions=EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        help_text=_(
+            "What board members and volunteers are paid, if anything: for example "
+            "“The board is not paid; only costs actually made are reimbursed.”"
+        ),
+    )
+    activities_report = ProseEditorField(
+        _("report of activities"),
+        extensions=EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        help_text=_("What the foundation did recently. Keep it current: update it every year."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -128,7 +187,7 @@ class Campaign(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        _sanitize_translations(self, ("appeal",))
+        _sanitize_translations(self, ("appeal", *RICH_ANBI_FIELDS))
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

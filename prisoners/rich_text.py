@@ -1,5 +1,6 @@
 """One definition of what a story may contain, shared by the editor and the sanitiser."""
 
+from django.utils.html import strip_tags
 from django_prose_editor.fields import create_sanitizer
 
 # The editor offers exactly these; the sanitiser lets exactly these through.
@@ -18,3 +19,8 @@ EXTENSIONS = {
 }
 
 sanitize_html = create_sanitizer(EXTENSIONS)
+
+
+def has_text(value: str | None) -> bool:
+    """Whether rich text says anything: the editor leaves "<p></p>" where nobody wrote."""
+    return bool(strip_tags(value or "").strip())

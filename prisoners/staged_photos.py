@@ -10,30 +10,28 @@ hidden field. It is read back once, and removed then or after MAX_AGE at the lat
 from __future__ import annotations
 
 import secrets
-import time
-from pathlib import Path
+from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 SALT = "prisoners.staged-photo"
 MAX_AGE = 6 * 60 * 60
-
-
-def _folder() -> Path:
-    # Private: these are photos of people at risk that nobody has published yet.
-    return Path(settings.PRIVATE_MEDIA_ROOT) / "staged-photos"
+# Private: these are photos of people at risk that nobody has published yet. In the private
+# storage, so that the next attempt finds the photo whichever app server it reaches.
+FOLDER = "staged-photos"
 
 
 def photo_stage(*, upload, user_id: int) -> str:
     """Keep an upload for the next attempt; returns the token for the hidden field."""
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    _remove_stale(folder)
+    storage = storages["private"]
+    _remove_stale(storage)
     key = secrets.token_hex(16)
     upload.seek(0)
-    (folder / key).write_bytes(upload.read())
+    storage.save(f"{FOLDER}/{key}", ContentFile(upload.read()))
     return signing.dumps({"key": key, "name": upload.name, "user": user_id}, salt=SALT)
 
 
@@ -46,17 +44,27 @@ def photo_unstage(*, token: str, user_id: int) -> SimpleUploadedFile | None:
         return None
     if data.get("user") != user_id:
         return None
-    path = _folder() / data["key"]
+    storage = storages["private"]
+    name = f"{FOLDER}/{data['key']}"
     try:
-        content = path.read_bytes()
+        with storage.open(name, "rb") as staged:
+            content = staged.read()
     except FileNotFoundError:
         return None
-    path.unlink(missing_ok=True)
+    storage.delete(name)
     return SimpleUploadedFile(data["name"], content)
 
 
-def _remove_stale(folder: Path) -> None:
-    cutoff = time.time() - MAX_AGE
-    for path in folder.iterdir():
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+def _remove_stale(storage) -> None:
+    cutoff = timezone.now() - timedelta(seconds=MAX_AGE)
+    try:
+        _, names = storage.listdir(FOLDER)
+    except FileNotFoundError:  # the local folder before the first photo
+        return
+    for name in names:
+        path = f"{FOLDER}/{name}"
+        try:
+            if storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+        except FileNotFoundError:  # another worker removed it first
+            continue

@@ -1,11 +1,11 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from prisoners.models import Campaign, Prisoner, Update
+from prisoners.models import RICH_ANBI_FIELDS, Campaign, Prisoner, Update
 
 
 @register(Campaign)
 class CampaignTranslation(TranslationOptions):
-    fields = ("title", "appeal")
+    fields = ("title", "appeal", "public_name", *RICH_ANBI_FIELDS)
 
 
 @register(Prisoner)

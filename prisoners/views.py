@@ -1,6 +1,13 @@
+from django.core.files.storage import storages
+from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.utils.http import http_date
+from django.utils.translation import get_language
+from django.views.decorators.http import condition, require_safe
 
+from donations.reports.data import closed_years
+from donations.reports.pdf import financial_statements_version
+from donations.reports.public_file import financial_statements_file
 from donations.selectors import campaign_totals, messages_of_support
 from prisoners import selectors
 
@@ -34,3 +41,45 @@ def detail(request, slug):
             "messages_of_support": messages_of_support(prisoner=prisoner),
         },
     )
+
+
+@require_safe
+def anbi(request):
+    """What the tax office requires an ANBI to publish, with the closed years' accounts."""
+    campaign = selectors.campaign_get()
+    return render(
+        request,
+        "prisoners/anbi.html",
+        {
+            "campaign": campaign,
+            "board": list(campaign.board_members.all()),
+            "statement_years": closed_years(),
+        },
+    )
+
+
+def _statements_etag(request, year: int) -> str:
+    # Only closed years have accounts; the current year is still being written.
+    if year not in closed_years():
+        raise Http404("No financial statements for this year.")
+    # Kept on the request: the view builds the PDF from the same figures.
+    request.statements = financial_statements_version(year=year, language=get_language())
+    return request.statements[0]
+
+
+@require_safe
+@condition(etag_func=_statements_etag)
+def financial_statements(request, year: int):
+    """A closed year's accounts as PDF, built once per content version, served from storage."""
+    version, data = request.statements
+    language = get_language()
+    name = financial_statements_file(year=year, language=language, version=version, data=data)
+    storage = storages["reports"]
+    response = FileResponse(
+        storage.open(name, "rb"),
+        content_type="application/pdf",
+        filename=f"financial-statements-{year}-{language}.pdf",
+    )
+    response["Last-Modified"] = http_date(storage.get_modified_time(name).timestamp())
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
 from donations.models import (
     BankStatement,
     Category,
@@ -26,6 +27,26 @@ from donations.models import (
 for model in (Donation, Correction, Refund, Expense, FundTransfer, BankStatement, StatementLine):
     auditlog.register(model, exclude_fields=["updated_at"])
 auditlog.register(Category)
+
+# Periodic-gift agreements: each signature (the treasurer's countersignature with its actor),
+# the gifts linked under an agreement, and the agreement's status and documents. Not its
+# terms' personal fields (address, date of birth): they never change, and the trail would
+# only keep a second copy of them.
+auditlog.register(AgreementSignature)
+auditlog.register(AgreementGift)
+auditlog.register(
+    PeriodicGiftAgreement,
+    include_fields=[
+        "number",
+        "status",
+        "sponsorship",
+        "terms_pdf_sha256",
+        "final_pdf_sha256",
+        "final_sent_at",
+        "ended_on",
+        "end_reason",
+    ],
+)
 
 # Role changes. The password hash is recorded as "changed", never its value; last_login
 # would add an entry per login.

@@ -10,12 +10,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
+from django.utils.functional import empty
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crowdfund import content, page_cache
 from donations.models import Donation
+from donations.models.ledger import private_storage
 from prisoners.models import Campaign, Prisoner
 from staff.two_factor import has_second_factor, second_factor_required
 
@@ -42,6 +44,10 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Receipts and agreements' PDFs too (load_demo makes one); the storage reads its folder
+    # once, so it is reset before and after.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty
     # Staff users are created in many tests; a slow password hash only slows the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rate-limit counters live in the cache; each test starts with none. Production shares
@@ -57,6 +63,8 @@ def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    yield
+    private_storage._wrapped = empty
 
 
 @pytest.fixture(autouse=True)
@@ -104,6 +112,28 @@ def _database_is_what_ci_demands():
 def postgres(db):
     if connection.vendor != "postgresql":
         skip_or_fail("needs PostgreSQL; set DATABASE_URL=postgres://…", "REQUIRE_POSTGRES")
+
+
+@pytest.fixture(scope="session")
+def local_s3():
+    from tests.s3 import LocalS3
+
+    s3 = LocalS3()
+    yield s3
+    s3.stop()
+
+
+@pytest.fixture
+def bucket(settings, local_s3) -> str:
+    """The photos, receipts and reports of this test in a fresh bucket of the local S3."""
+    from crowdfund.storage import storages_setting
+
+    name = local_s3.new_bucket()
+    settings.STORAGES = {
+        **storages_setting(local_s3.env(name), debug=False),
+        "staticfiles": settings.STORAGES["staticfiles"],
+    }
+    return name
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from donations.providers import get_provider
 from donations.providers.base import ProviderUnavailable
 from donations.reports import csv_export
 from donations.selectors import gift_net
+from donations.sponsorships.start import donor_get_or_create
 
 MANUAL_METHODS = [Donation.Method.BANK_TRANSFER, Donation.Method.CASH]
 
@@ -180,6 +181,13 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
             return
         if obj.status == Donation.Status.PAID and obj.paid_at is None:
             obj.paid_at = timezone.now()
+        if obj.donor_email:
+            # One donor record per email holds every gift, typed in by hand or not.
+            obj.donor = donor_get_or_create(
+                email=obj.donor_email,
+                name="" if obj.is_anonymous else obj.donor_name,
+                language=obj.language,
+            )
         super().save_model(request, obj, form, change)
         StatusChange.objects.create(
             donation=obj,

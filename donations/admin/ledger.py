@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -23,6 +24,7 @@ from donations.models import BankStatement, Expense, FundOverview, FundTransfer,
 from donations.models.ledger import private_storage
 from donations.reports import csv_export
 from donations.reports.data import fund_balances
+from donations.reports.monthly import last_months, monthly_giving
 from donations.statements import StatementError
 from donations.statements.importer import statement_import, too_large
 
@@ -304,12 +306,18 @@ class FundOverviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        # Imported here: the agreements app builds on this one, not the other way round.
+        from agreements.selectors import agreement_shortfalls
+
         funds = fund_balances()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Fund balances"),
             "funds": funds,
+            "agreements_short": agreement_shortfalls(),
             "total": sum((f.balance for f in funds), start=0),
+            # The same table as the treasurer's report, for the last twelve months.
+            "giving": monthly_giving(*last_months(today=timezone.localdate())),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/donations/fund_overview.html", context)

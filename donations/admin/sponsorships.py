@@ -3,8 +3,10 @@ by hand; a sponsorship is cancelled through the same service as the donor's link
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from donations.admin.base import ReadOnlyAdminMixin, ReadOnlyInline
@@ -12,6 +14,7 @@ from donations.models import Donation, Donor, Sponsorship, SponsorshipEvent
 from donations.providers.base import ProviderUnavailable
 from donations.sponsorships.cancel import sponsorship_cancel
 from donations.sponsorships.demo import sponsorship_demo_charge
+from donations.sponsorships.selectors import FIRST_PAYMENT_ENDED
 
 
 class _ReadOnlyInline(ReadOnlyInline):
@@ -36,12 +39,22 @@ class DonorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["email", "name", "language", "gift_count", "created_at"]
     search_fields = ["email", "name"]
     list_filter = ["language"]
-    fields = ["email", "name", "language", "created_at"]
+    fields = [
+        "email",
+        "name",
+        "language",
+        "created_at",
+        "wants_monthly_receipts",
+        "wants_annual_statement",
+        "wants_news",
+    ]
     readonly_fields = fields
     inlines = [DonorSponsorshipInline, DonorGiftInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(gifts=Count("donations"))
+        # Gifts that arrived: a checkout left unpaid is listed below, but is no gift.
+        paid = Count("donations", filter=Q(donations__status=Donation.Status.PAID))
+        return super().get_queryset(request).annotate(gifts=paid)
 
     @admin.display(description=_("gifts"), ordering="gifts")
     def gift_count(self, donor):
@@ -54,6 +67,11 @@ class SponsorshipEventInline(_ReadOnlyInline):
     readonly_fields = fields
     show_change_link = False
 
+    def has_view_permission(self, request, obj=None):
+        # Its history is part of the sponsorship: whoever may see one sees the other
+        # (who cancelled it, and when it was suspended).
+        return request.user.has_perm("donations.view_sponsorship")
+
 
 class SponsorshipMonthInline(DonorGiftInline):
     verbose_name_plural = _("months")
@@ -63,7 +81,8 @@ class SponsorshipMonthInline(DonorGiftInline):
 class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
-        "status",
+        "donor",
+        "state",
         "amount",
         "prisoner",
         "provider",
@@ -102,7 +121,19 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         paid = Count("donations", filter=Q(donations__status=Donation.Status.PAID))
-        return super().get_queryset(request).select_related("prisoner").annotate(paid=paid)
+        related = (
+            super().get_queryset(request).select_related("prisoner", "donor", "first_donation")
+        )
+        return related.annotate(paid=paid)
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, sponsorship):
+        first = sponsorship.first_donation
+        pending = sponsorship.status == Sponsorship.Status.PENDING
+        if pending and first and first.status in FIRST_PAYMENT_ENDED:
+            # Not waiting for anything: the donor's "try again" is a sponsorship of its own.
+            return _("Never started")
+        return sponsorship.get_status_display()
 
     @admin.display(description=_("months paid"), ordering="paid")
     def months_paid(self, sponsorship):
@@ -120,7 +151,22 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected sponsorships"), permissions=["cancel"])
     def cancel_sponsorships(self, request, queryset):
+        if request.POST.get("post") != "yes":
+            # It stops the money for good and emails each donor: confirm first, as the
+            # donor's own link does.
+            return TemplateResponse(
+                request,
+                "admin/donations/sponsorship/cancel_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Cancel these sponsorships?"),
+                    "sponsorships": queryset.select_related("donor", "prisoner"),
+                    "opts": self.model._meta,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         done = failed = 0
+        unknown = []
         for sponsorship in queryset:
             try:
                 transition = sponsorship_cancel(
@@ -131,8 +177,21 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             except ProviderUnavailable:
                 failed += 1
                 continue
+            except LookupError:
+                unknown.append(sponsorship.provider_subscription_id)
+                continue
             done += int(transition.applied)
         self.message_user(request, _("%(count)d cancelled.") % {"count": done})
+        if unknown:
+            self.message_user(
+                request,
+                _(
+                    "Not cancelled, because the provider does not know these subscriptions: "
+                    "%(ids)s. Check them in the provider's dashboard."
+                )
+                % {"ids": ", ".join(unknown)},
+                messages.ERROR,
+            )
         if failed:
             self.message_user(
                 request,

@@ -85,6 +85,8 @@ class Donation(CountedInTotals):
         CASH = "cash", _("Cash")
         IDEAL = "ideal", _("iDEAL | Wero")
         CARD = "card", _("Card")
+        # Through Stripe, for monthly sponsorships (STRIPE_SEPA_DEBIT).
+        SEPA_DEBIT = "sepa_debit", _("SEPA Direct Debit")
         OTHER_ONLINE = "other_online", _("Other online method")
 
     class Frequency(models.TextChoices):

@@ -4,13 +4,14 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.functional import LazyObject
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from donations.models.counted import CountedInTotals
@@ -113,15 +114,21 @@ def _receipt_name(instance, filename: str) -> str:
 
 
 class PrivateStorage(LazyObject):
-    """Receipts live outside MEDIA_ROOT and are only served through a treasurer-only view."""
+    """Receipts are never public: only a treasurer-only view serves them (settings.STORAGES's
+    "private": PRIVATE_MEDIA_ROOT, or the bucket's private/ path)."""
 
     def _setup(self):
-        self._wrapped = FileSystemStorage(
-            location=settings.PRIVATE_MEDIA_ROOT, base_url="/admin/donations/expense/receipt/"
-        )
+        self._wrapped = storages["private"]
 
 
 private_storage = PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_follows_the_setting(*, setting, **kwargs):
+    # As Django does for default_storage: a test that swaps STORAGES gets the new one.
+    if setting == "STORAGES":
+        private_storage._wrapped = empty
 
 
 def private_storage_get():

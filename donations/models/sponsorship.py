@@ -32,6 +32,10 @@ class Donor(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=8, default="es")
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    # What the donor wants by email, set on their own page. News is asked, never assumed.
+    wants_monthly_receipts = models.BooleanField(_("monthly receipts"), default=True)
+    wants_annual_statement = models.BooleanField(_("annual gift statement"), default=True)
+    wants_news = models.BooleanField(_("news"), default=False)
 
     class Meta:
         ordering = ["email"]
@@ -159,6 +163,12 @@ class Sponsorship(models.Model):
     @property
     def fund_name(self) -> str:
         return fund_label(self.prisoner if self.prisoner_id else None)
+
+    @property
+    def pays_by_card(self) -> bool:
+        """Charged to a card (Stripe, or Mollie's creditcard), not debited from an account:
+        a failed month is then a declined or expired card, and the emails say so."""
+        return self.method == Donation.Method.CARD
 
 
 class SponsorshipEvent(models.Model):

@@ -3,11 +3,13 @@
 Views and services talk to providers through `get_provider`, never to an SDK directly.
 """
 
+from django.conf import settings
+
 from donations.models import Donation
 from donations.providers.base import PaymentProvider
 from donations.providers.demo_provider import DemoProvider
 from donations.providers.mollie_provider import MollieProvider
-from donations.providers.stripe_provider import StripeProvider
+from donations.providers.stripe import StripeProvider
 
 _PROVIDERS: dict[str, PaymentProvider] = {
     p.name: p for p in (DemoProvider(), MollieProvider(), StripeProvider())
@@ -18,8 +20,11 @@ METHODS = {
     "ideal": (Donation.Provider.MOLLIE, Donation.Method.IDEAL),
     "mollie": (Donation.Provider.MOLLIE, Donation.Method.OTHER_ONLINE),
     "card": (Donation.Provider.STRIPE, Donation.Method.CARD),
+    "sepa_debit": (Donation.Provider.STRIPE, Donation.Method.SEPA_DEBIT),
     "demo": (Donation.Provider.DEMO, Donation.Method.OTHER_ONLINE),
 }
+# Methods the foundation switches on apart from their provider's keys, by setting.
+SWITCHED_METHODS = {"sepa_debit": "STRIPE_SEPA_DEBIT"}
 
 
 def get_provider(name: str) -> PaymentProvider:
@@ -27,5 +32,15 @@ def get_provider(name: str) -> PaymentProvider:
 
 
 def enabled_methods() -> list[str]:
-    """The form's online methods whose provider is configured, in display order."""
-    return [key for key, (provider, _m) in METHODS.items() if _PROVIDERS[provider].is_enabled()]
+    """The form's online methods whose provider is configured (and, for a switched method,
+    that is switched on), in display order."""
+    return [
+        key
+        for key, (provider, _m) in METHODS.items()
+        if _PROVIDERS[provider].is_enabled() and _switched_on(key)
+    ]
+
+
+def _switched_on(key: str) -> bool:
+    switch = SWITCHED_METHODS.get(key)
+    return switch is None or bool(getattr(settings, switch))

@@ -133,6 +133,9 @@ class SubscriptionReport:
     `past_due`/`unpaid`/`canceled`…). `subscription_id`, `customer_id` and `mandate_id` are
     the provider's ids, empty when it has none (Stripe has no mandate id for cards).
     `cancelled_at` is the provider's date of cancellation, timezone-aware, when cancelled.
+    `method` is how the months are charged, as a `Donation.Method`, when the provider tells
+    more than the donor's choice on our form did (Mollie: a first payment by `creditcard`
+    among "other methods" → card); empty otherwise.
     """
 
     subscription_id: str
@@ -140,6 +143,11 @@ class SubscriptionReport:
     customer_id: str = ""
     mandate_id: str = ""
     cancelled_at: datetime | None = None
+    method: str = ""
+    #: The provider stopped collecting after failed payments, by itself: Stripe's `unpaid`,
+    #: or `canceled` with `cancellation_details.reason: payment_failed`, once its retries
+    #: are spent. Not set while it still retries (`past_due`).
+    gave_up: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,6 +185,10 @@ class PaymentProvider(ABC):
     #: True when the provider retries a failed month and suspends the subscription itself
     #: (Stripe's smart retries, `past_due`). Otherwise the site suspends after failed months.
     retries_failed_months: bool = False
+    #: True when the recurring checkout creates the subscription itself (Stripe), so that a
+    #: sponsorship cancelled before its first payment settled still has one to stop.
+    #: Otherwise `activate_subscription` creates it (Mollie).
+    subscribes_at_checkout: bool = False
 
     @abstractmethod
     def is_enabled(self) -> bool:
@@ -272,6 +284,32 @@ class PaymentProvider(ABC):
         cannot be reached.
         """
         raise NotImplementedError
+
+    def subscription_update_amount(
+        self, sponsorship: Sponsorship, amount: Decimal, *, change_id: str
+    ) -> SubscriptionReport:
+        """Charge `amount` (euros) a month from the next collection on; nothing is prorated
+        and no payment is made now.
+
+        `change_id` names this one change (the caller records it first): the idempotency
+        key derives from it, so a retried request changes the amount once, and a later
+        change back to an earlier amount is a change of its own. Mollie updates the
+        subscription's amount; Stripe gives the subscription item a new monthly price.
+        Raises `ProviderUnavailable` when the provider cannot be reached or refuses (e.g.
+        the subscription was cancelled there meanwhile); then nothing changed here.
+        """
+        raise NotImplementedError
+
+    def payment_method_update_url(self, sponsorship: Sponsorship, *, return_url: str) -> str | None:
+        """Where the donor replaces the card or account the sponsorship is charged to, or
+        None when the provider has no such page (Mollie: a mandate only comes from a new
+        first payment, so the donor starts the sponsorship again).
+
+        Stripe: a Billing Portal session for the customer that opens straight on updating
+        the payment method, returning to `return_url`. Moves no money.
+        Raises `ProviderUnavailable` when the provider cannot be reached.
+        """
+        return None
 
     def fetch_recurring_payment(self, payment_id: str) -> RecurringPayment:
         """Which subscription a payment belongs to, and whether collecting it failed.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
@@ -18,6 +19,7 @@ from donations.providers.base import (
     Checkout,
     PaymentProvider,
     PaymentReport,
+    ProviderUnavailable,
     RecurringCheckout,
     RecurringPayment,
     SubscriptionReport,
@@ -121,6 +123,16 @@ class DemoProvider(PaymentProvider):
 
     def fetch_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
         return self._report(self._subscription(sponsorship))
+
+    def subscription_update_amount(
+        self, sponsorship: Sponsorship, amount: Decimal, *, change_id: str
+    ) -> SubscriptionReport:
+        subscription = self._subscription(sponsorship)
+        if subscription.status != "active":
+            raise ProviderUnavailable("demo: the subscription is not active")
+        subscription.amount = amount
+        subscription.save(update_fields=["amount"])
+        return self._report(subscription)
 
     def list_subscription_payments(
         self, sponsorship: Sponsorship, *, since: datetime | None

@@ -245,7 +245,9 @@ class MollieProvider(PaymentProvider):
             )
         except MollieError as exc:
             raise ProviderUnavailable(f"Mollie: {exc}") from exc
-        return self._subscription_report(subscription, first.customer_id)
+        # A first payment by card gives a card mandate: later months are charged to the card.
+        method = Donation.Method.CARD if first.method == "creditcard" else ""
+        return self._subscription_report(subscription, first.customer_id, method=method)
 
     def cancel_subscription(self, sponsorship: Sponsorship) -> SubscriptionReport:
         subscriptions = self._customer(
@@ -262,6 +264,21 @@ class MollieProvider(PaymentProvider):
                 subscription = subscriptions.get(sponsorship.provider_subscription_id)
         except NotFoundError as exc:
             raise LookupError(sponsorship.provider_subscription_id) from exc
+        except MollieError as exc:
+            raise ProviderUnavailable(f"Mollie: {exc}") from exc
+        return self._subscription_report(subscription, sponsorship.provider_customer_id)
+
+    def subscription_update_amount(
+        self, sponsorship: Sponsorship, amount: Decimal, *, change_id: str
+    ) -> SubscriptionReport:
+        try:
+            subscription = self._customer(
+                self._client(), sponsorship.provider_customer_id
+            ).subscriptions.update(
+                sponsorship.provider_subscription_id,
+                {"amount": {"currency": "EUR", "value": to_api_string(amount)}},
+                idempotency_key=subscription_idempotency_key(sponsorship, f"amount-{change_id}"),
+            )
         except MollieError as exc:
             raise ProviderUnavailable(f"Mollie: {exc}") from exc
         return self._subscription_report(subscription, sponsorship.provider_customer_id)
@@ -317,12 +334,15 @@ class MollieProvider(PaymentProvider):
             sponsorship_public_id=str(metadata.get("sponsorship", "")),
             is_first=payment.get("sequenceType") == "first",
             failed=payment.status == "failed",
-            failure_code=str(details.get("bankReasonCode") or ""),
-            failure_reason=str(details.get("bankReason") or ""),
+            # A SEPA debit's bank reason, or a card payment's failureReason (card_expired…).
+            failure_code=str(details.get("bankReasonCode") or details.get("failureReason") or ""),
+            failure_reason=str(details.get("bankReason") or details.get("failureMessage") or ""),
             created_at=_date(payment.get("createdAt")),
         )
 
-    def _subscription_report(self, subscription, customer_id: str) -> SubscriptionReport:
+    def _subscription_report(
+        self, subscription, customer_id: str, method: str = ""
+    ) -> SubscriptionReport:
         status = SUBSCRIPTION_STATUSES.get(subscription.status)
         if status is None:
             raise ProviderUnavailable(
@@ -334,4 +354,5 @@ class MollieProvider(PaymentProvider):
             customer_id=customer_id,
             mandate_id=subscription.get("mandateId") or "",
             cancelled_at=_date(subscription.get("canceledAt")),
+            method=method,
         )

@@ -12,12 +12,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum, Value
+from django.db.models import Count, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from donations.models import Correction, Donation, Expense, FundTransfer, StatementLine
+from donations.models import (
+    Category,
+    Correction,
+    Donation,
+    Expense,
+    FundTransfer,
+    Refund,
+    StatementLine,
+)
 from donations.models.donation import fund_label
-from donations.selectors import MONEY, RECEIVED, RECEIVED_ON, ZERO, money_in
+from donations.reports.monthly import MonthlyGiving, monthly_giving
+from donations.selectors import ENTRY_DAY, MONEY, RECEIVED, RECEIVED_ON, ZERO, money_in
 from prisoners.models import Prisoner
 
 
@@ -46,6 +57,17 @@ class Movements:
     @property
     def net(self) -> Decimal:
         return self.net_income - self.spent + self.transferred_in - self.transferred_out
+
+
+AMOUNTS = (
+    "received",
+    "fees",
+    "refunded",
+    "corrected",
+    "spent",
+    "transferred_in",
+    "transferred_out",
+)
 
 
 def _period(queryset, field_name: str, start: date | None, end: date | None):
@@ -112,10 +134,18 @@ class FundStatement:
     opening: Decimal
     period: Movements
     closing: Decimal
+    # A name for funds shown together (the public statements group unpublished prisoners).
+    label: str = ""
 
     @property
     def name(self) -> str:
-        return fund_label(self.prisoner)
+        return self.label or fund_label(self.prisoner)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing in it and nothing moved: a fund opened after the period, say."""
+        moved = any(getattr(self.period, name) for name in AMOUNTS)
+        return not (self.opening or self.closing or moved)
 
     @property
     def agrees(self) -> bool:
@@ -137,6 +167,14 @@ class Attention:
     review_debits: tuple[int, Decimal]
     mismatched: tuple[int, Decimal]
     pending: tuple[int, Decimal]
+    # Closed years in which a periodic gift came to less than its agreement says.
+    agreements_short: list = field(default_factory=list)
+
+    @property
+    def agreements_short_total(self) -> tuple[int, Decimal]:
+        return len(self.agreements_short), sum(
+            (row.shortfall for row in self.agreements_short), ZERO
+        )
 
 
 @dataclass
@@ -148,6 +186,7 @@ class TreasurerReport:
     gifts: GiftStats
     by_month: list[dict]
     by_method: list[dict]
+    monthly: MonthlyGiving
     expenses: list[Expense]
     corrections: list[Correction]
     categories: dict
@@ -161,15 +200,7 @@ class TreasurerReport:
 def _sum_movements(items) -> Movements:
     total = Movements()
     for item in items:
-        for name in (
-            "received",
-            "fees",
-            "refunded",
-            "corrected",
-            "spent",
-            "transferred_in",
-            "transferred_out",
-        ):
+        for name in AMOUNTS:
             setattr(total, name, getattr(total, name) + getattr(item, name))
         for category, amount in item.spent_by_category.items():
             total.spent_by_category[category] = total.spent_by_category.get(category, ZERO) + amount
@@ -207,10 +238,9 @@ def _count_sum(queryset, amount="amount") -> tuple[int, Decimal]:
     return row["n"], row["total"]
 
 
-def treasurer_report(start: date, end: date) -> TreasurerReport:
-    """Everything the treasurer's report shows for a period, from the ledger, to the cent."""
-    from donations.models import Category
-
+def fund_statements(start: date, end: date) -> tuple[list[FundStatement], FundStatement]:
+    """Each fund's opening balance, movements and closing balance for a period, and all funds
+    together. The treasurer's report and the public financial statements both start here."""
     opening = fund_movements(None, start - timedelta(days=1))
     period = fund_movements(start, end)
     closing = fund_movements(None, end)
@@ -225,12 +255,22 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
                 closing=closing.get(key, Movements()).net,
             )
         )
-    totals = FundStatement(
+    return funds, _together(funds)
+
+
+def _together(funds: list[FundStatement], label: str = "") -> FundStatement:
+    return FundStatement(
         prisoner=None,
         opening=sum((f.opening for f in funds), ZERO),
         period=_sum_movements(f.period for f in funds),
         closing=sum((f.closing for f in funds), ZERO),
+        label=label,
     )
+
+
+def treasurer_report(start: date, end: date) -> TreasurerReport:
+    """Everything the treasurer's report shows for a period, from the ledger, to the cent."""
+    funds, totals = fund_statements(start, end)
     paid = Donation.objects.paid().annotate(day=RECEIVED_ON).filter(day__gte=start, day__lte=end)
     by_month = list(
         paid.annotate(month=TruncMonth("day"))
@@ -253,6 +293,9 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
             count=Count("id"),
         )
     ]
+    # Imported here: the agreements app builds on this one, not the other way round.
+    from agreements.selectors import agreement_shortfalls, last_closed_year
+
     lines = StatementLine.objects.filter(status=StatementLine.Status.REVIEW)
     attention = Attention(
         review_credits=_count_sum(lines.filter(is_credit=True)),
@@ -261,6 +304,7 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
         pending=_count_sum(
             Donation.objects.filter(status__in=[Donation.Status.OPEN, Donation.Status.PENDING])
         ),
+        agreements_short=agreement_shortfalls(until_year=last_closed_year(end)),
     )
     return TreasurerReport(
         start=start,
@@ -270,6 +314,7 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
         gifts=_gift_stats(paid),
         by_month=by_month,
         by_method=by_method,
+        monthly=monthly_giving(start, end),
         expenses=list(
             Expense.objects.filter(date__gte=start, date__lte=end)
             .select_related("prisoner", "category")
@@ -283,3 +328,72 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
         categories={c.pk: c for c in Category.objects.all()},
         attention=attention,
     )
+
+
+@dataclass
+class FinancialStatements:
+    """The public accounts of one closed year: income and expenditure, and the funds.
+
+    The totals are the treasurer's report's for the same year; only the funds of prisoners
+    whose page is not published are shown together, so that no hidden name appears.
+    """
+
+    year: int
+    totals: FundStatement
+    spending: list[tuple[Category, Decimal]]
+    funds: list[FundStatement]
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 12, 31)
+
+    @property
+    def income(self) -> Decimal:
+        return self.totals.period.raised
+
+    @property
+    def expenditure(self) -> Decimal:
+        return self.totals.period.spent + self.totals.period.fees
+
+    @property
+    def result(self) -> Decimal:
+        # Transfers between funds add up to nothing for the foundation as a whole.
+        return self.income - self.expenditure
+
+
+def financial_statements(year: int) -> FinancialStatements:
+    funds, totals = fund_statements(date(year, 1, 1), date(year, 12, 31))
+    shown, hidden = [], []
+    for fund in funds:
+        public = fund.prisoner is None or fund.prisoner.is_published
+        (shown if public else hidden).append(fund)
+    if hidden:
+        shown.append(_together(hidden, label=_("Funds of prisoners not shown on this site")))
+    spent = totals.period.spent_by_category
+    return FinancialStatements(
+        year=year,
+        totals=totals,
+        spending=[(c, spent[c.pk]) for c in Category.objects.all() if spent.get(c.pk)],
+        funds=[f for f in shown if not f.is_empty],
+    )
+
+
+def closed_years(today: date | None = None) -> list[int]:
+    """Every year before this one since the books began, newest first. A closed year without
+    any entry still gets its statements: the funds' balances carry over through it."""
+    firsts = [
+        Donation.objects.paid().annotate(day=ENTRY_DAY["gift"]).aggregate(first=Min("day")),
+        Refund.objects.annotate(day=ENTRY_DAY["refund"]).aggregate(first=Min("day")),
+        Correction.objects.aggregate(first=Min(ENTRY_DAY["correction"])),
+        Expense.objects.aggregate(first=Min("date")),
+        FundTransfer.objects.aggregate(first=Min("date")),
+    ]
+    days = [row["first"] for row in firsts if row["first"] is not None]
+    if not days:
+        return []
+    this_year = (today or timezone.localdate()).year
+    return list(range(this_year - 1, min(days).year - 1, -1))

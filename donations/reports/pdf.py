@@ -5,17 +5,16 @@ The only module that imports WeasyPrint.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import hashlib
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from crowdfund.content import content_version
-from donations.reports.data import treasurer_report
+from donations.reports.data import FinancialStatements, financial_statements, treasurer_report
 from prisoners.models import Campaign
 
 
@@ -76,27 +75,11 @@ def public_report_version(language: str) -> str:
     return content_version()
 
 
-def _cache_dir() -> Path:
-    path = Path(settings.REPORT_CACHE_DIR)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def public_report_file(language: str, version: str) -> Path:
-    """The public report for this content, built once and kept on disk for every worker."""
-    path = _cache_dir() / f"public-{language}-{version}.pdf"
-    if path.exists():
-        return path
-    from donations.reports.public import public_report_context
-
+def financial_statements_version(*, year: int, language: str) -> tuple[str, FinancialStatements]:
+    """The year's figures, and a version that changes with anything the PDF shows: a
+    correction booked later into a closed year makes a new one."""
     with translation.override(language):
-        pdf = render_pdf("reports/public_report.html", public_report_context())
-    # Write then rename: a visitor never gets a half-written file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as out:
-        out.write(pdf)
-    os.replace(temporary, path)
-    for old in path.parent.glob(f"public-{language}-*.pdf"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return path
+        data = financial_statements(year)
+        # Every figure, fund and category name, in the document's language.
+        shown = repr((language, Campaign.objects.aggregate(m=Max("updated_at"))["m"], data))
+    return hashlib.sha256(shown.encode()).hexdigest()[:24], data

@@ -1,7 +1,11 @@
-"""The donor's signed links: stop a sponsorship, or start it again after a suspension."""
+"""The donor's links: stop a sponsorship, start it again after a suspension (both signed),
+and what the thank-you page says: the invitation to give monthly after a one-off gift, or
+the sponsorship a first month started."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -9,7 +13,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
-from donations.models import Sponsorship
+from donations.models import Donation, Sponsorship
 
 # A salt of its own, so a token signed for anything else on the site never opens this.
 _SALT = "donations.sponsorship.cancel"
@@ -39,6 +43,14 @@ def sponsorship_cancel_url(sponsorship: Sponsorship) -> str:
     return settings.SITE_URL + path
 
 
+def sponsorship_retry_url(donation: Donation) -> str:
+    """The donate page, as "Try again" on the thank-you page opens it for this first month
+    (the same method, amount and fund; no name or email, which the link must not carry)."""
+    with translation.override(donation.language):
+        path = reverse("donations:donate")
+    return f"{settings.SITE_URL}{path}?{urlencode({'retry': str(donation.public_id)})}"
+
+
 def sponsorship_restart_url(sponsorship: Sponsorship) -> str:
     """The donate page, preset to sponsor the same fund with the same amount again."""
     query = {"frequency": "monthly", "amount": f"{sponsorship.amount:.2f}"}
@@ -47,3 +59,48 @@ def sponsorship_restart_url(sponsorship: Sponsorship) -> str:
     with translation.override(sponsorship.language):
         path = reverse("donations:donate")
     return f"{settings.SITE_URL}{path}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class MonthlyInvitation:
+    amount: Decimal
+    url: str
+
+
+def monthly_suggestion(gift: Decimal) -> Decimal:
+    """A month's amount to suggest after a one-off gift: the largest monthly preset that is
+    not more than the gift (€25 once → €25 a month, €100 once → €50), else the gift itself."""
+    fitting = [p for p in settings.DONATION_MONTHLY_PRESETS if p <= gift]
+    return max(fitting) if fitting else gift
+
+
+def first_month_of(donation: Donation) -> Sponsorship | None:
+    """The sponsorship whose first month this gift is (the thank-you page then speaks of
+    the sponsorship, not of a one-off gift), or None."""
+    if not donation.sponsorship_id:
+        return None
+    return Sponsorship.objects.select_related("prisoner").filter(first_donation=donation).first()
+
+
+def collection_day(sponsorship: Sponsorship, first: Donation | None = None) -> int | None:
+    """The day of the month later months are collected: the day the sponsorship started
+    (the first month was paid), as the welcome email says. None before it was paid."""
+    first = first or sponsorship.first_donation
+    started = sponsorship.started_on or (first.received_on if first else None)
+    return started.day if started else None
+
+
+def monthly_invitation(donation: Donation) -> MonthlyInvitation | None:
+    """For a paid one-off gift: the donate page, in the current language, preset to give
+    monthly to the same fund. None for any other gift, or a prisoner no longer on the site."""
+    if donation.status != Donation.Status.PAID:
+        return None
+    if donation.frequency != Donation.Frequency.ONE_OFF or donation.sponsorship_id:
+        return None
+    if donation.prisoner_id and not donation.prisoner.is_published:
+        return None
+    amount = monthly_suggestion(donation.amount)
+    query = {"frequency": "monthly", "amount": f"{amount:.2f}"}
+    if donation.prisoner_id:
+        query["prisoner"] = donation.prisoner.slug
+    return MonthlyInvitation(amount, f"{reverse('donations:donate')}?{urlencode(query)}")

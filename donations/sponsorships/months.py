@@ -11,8 +11,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from donations.models import (
+    FINAL_STATUSES,
     Donation,
     PaymentEvent,
     Sponsorship,
@@ -29,6 +31,32 @@ S = Sponsorship.Status
 # needed. MD07: the debtor died; AC04: the account is closed; MD01: no valid mandate.
 MANDATE_ENDING_CODES = {"MD07", "AC04", "MD01"}
 FAILED_MONTHS_BEFORE_SUSPENSION = 2
+# What the SEPA reasons mean, in the donor's words: the bank's own text (Mollie's
+# `bankReason`) is in English, and "AM04" alone tells a donor nothing.
+BANK_REASONS = {
+    "AM04": _("not enough money in the account"),
+    "MD06": _("you asked your bank to return the payment"),
+    "MD07": _("the account holder has died"),
+    "AC04": _("the account is closed"),
+    "MS02": _("the account holder refused the payment"),
+    "MD01": _("there is no valid direct debit mandate"),
+}
+
+
+def bank_reason(code: str) -> str:
+    """A SEPA reason code in the donor's words, or "" for a code we have no words for."""
+    return str(BANK_REASONS.get(code.upper(), ""))
+
+
+def failure_pauses_next_time(sponsorship: Sponsorship) -> bool:
+    """True when one more failed month would suspend the sponsorship (we count, not the
+    provider), so the failure email may say so; not when it is suspended by this one."""
+    return (
+        not get_provider(sponsorship.provider).retries_failed_months
+        and sponsorship.status == S.ACTIVE
+        and sponsorship.last_failure_code not in MANDATE_ENDING_CODES
+        and sponsorship.failure_count == FAILED_MONTHS_BEFORE_SUSPENSION - 1
+    )
 
 
 @dataclass
@@ -83,8 +111,8 @@ def _month_donation(sponsorship: Sponsorship, payment: RecurringPayment) -> Dona
                 frequency=Donation.Frequency.MONTHLY,
                 # Later months are debited (SEPA) or charged to the saved card.
                 method=(
-                    Donation.Method.CARD
-                    if sponsorship.method == Donation.Method.CARD
+                    sponsorship.method
+                    if sponsorship.method in (Donation.Method.CARD, Donation.Method.SEPA_DEBIT)
                     else Donation.Method.OTHER_ONLINE
                 ),
                 provider=sponsorship.provider,
@@ -127,7 +155,7 @@ def sponsorship_month_record(
         return MonthOutcome(known=False)
     if payment.is_first:
         # Already in the books through its checkout (the sponsorship's first Donation).
-        return MonthOutcome(known=True)
+        return _first_month_settled(sponsorship, payment, source, event, reported_at)
     donation = _month_donation(sponsorship, payment)
     report = provider.fetch_status(payment.payment_id)
     applied = payment_apply_status(
@@ -139,6 +167,74 @@ def sponsorship_month_record(
     if payment.failed:
         outcome.changes += _record_failure(sponsorship, donation, payment, source, event)
     return outcome
+
+
+def _first_month_settled(
+    sponsorship: Sponsorship,
+    payment: RecurringPayment,
+    source: str,
+    event: PaymentEvent | None,
+    reported_at: datetime | None,
+) -> MonthOutcome:
+    """The first payment's own report, when the provider speaks of it as a month.
+
+    A delayed method (SEPA Direct Debit through Stripe) completes its checkout unpaid and
+    settles days later, with the first invoice's invoice.paid or invoice.payment_failed:
+    the checkout is re-read then, so the first month counts once it is paid, not before.
+    """
+    from donations.payments import payment_apply_status
+
+    outcome = MonthOutcome(known=True)
+    first = sponsorship.first_donation
+    if first is None or not first.provider_payment_id:
+        return outcome
+    if first.status not in FINAL_STATUSES:
+        report = get_provider(sponsorship.provider).fetch_status(first.provider_payment_id)
+        applied = payment_apply_status(
+            provider=sponsorship.provider,
+            report=report,
+            source=source,
+            event=event,
+            reported_at=reported_at,
+        )
+        if applied:
+            outcome.changes += [f"donation {first.pk}: {c}" for c in applied.changes]
+            first.refresh_from_db()
+    if first.status == Donation.Status.FAILED and payment.failed:
+        # Whichever came first, invoice.payment_failed or async_payment_failed.
+        outcome.changes += _first_payment_failed(sponsorship, first, payment)
+    return outcome
+
+
+def _first_payment_failed(
+    sponsorship: Sponsorship, first: Donation, payment: RecurringPayment
+) -> list[str]:
+    """A first debit that bounced days after the donor left our page (SEPA Direct Debit):
+    tell them once that the sponsorship has not started, with a way to try again. A card or
+    iDEAL payment fails while the donor is still there, and the page says so."""
+    from donations.tasks import send_sponsorship_mail
+
+    if first.method != Donation.Method.SEPA_DEBIT:
+        return []
+    with transaction.atomic():
+        locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+        if locked.status != S.PENDING:
+            return []
+        try:
+            with transaction.atomic():
+                # Unique per payment: a repeated report is mailed once.
+                mail = SponsorshipMail.objects.create(
+                    sponsorship=locked, kind=SponsorshipMail.Kind.FAILURE, donation=first
+                )
+        except IntegrityError:
+            return []
+        # Shown to the treasurer as why it never started; not a failed month of a running one.
+        locked.last_failure_at = timezone.now()
+        locked.last_failure_code = payment.failure_code[:40]
+        locked.last_failure_reason = payment.failure_reason[:255]
+        locked.save()
+        transaction.on_commit(lambda: send_sponsorship_mail.enqueue(mail.pk))
+    return [f"first payment {first.pk} failed ({payment.failure_code or 'no reason given'})"]
 
 
 def _record_failure(
@@ -192,9 +288,12 @@ def sponsorship_month_paid(*, donation_id: int) -> None:
     """A month was paid: reset the failure count, and queue the monthly receipt (if sent)."""
     from donations.tasks import send_sponsorship_mail
 
-    donation = Donation.objects.get(pk=donation_id)
+    donation = Donation.objects.select_related("sponsorship__donor").get(pk=donation_id)
     Sponsorship.objects.filter(pk=donation.sponsorship_id).update(failure_count=0)
+    # The foundation may send none at all; a donor may ask for none on their own page.
     if not settings.SPONSORSHIP_MONTHLY_RECEIPTS:
+        return
+    if not donation.sponsorship.donor.wants_monthly_receipts:
         return
     try:
         with transaction.atomic():

@@ -58,11 +58,15 @@ def subscription_apply_status(
     event: PaymentEvent | None = None,
     cancel_reason: str = "",
     at: datetime | None = None,
+    gave_up: bool = False,
 ) -> Transition:
     """Move a sponsorship to `status` if the table allows it; idempotent and locked.
 
     Writes one SponsorshipEvent per applied change. `at` (the provider's date, else now)
     dates a cancellation. A refused or repeated change returns `applied=False`.
+    `gave_up` says the provider stopped collecting after failed payments (Stripe's
+    `unpaid`, or `canceled` for failed payments): the donor then gets the suspension email,
+    once per suspension, even when the status itself does not change.
     """
     from donations.tasks import send_sponsorship_mail
 
@@ -72,6 +76,10 @@ def subscription_apply_status(
         if status == old or status not in ALLOWED_TRANSITIONS[old]:
             if status != old:
                 logger.info("Sponsorship %s: %s → %s refused", sponsorship.pk, old, status)
+            elif gave_up and old == S.SUSPENDED:
+                # Stripe's past_due suspended it without a word (it was still retrying);
+                # now it has stopped: the suspension this email belongs to is that one.
+                _mail_gave_up(sponsorship, _suspension_of(sponsorship))
             return Transition(sponsorship, old, status, applied=False)
         sponsorship.status = status
         if status == S.ACTIVE and sponsorship.started_on is None:
@@ -96,9 +104,33 @@ def subscription_apply_status(
         if old == S.PENDING:
             # A checkout that never got paid ends without a word; a first payment welcomes.
             kind = SponsorshipMail.Kind.WELCOME if status == S.ACTIVE else None
+        elif gave_up and status in (S.SUSPENDED, S.CANCELLED):
+            # Stopped for failed payments, not by anyone's choice: the suspension email, with
+            # its restart link, instead of "you stopped". After a silent past_due it belongs
+            # to that suspension, so a later cancel for the same failures sends nothing more.
+            suspension = _suspension_of(sponsorship) if old == S.SUSPENDED else change
+            _mail_gave_up(sponsorship, suspension)
+            kind = None
         if kind:
             mail = SponsorshipMail.objects.create(
                 sponsorship=sponsorship, kind=kind, transition=change
             )
             transaction.on_commit(lambda: send_sponsorship_mail.enqueue(mail.pk))
     return Transition(sponsorship, old, status, applied=True)
+
+
+def _suspension_of(sponsorship: Sponsorship) -> SponsorshipEvent | None:
+    """The change that began the sponsorship's current suspension."""
+    return sponsorship.events.filter(to_status=S.SUSPENDED).order_by("-created_at", "-id").first()
+
+
+def _mail_gave_up(sponsorship: Sponsorship, cause: SponsorshipEvent | None) -> None:
+    """Queue the suspension email for `cause`, unless it was queued already. Call locked."""
+    from donations.tasks import send_sponsorship_mail
+
+    kind = SponsorshipMail.Kind.SUSPENDED
+    if cause is None or SponsorshipMail.objects.filter(kind=kind, transition=cause).exists():
+        # Unique per (kind, transition) as well; the row lock makes this check the race-free one.
+        return
+    mail = SponsorshipMail.objects.create(sponsorship=sponsorship, kind=kind, transition=cause)
+    transaction.on_commit(lambda: send_sponsorship_mail.enqueue(mail.pk))

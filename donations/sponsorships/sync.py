@@ -71,6 +71,7 @@ def sponsorship_sync(*, sponsorship: Sponsorship) -> list[str]:
         source=source,
         cancel_reason=Sponsorship.CancelReason.PROVIDER,
         at=report.cancelled_at,
+        gave_up=report.gave_up,
     )
     if transition.applied:
         changes.append(f"{transition.from_status} → {transition.to_status}")

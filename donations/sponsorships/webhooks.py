@@ -58,6 +58,7 @@ def _subscription_changed(sponsorship: Sponsorship, event: PaymentEvent) -> list
         event=event,
         cancel_reason=Sponsorship.CancelReason.PROVIDER,
         at=report.cancelled_at,
+        gave_up=report.gave_up,
     )
     if not transition.applied:
         return []

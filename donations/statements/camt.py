@@ -30,7 +30,7 @@ from donations.statements import (
 )
 
 NAMESPACE = re.compile(r"\{urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d\d)\}Document")
-AMOUNT = re.compile(r"\d{1,15}(\.\d{1,5})?")
+AMOUNT = re.compile(r"\d{1,15}(\.\d{1,5})?", re.ASCII)
 PIECE = 64 * 1024  # what the XML parser is fed at once; a one-line file is fed in pieces
 NOT_PROVIDED = {"", "NOTPROVIDED", "NOT PROVIDED"}
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from donations.expected_transfers import expected_transfer_receive
 from donations.models import BankStatement, Donation, ExpectedTransfer, StatementLine, StatusChange
+from donations.sponsorships.start import donor_get_or_create
 from donations.statements import ParsedLine, StatementError, StatementHeader, iter_statement
 from donations.statements.keys import LineKeys
 from donations.statements.references import find_reference
@@ -110,6 +111,10 @@ def donation_from_line(
             "donor_email": expected.email,
             "language": expected.language,
             "purpose": expected.purpose,
+            # The donor who left this email: one donor record holds all their gifts.
+            "donor": donor_get_or_create(
+                email=expected.email, name=expected.donor_name, language=expected.language
+            ),
         }
         if expected
         else {"donor_name": line.counterparty_name}

@@ -19,10 +19,10 @@ KEYS = (
 STRUCTURED = re.compile(rf"/({KEYS})/")
 # ABN AMRO's older unstructured text: "... NAAM: M. JANSEN OMSCHRIJVING: gift"
 NAAM = re.compile(r"NAAM:\s*(.+?)\s*(?:OMSCHRIJVING:|KENMERK:|MACHTIGING:|$)")
-IBAN_IN_TEXT = re.compile(r"\b([A-Z]{2}\d{2}[A-Z0-9]{10,30})\b")
-IBAN_ALONE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+IBAN_IN_TEXT = re.compile(r"\b([A-Z]{2}\d{2}[A-Z0-9]{10,30})\b", re.ASCII)
+IBAN_ALONE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", re.ASCII)
 # /OCMT/USD50,00/: what the sender paid in another currency
-ORIGINAL = re.compile(r"([A-Z]{3})(\d{1,12}),(\d{0,2})")
+ORIGINAL = re.compile(r"([A-Z]{3})(\d{1,12}),(\d{0,2})", re.ASCII)
 
 
 def parse_details(text: str) -> dict[str, str]:

@@ -37,13 +37,14 @@ from donations.statements.mt940_details import parse_details, transaction_line
 
 __all__ = ["iter_statement", "parse_details"]
 
-TAG = re.compile(r":(\d\d[A-Z]?|NS):")
+TAG = re.compile(r":(\d\d[A-Z]?|NS):", re.ASCII)
 # What banks put around and between messages: SWIFT blocks ({1:…}{4: … -}), ABN AMRO's
 # "ABNANL2A / 940" preamble, Rabobank's ":940:". Nothing in them moves money.
 WRAPPER = re.compile(r"-\}?|\}|\{.*|[A-Z0-9]{1,11}|:940:")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-BALANCE = re.compile(r"[CD]\d{6}[A-Z]{3}\d{1,15},\d{0,2}")
-AMOUNT = re.compile(r"\d{1,15},\d{0,2}")
+# re.ASCII: \d alone would also take other scripts' digits (٣٤), which no bank writes.
+BALANCE = re.compile(r"[CD]\d{6}[A-Z]{3}\d{1,15},\d{0,2}", re.ASCII)
+AMOUNT = re.compile(r"\d{1,15},\d{0,2}", re.ASCII)
 MARKS = {"C", "D", "RC", "RD"}
 # de Volksbank's banks, by the bank code in the IBAN
 VOLKSBANK = {"SNSB", "ASNB", "RBRB"}

@@ -21,6 +21,14 @@ def eur_whole(amount: Decimal | None) -> str:
 
 
 @register.filter
+def eur_short(amount: Decimal | None) -> str:
+    """Cents only when there are any: `€ 25` but `€ 7,50`, as the donate form's buttons."""
+    amount = amount or Decimal("0")
+    cents = amount != amount.to_integral_value()
+    return format_eur(amount, get_language() or "es", cents=cents)
+
+
+@register.filter
 def percent_of(part: Decimal | None, whole: Decimal | None) -> int:
     """Whole-number percentage, capped at 100, for progress bars."""
     if not whole:
@@ -36,3 +44,9 @@ def get_item(mapping: dict, key):
 @register.filter
 def subtract(value: Decimal | None, other: Decimal | None) -> Decimal:
     return (value or Decimal("0")) - (other or Decimal("0"))
+
+
+@register.filter
+def negative(amount: Decimal | None) -> Decimal:
+    """`refunded|negative|eur`: money that went out, shown with its minus sign."""
+    return -(amount or Decimal("0"))

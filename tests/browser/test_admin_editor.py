@@ -14,9 +14,11 @@ pytestmark = [
 ]
 
 
-def test_it_gives_an_editor_a_working_rich_text_editor(page, demo_site):
+def test_it_gives_an_editor_a_working_rich_text_editor(page, demo_site, editor_role):
+    # The role from `editor_role`: an earlier browser test's flush may have taken the
+    # migrated one (see that fixture).
     editor = User.objects.create_user("ed", password="pw-for-tests-only", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(editor_role)
 
     page.goto(demo_site.url + "/admin/")
     page.get_by_label("Nombre de usuario").fill("ed")

@@ -4,6 +4,7 @@ keyboard and without JavaScript; and the giving pages checked with axe-core."""
 import pytest
 
 from donations.models import Donation
+from prisoners.models import Prisoner
 from tests.browser.conftest import CHROMIUM_ARGS, axe_violations  # noqa: F401
 from tests.conftest import AXE_JS, skip_or_fail
 
@@ -187,3 +188,41 @@ def test_it_offers_monthly_without_javascript(phone_without_js, demo_site):
     page.get_by_role("button", name="Sponsor Ana Ejemplo with €15 a month").click()
     assert "/en/donate/demo/" in page.url
     assert Donation.objects.get(donor_email="jan@example.org").sponsorship.amount == 15
+
+
+def test_it_invites_a_one_off_donor_on_a_phone_to_give_monthly(phone_without_js, demo_site):
+    gift = Donation.objects.create(
+        amount=25,
+        method="ideal",
+        status=Donation.Status.PAID,
+        prisoner=Prisoner.objects.get(slug=SLUG),
+        donor_email="jan@example.org",
+    )
+    page = phone_without_js
+    page.goto(f"{demo_site.url}/en/donate/thanks/{gift.public_id}/")
+    invitation = page.locator(".monthly-invite")
+    box = invitation.bounding_box()
+    print(f"\nmonthly invitation: {box['height']:.0f} px high at y={box['y']:.0f}")
+    # A short block, on the first two screens, and nothing wider than the phone.
+    assert box["height"] <= 220 and box["y"] + box["height"] <= 2 * PHONE["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    invitation.get_by_role("link", name="Sponsor Ana Ejemplo with €25 a month").click()
+    assert page.locator("input[name=frequency][value=monthly]").is_checked()
+    assert page.locator("input[name=monthly_preset][value='25']").is_checked()
+    assert page.get_by_role("button", name="Sponsor Ana Ejemplo with €25 a month").is_visible()
+
+
+def test_it_offers_sepa_direct_debit_only_while_monthly_is_chosen(axe_phone, demo_site, settings):
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", "whsec_x"
+    settings.STRIPE_SEPA_DEBIT = True
+    page = axe_phone
+    page.goto(f"{demo_site.url}/en/donate/?prisoner={SLUG}")
+    sepa = page.locator("label.method", has_text="SEPA Direct Debit")
+    assert sepa.is_hidden()  # a one-off gift cannot be a mandate without a payment
+    page.locator("label.tap", has_text="Monthly").click()
+    assert sepa.is_visible()
+    sepa.click()
+    assert "— SEPA Direct Debit" in page.locator("#donate-summary").inner_text()
+    assert axe_violations(page) == []
+    page.locator("label.tap", has_text="One-off").click()
+    assert sepa.is_hidden()

@@ -80,3 +80,44 @@ def test_the_giving_pages_have_no_accessibility_violations(axe_page, demo_site, 
         name = "Betalen" if state == "thanks-paid" else "Laten mislukken"
         axe_page.get_by_role("button", name=name).click()
     assert axe_violations(axe_page) == []
+
+
+def _sponsor(page, url: str, name: str, email: str):
+    page.goto(url)
+    page.locator("input[name=donor_name]").fill(name)
+    page.locator("input[name=donor_email]").fill(email)
+    page.locator("input[name=method][value=demo]").check()
+    page.locator("input[name=consent]").check()
+    page.locator("form.donate-form button[type=submit]").last.click()
+
+
+def test_a_phone_sponsor_is_thanked_for_the_sponsorship(page, demo_site):
+    page.set_viewport_size({"width": 390, "height": 844})
+    _sponsor(
+        page,
+        f"{demo_site.url}/en/donate/?frequency=monthly&prisoner=diego-demo",
+        "Pía",
+        "pia@example.org",
+    )
+    assert page.get_by_text("The first month of a sponsorship of €15.00 a month").is_visible()
+    page.get_by_role("button", name="Pay").click()
+    assert page.get_by_role("heading", name="Thank you!").is_visible()
+    assert page.get_by_text("You now sponsor Diego Demo with €15.00 a month.").is_visible()
+    assert page.get_by_text("a welcome email with a link to stop your sponsorship").is_visible()
+    assert page.get_by_text("Your gift of").count() == 0
+    assert page.csp_errors == []
+
+
+@pytest.mark.parametrize("outcome", ["paid", "failed"])
+def test_a_sponsorships_thank_you_page_has_no_accessibility_violations(
+    axe_page, demo_site, outcome
+):
+    _sponsor(
+        axe_page,
+        f"{demo_site.url}/nl/donate/?frequency=monthly&prisoner=diego-demo",
+        "Jan",
+        "jan@example.org",
+    )
+    axe_page.locator(f"button[value={outcome}]").click()
+    axe_page.wait_for_url("**/thanks/**")
+    assert axe_violations(axe_page) == []

@@ -14,6 +14,8 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from agreements.models import AgreementSignature, PeriodicGiftAgreement
+from agreements.services import agreement_create
 from donations.corrections import donation_correct
 from donations.models import (
     BankStatement,
@@ -29,6 +31,8 @@ from donations.models import (
     StatementLine,
     StatusChange,
 )
+from donors.statements import statement_issue
+from donors.your_data import donor_erase
 from prisoners.models import Update
 
 ROLES = ["superuser", "treasurer", "editor", "outsider"]
@@ -65,6 +69,11 @@ MAY_OPEN = {
     "donations.expectedtransfer": {"superuser": VIEW, "treasurer": VIEW},
     # Reviewing messages is editorial; the proxy shows no money and no donor's email.
     "donations.messageofsupport": {"superuser": VIEW, "editor": VIEW},
+    # Periodic-gift agreements: made and signed by donors; treasurers countersign and link.
+    "agreements.periodicgiftagreement": {"superuser": VIEW, "treasurer": VIEW},
+    # Issued statements and erasure requests: records of what happened, read by treasurers.
+    "donors.annualstatement": {"superuser": VIEW, "treasurer": VIEW},
+    "donors.erasurerequest": {"superuser": VIEW, "treasurer": VIEW},
 }
 PROVIDERS = ["demo", "mollie", "stripe", "manual", "bank"]
 
@@ -82,6 +91,26 @@ def _user(role: str) -> User:
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def _agreement_of_every_status() -> list[PeriodicGiftAgreement]:
+    """One agreement per status. Written straight to the tables: the flow that leads to each
+    status (and renders its PDFs) is tested in tests/agreements."""
+    from tests.agreements.conftest import cleaned
+
+    made = []
+    for n, status in enumerate(PeriodicGiftAgreement.Status.values):
+        data = cleaned(email=f"a{n}@example.org", partner_name="P", partner_email="p@x.org")
+        agreement = agreement_create(data=data, language="en", notify=False)
+        roles = {"draft": [], "donor_signed": ["donor"], "partner_signed": ["donor", "partner"]}
+        for role in roles.get(status, ["donor", "partner", "foundation"]):
+            AgreementSignature.objects.create(
+                agreement=agreement, role=role, name=role, document_sha256="0" * 64
+            )
+        PeriodicGiftAgreement.objects.filter(pk=agreement.pk).update(status=status)
+        agreement.status = status
+        made.append(agreement)
+    return made
 
 
 @pytest.fixture
@@ -170,6 +199,11 @@ def every_kind(campaign, make_prisoner, make_donation):
         )
         for p in ("demo", "mollie", "stripe")
     ]
+    objects["agreements.periodicgiftagreement"] = _agreement_of_every_status()
+    make_donation("30.00", donor=donor, received_on=date(2024, 5, 1))
+    objects["donors.annualstatement"] = [statement_issue(donor_id=donor.pk, year=2024)]
+    erased = Donor.objects.create(email="erased@example.org")
+    objects["donors.erasurerequest"] = [donor_erase(donor_id=erased.pk)]
     objects["auth.group"] = list(Group.objects.all())
     attempt = {"username": "someone", "ip_address": "192.0.2.1", "user_agent": "test"}
     objects["axes.accessattempt"] = [
@@ -217,3 +251,8 @@ def test_it_opens_every_admin_page_as_each_role_says(client, every_kind, role):
 def test_it_covers_a_gift_of_every_provider_in_every_status(every_kind):
     seen = {(g.provider, g.status) for g in every_kind["donations.donation"]}
     assert seen == {(p, s) for p in PROVIDERS for s in Donation.Status.values}
+
+
+def test_it_covers_an_agreement_of_every_status(every_kind):
+    seen = {a.status for a in every_kind["agreements.periodicgiftagreement"]}
+    assert seen == set(PeriodicGiftAgreement.Status.values)

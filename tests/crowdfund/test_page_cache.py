@@ -14,7 +14,13 @@ from donations.payments import payment_apply_status
 from donations.providers.base import PaymentReport
 from donations.selectors import campaign_totals
 
-CACHED = ["/en/", "/es/prisoners/ana/", "/nl/how-we-use-the-money/", "/en/where-the-money-went/"]
+CACHED = [
+    "/en/",
+    "/es/prisoners/ana/",
+    "/nl/how-we-use-the-money/",
+    "/en/where-the-money-went/",
+    "/en/anbi/",
+]
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from donations.models import Donation
+from donations.models import Donation, Donor
 
 # The donation page shows its refunds and history as inlines; Django wants their counts.
 INLINES = {
@@ -73,6 +73,35 @@ def test_it_lets_a_treasurer_record_a_bank_transfer_by_hand(client, treasurer, m
     assert donation.prisoner == prisoner
     change = donation.status_changes.get()
     assert (change.to_status, change.source) == ("paid", "admin")
+
+
+@pytest.mark.parametrize(
+    ("email", "anonymous", "name"),
+    [("Maria@Example.org", "", "Maria"), ("maria@example.org", "on", ""), ("", "", None)],
+)
+def test_a_gift_typed_in_by_hand_joins_the_donor_of_its_email(
+    client, treasurer, email, anonymous, name
+):
+    client.force_login(treasurer)
+    data = {
+        "amount": "40.00",
+        "received_on": "2024-03-05",
+        "method": "cash",
+        "status": "paid",
+        "donor_name": "Maria",
+        "donor_email": email,
+        **INLINES,
+    }
+    if anonymous:
+        data["is_anonymous"] = anonymous
+    assert client.post(reverse("admin:donations_donation_add"), data).status_code == 302
+    donor = Donation.objects.get().donor
+    if name is None:
+        assert donor is None and not Donor.objects.exists()
+        return
+    assert (donor.email, donor.name) == ("maria@example.org", name)
+    client.post(reverse("admin:donations_donation_add"), data)
+    assert set(Donation.objects.values_list("donor", flat=True)) == {donor.pk}
 
 
 @pytest.mark.parametrize("amount", ["-5", "0", "abc", "1.234"])

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from donations.models import Donation, ExpectedTransfer, StatementLine
+from donations.models import Donation, Donor, ExpectedTransfer, StatementLine
 from donations.statements.importer import statement_import
 from tests.donations.statement_samples import camt, ntry
 
@@ -120,6 +120,30 @@ def test_it_links_an_arriving_transfer_to_its_donor_and_thanks_them(
     assert receipt.to == ["jan@example.org"] and "Ana Ejemplo" in receipt.body
 
 
+def test_it_brings_an_announced_transfer_to_the_donor_of_that_email(
+    ana, django_capture_on_commit_callbacks
+):
+    earlier = Donor.objects.create(email="jan@example.org", language="nl")
+    expected = ExpectedTransfer.objects.create(
+        amount=Decimal("40.00"), prisoner=ana, email="Jan@Example.org", donor_name="Jan"
+    )
+    other = ExpectedTransfer.objects.create(
+        amount=Decimal("10.00"), prisoner=ana, email="eva@example.org", language="es"
+    )
+    data = camt(
+        ntry("40.00", "B1", text=f"gift {expected.reference}"),
+        ntry("10.00", "B2", text=f"gift {other.reference}"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        statement_import(file_name="s.xml", data=data)
+    assert Donation.objects.get(amount=40).donor == earlier
+    earlier.refresh_from_db()
+    assert earlier.name == "Jan"
+    eva = Donation.objects.get(amount=10).donor
+    assert (eva.email, eva.language) == ("eva@example.org", "es")
+    assert Donor.objects.count() == 2
+
+
 def test_it_records_a_transfer_with_a_prisoners_reference_as_before(
     ana, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -128,6 +152,7 @@ def test_it_records_a_transfer_with_a_prisoners_reference_as_before(
         statement_import(file_name="s.xml", data=camt(ntry("10.00", "B1", ana.payment_reference)))
     donation = Donation.objects.get()
     assert donation.prisoner == ana and donation.donor_email == ""
+    assert donation.donor is None
     assert ExpectedTransfer.objects.get().status == ExpectedTransfer.Status.EXPECTED
     assert mailoutbox == []
 

@@ -6,6 +6,7 @@ from pypdf import PdfReader
 
 from donations.models import Donation
 from donations.reports import pdf as report_pdf
+from donations.reports import public_file
 
 
 @pytest.fixture(autouse=True)
@@ -68,6 +69,9 @@ def test_it_never_names_a_donor(client, site):
 
 
 def test_it_is_built_once_per_content_and_revalidates(client, site, monkeypatch):
+    # Rebuilt at once after a change (on a busy site, at most once a minute: see
+    # tests/donations/test_report_build.py).
+    monkeypatch.setattr(public_file, "REPORT_REBUILD_AFTER", 0)
     builds = []
     original = report_pdf.render_pdf
     monkeypatch.setattr(

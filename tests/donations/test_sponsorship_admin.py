@@ -1,5 +1,6 @@
 """Treasurers see donors and sponsorships, and cancel one through the donor's service."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -21,15 +22,44 @@ def sponsorship(db):
     )
 
 
-def test_it_lets_a_treasurer_cancel_through_the_same_service(client, treasurer, sponsorship):
+def test_it_lets_a_treasurer_cancel_through_the_same_service(
+    client, treasurer, sponsorship, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(treasurer)
-    assert "months paid" in client.get(URL).content.decode().lower()
+    listing = client.get(URL).content.decode()
+    assert "months paid" in listing.lower() and "sponsor@example.org" in listing
     data = {"action": "cancel_sponsorships", "_selected_action": [sponsorship.pk]}
-    assert client.post(URL, data).status_code == 302
+    # First a page that says what it does, naming whose sponsorship it stops.
+    confirm = client.post(URL, data)
+    assert confirm.status_code == 200
+    html = confirm.content.decode()
+    assert "Cancel these sponsorships?" in html and "sponsor@example.org" in html
+    assert 'name="post" value="yes"' in html
+    sponsorship.refresh_from_db()
+    assert sponsorship.status == Sponsorship.Status.ACTIVE and mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(URL, {**data, "post": "yes"}).status_code == 302
     sponsorship.refresh_from_db()
     assert sponsorship.status == Sponsorship.Status.CANCELLED
     assert sponsorship.cancel_reason == Sponsorship.CancelReason.TREASURER
     assert sponsorship.events.get().source == "admin"
+    assert [m.to for m in mailoutbox] == [["sponsor@example.org"]]  # "it has stopped"
+    # The treasurer sees who stopped it, on the sponsorship's page.
+    page = client.get(f"{URL}{sponsorship.pk}/change/").content.decode()
+    assert 'id="events-heading"' in page
+    assert re.search(r'field-source">\s*<p>Admin</p>', page)
+
+
+def test_it_says_which_sponsorships_never_started(client, treasurer, sponsorship, make_donation):
+    never = Sponsorship.objects.create(
+        donor=sponsorship.donor, amount=Decimal("15.00"), provider="demo", method="other_online"
+    )
+    never.first_donation = make_donation("15.00", status="failed", sponsorship=never)
+    never.save()
+    client.force_login(treasurer)
+    html = client.get(f"{URL}?status__exact=pending").content.decode()
+    assert "Never started" in html
+    assert client.get(f"{URL}?status__exact=active").content.decode().count("Never started") == 0
 
 
 def test_it_shows_a_donor_with_their_gifts(client, treasurer, sponsorship, make_donation):
@@ -39,10 +69,18 @@ def test_it_shows_a_donor_with_their_gifts(client, treasurer, sponsorship, make_
     assert "sponsor@example.org" in html and "7.00" in html
 
 
+def test_it_counts_a_donors_gifts_that_arrived(client, treasurer, sponsorship, make_donation):
+    for status in ("paid", "paid", "failed", "expired", "open"):
+        make_donation("7.00", donor=sponsorship.donor, status=status)
+    client.force_login(treasurer)
+    html = client.get("/admin/donations/donor/").content.decode()
+    assert '<td class="field-gift_count">2</td>' in html
+
+
 @pytest.mark.parametrize("role", ["editor", "outsider"])
 def test_it_refuses_everyone_else(client, request, sponsorship, role):
     client.force_login(request.getfixturevalue(role))
-    data = {"action": "cancel_sponsorships", "_selected_action": [sponsorship.pk]}
+    data = {"action": "cancel_sponsorships", "_selected_action": [sponsorship.pk], "post": "yes"}
     assert client.post(URL, data).status_code == 403
     sponsorship.refresh_from_db()
     assert sponsorship.status == Sponsorship.Status.ACTIVE

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from donations.models import Donation, Sponsorship
+from donations.models import Donation, PaymentEvent, Sponsorship
 from donations.providers.base import ProviderUnavailable
 from donations.selectors import campaign_totals
 from donations.sponsorships.cancel import sponsorship_cancel
@@ -149,6 +149,46 @@ def test_it_records_one_donation_for_20_simultaneous_invoice_paid_events(
     assert [m.subject for m in mailoutbox].count("Receipt for your monthly sponsorship") == 1
 
 
+def test_it_records_an_invoice_in_flight_and_stays_cancelled_on_stripe(
+    active_on_stripe, fake_stripe, mailoutbox
+):
+    # Stripe had already invoiced and charged this month when the donor stopped.
+    subscription_id = active_on_stripe.provider_subscription_id
+    event = fake_stripe.charge_month(subscription_id)
+    invoice_id = event["data"]["object"]["id"]
+    stale = fake_stripe.subscription_event(subscription_id)  # sent while still active
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def cancel():
+        try:
+            barrier.wait(timeout=30)
+            sponsorship_cancel(sponsorship_id=active_on_stripe.pk, reason="donor", source="donor")
+        except BaseException as exc:  # surfaced in the main thread below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=cancel)
+    thread.start()
+    barrier.wait(timeout=30)
+    statuses = _deliver_stripe_at_once(event, 3)
+    thread.join(timeout=60)
+    assert errors == [] and statuses == [200] * 3
+    active_on_stripe.refresh_from_db()
+    assert active_on_stripe.status == Sponsorship.Status.CANCELLED
+    assert active_on_stripe.events.filter(to_status="cancelled").count() == 1
+    assert fake_stripe.subscriptions[subscription_id]["status"] == "canceled"
+    assert Donation.objects.get(provider_payment_id=invoice_id).status == Donation.Status.PAID
+    assert campaign_totals().raised == Decimal("30.00")
+    # Its customer.subscription.updated, sent before the stop, arrives late: the body says
+    # "active", the re-fetched subscription "canceled"; nothing is revived.
+    assert stale["data"]["object"]["status"] == "active"
+    _deliver_stripe_at_once(stale, 1)
+    active_on_stripe.refresh_from_db()
+    assert active_on_stripe.status == Sponsorship.Status.CANCELLED
+
+
 def test_it_counts_a_failed_invoice_once_when_delivered_20_times(
     active_on_stripe, fake_stripe, mailoutbox
 ):
@@ -159,3 +199,47 @@ def test_it_counts_a_failed_invoice_once_when_delivered_20_times(
     assert [m.subject for m in mailoutbox].count(
         "This month's payment for your sponsorship did not go through"
     ) == 1
+
+
+def _one_active_sponsorship_paid_once(first: Donation, event: dict, mailoutbox) -> Sponsorship:
+    sponsorship = Sponsorship.objects.get()
+    assert sponsorship.status == Sponsorship.Status.ACTIVE
+    assert sponsorship.events.filter(to_status="active").count() == 1
+    # One first-month Donation, paid once: no second row, no second status change.
+    assert Donation.objects.get() == first
+    first.refresh_from_db()
+    assert first.status == Donation.Status.PAID
+    assert first.status_changes.filter(to_status=Donation.Status.PAID).count() == 1
+    assert campaign_totals().raised == Decimal("15.00")
+    deliveries = PaymentEvent.objects.filter(event_id=event["id"])
+    assert deliveries.count() == DELIVERIES
+    assert deliveries.filter(outcome=PaymentEvent.Outcome.APPLIED).count() == 1
+    assert [m.subject for m in mailoutbox] == ["Thank you for your monthly sponsorship"]
+    return sponsorship
+
+
+def test_it_starts_one_sponsorship_for_20_simultaneous_checkout_completed_events(
+    postgres, campaign, fake_stripe, mailoutbox
+):
+    first, _url = start_sponsorship("card")
+    event = fake_stripe.complete_subscription(first.provider_payment_id)
+    assert event["data"]["object"]["mode"] == "subscription"
+    statuses = _deliver_stripe_at_once(event, DELIVERIES)
+    assert statuses == [200] * DELIVERIES
+    sponsorship = _one_active_sponsorship_paid_once(first, event, mailoutbox)
+    session = fake_stripe.sessions[first.provider_payment_id]
+    assert sponsorship.provider_subscription_id == session["subscription"]
+    assert len(fake_stripe.subscriptions) == 1
+
+
+def test_it_starts_one_sponsorship_for_20_simultaneous_first_sepa_invoice_paid_events(
+    postgres, campaign, fake_stripe, settings, mailoutbox
+):
+    settings.STRIPE_SEPA_DEBIT = True
+    first, _url = start_sponsorship("sepa_debit")
+    session_id = first.provider_payment_id
+    _deliver_stripe_at_once(fake_stripe.complete_subscription_delayed(session_id), 1)
+    event = fake_stripe.settle_first_invoice(session_id)
+    statuses = _deliver_stripe_at_once(event, DELIVERIES)
+    assert statuses == [200] * DELIVERIES
+    _one_active_sponsorship_paid_once(first, event, mailoutbox)

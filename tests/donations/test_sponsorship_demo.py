@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from donations.models import Donation, Sponsorship, SponsorshipEvent
 from donations.selectors import campaign_totals
 from donations.sponsorships.selectors import sponsorship_totals, sponsorship_totals_per_prisoner
+from prisoners.models import Campaign
 from tests.donations.sponsorship_helpers import start_sponsorship
 
 
@@ -99,8 +100,13 @@ def test_it_suspends_after_two_failed_months_and_offers_a_restart(
     suspended = mailoutbox[-1]
     assert suspended.subject == "Your monthly sponsorship is paused"
     assert "frequency=monthly" in suspended.body and "amount=15.00" in suspended.body
+    # Every email carries the stop link; a paused sponsorship can be stopped for good.
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("demo_charge_month")  # suspended: no longer charged
+        assert client.post(_link(suspended)).status_code == 302
+    sponsorship.refresh_from_db()
+    assert sponsorship.status == Sponsorship.Status.CANCELLED
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo_charge_month")  # stopped: no longer charged
     assert Donation.objects.filter(sponsorship=sponsorship).count() == 3
 
 
@@ -144,3 +150,48 @@ def test_it_offers_no_demo_month_without_debug(client, settings, treasurer, acti
     assert "charge_demo_month" not in client.get("/admin/donations/sponsorship/").content.decode()
     _charge_by_admin(client, active_demo)
     assert Donation.objects.filter(sponsorship=active_demo).count() == 1
+
+
+def test_the_welcome_is_the_first_months_receipt_and_each_receipt_names_its_gift(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    Campaign.objects.update(is_anbi=True)
+    donation, url = start_sponsorship("demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay_first(client, donation, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo_charge_month")
+    donation.refresh_from_db()
+    welcome, receipt = mailoutbox
+    assert welcome.subject == "Thank you for your monthly sponsorship"
+    assert "Receipt\nAmount: €15.00\n" in welcome.body
+    assert f"Reference: {donation.reference}" in welcome.body
+    assert "registered ANBI" in welcome.body
+    month = Donation.objects.exclude(pk=donation.pk).get()
+    # The gift's reference, as on every other receipt, not its internal id.
+    assert f"Reference: {month.reference}" in receipt.body
+    assert str(month.public_id) not in receipt.body
+
+
+def test_the_demo_checkout_says_it_is_a_sponsorships_first_month(client, make_prisoner):
+    donation, url = start_sponsorship("demo", prisoner=make_prisoner(name="Ana Ejemplo"))
+    html = client.get(url).content.decode()
+    assert "The first month of a sponsorship of €15.00 a month for Ana Ejemplo." in html
+    assert "A gift of" not in html
+
+
+def test_it_sends_no_monthly_receipt_when_the_foundation_sends_only_the_annual_one(
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.SPONSORSHIP_MONTHLY_RECEIPTS = False
+    donation, url = start_sponsorship("demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay_first(client, donation, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo_charge_month")
+        call_command("demo_charge_month", "--fail")
+    assert Donation.objects.filter(status="paid").count() == 2
+    assert [m.subject for m in mailoutbox] == [
+        "Thank you for your monthly sponsorship",
+        "This month's payment for your sponsorship did not go through",
+    ]

@@ -43,3 +43,22 @@ def test_the_migration_links_each_emails_gifts_to_one_donor(make_donation):
     assert ana.name == "Ana"
     assert Donation.objects.get(pk=other.pk).donor.email == "luis@example.org"
     assert Donation.objects.get(pk=nobody.pk).donor is None
+
+
+def test_the_second_migration_links_the_gifts_recorded_since_to_their_donors(make_donation):
+    link = import_module("donations.migrations.0024_link_remaining_gifts_to_donors").link
+    ana = Donor.objects.create(email="ana@example.org", name="Ana")
+    linked = make_donation("10.00", donor_email="ana@example.org", donor=ana)
+    by_hand = make_donation("20.00", donor_email="ANA@example.org ", donor_name="Ana B")
+    bank = make_donation(
+        "30.00", donor_email="jan@example.org", donor_name="Jan", is_anonymous=True
+    )
+    nobody = make_donation("7.00", donor_email="")
+    link(apps, None)
+    link(apps, None)  # run twice: nothing doubles
+    assert set(ana.donations.values_list("pk", flat=True)) == {linked.pk, by_hand.pk}
+    assert Donor.objects.get(pk=ana.pk).name == "Ana"  # a name already there stays
+    jan = Donation.objects.get(pk=bank.pk).donor
+    assert (jan.email, jan.name) == ("jan@example.org", "")
+    assert Donation.objects.get(pk=nobody.pk).donor is None
+    assert Donor.objects.count() == 2

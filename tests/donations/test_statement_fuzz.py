@@ -161,3 +161,23 @@ def test_it_refuses_or_reads_a_hostile_amount(account, value):
             assert exc.message and ledger_rows() == before
         else:
             assert_ledger_sane()
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_it_refuses_or_reads_a_hostile_closing_balance(account, value):
+    # Found by the fuzzer: other scripts' digits in a balance reached the mt940 library,
+    # which crashed on them instead of the file being refused.
+    name = "abnamro_mt940_corpus.sta"
+    Campaign.objects.update(iban=SEEDS[name])
+    text = (CORPUS / name).read_text()
+    head, tail = text.split(":62", 1)
+    mark, rest = tail.split("EUR", 1)
+    amount, after = rest.split("\n", 1)
+    data = f"{head}:62{mark}EUR{value}\n{after}".encode()
+    before = ledger_rows()
+    try:
+        statement_import(file_name=name, data=data)
+    except StatementError as exc:
+        assert exc.message and ledger_rows() == before
+    else:
+        assert_ledger_sane()

@@ -1,8 +1,13 @@
 """The page after the payment: waiting without JavaScript, and sharing without tracking."""
 
+import re
+
 import pytest
 
-from donations.models import Donation
+from donations.models import Donation, Sponsorship
+from prisoners.models import Prisoner
+from tests.donations.sponsorship_helpers import start_sponsorship
+from tests.donations.test_donate_monthly import _checked
 
 
 @pytest.fixture
@@ -72,3 +77,133 @@ def test_it_shares_the_home_page_for_the_general_fund(client, gift):
 
 def test_it_links_back_to_the_prisoner(client, gift):
     assert 'href="/en/prisoners/ana/"' in _thanks(client, gift)
+
+
+def _invitation(html: str) -> str:
+    """The invitation to give monthly, or "" when the page has none."""
+    if 'class="monthly-invite"' not in html:
+        return ""
+    return html.split('class="monthly-invite"', 1)[1].split("</section>", 1)[0]
+
+
+def test_it_invites_a_one_off_donor_to_give_monthly_to_the_same_prisoner(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID)
+    invitation = _invitation(_thanks(client, gift))
+    assert "Would you give every month?" in invitation
+    assert 'href="/en/donate/?frequency=monthly&amp;amount=25.00&amp;prisoner=ana"' in invitation
+    assert "Sponsor Ana Ejemplo with €25 a month" in invitation
+    # A plain link: nothing on the page needs JavaScript.
+    assert "<script" not in _thanks(client, gift)
+
+
+def test_the_invitation_opens_the_donate_form_preset_to_monthly(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID)
+    html = client.get("/en/donate/?frequency=monthly&amount=25.00&prisoner=ana").content.decode()
+    assert _checked(html, "frequency") == ["monthly"]
+    assert _checked(html, "monthly_preset") == ["25"]
+    assert re.search(r'<option value="ana"[^>]*selected', html)
+    assert "Sponsor Ana Ejemplo with €25 a month</button>" in html
+
+
+@pytest.mark.parametrize(
+    ("amount", "suggested", "words"),
+    [
+        ("100.00", "50.00", "€50 a month"),  # the largest monthly preset under the gift
+        ("12.00", "10.00", "€10 a month"),
+        ("7.50", "7.50", "€7.50 a month"),  # below every preset: the gift itself
+    ],
+)
+def test_it_suggests_a_monthly_amount_no_larger_than_the_gift(
+    client, gift, amount, suggested, words
+):
+    Donation.objects.update(status=Donation.Status.PAID, amount=amount)
+    invitation = _invitation(_thanks(client, gift))
+    assert f"amount={suggested}&amp;" in invitation
+    assert words in invitation
+
+
+def test_it_invites_to_the_general_fund_for_a_general_gift(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID, prisoner=None)
+    invitation = _invitation(_thanks(client, gift))
+    assert 'href="/en/donate/?frequency=monthly&amp;amount=25.00"' in invitation
+    assert "Give €25 every month" in invitation
+
+
+@pytest.mark.parametrize("status", ["pending", "open", "failed", "canceled", "expired"])
+def test_it_invites_no_one_whose_gift_did_not_arrive(client, gift, status):
+    Donation.objects.update(status=status)
+    assert _invitation(_thanks(client, gift)) == ""
+
+
+def test_it_invites_no_one_who_already_gives_monthly(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID, frequency=Donation.Frequency.MONTHLY)
+    html = _thanks(client, gift)
+    assert "Thank you!" in html and _invitation(html) == ""
+
+
+def test_it_invites_to_no_prisoner_who_is_no_longer_on_the_site(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID)
+    Prisoner.objects.update(is_published=False)
+    assert _invitation(_thanks(client, gift)) == ""
+
+
+@pytest.fixture
+def first_month(settings, campaign, make_prisoner):
+    """A donor chose to sponsor Ana Ejemplo with €15 a month and is at the demo checkout."""
+    settings.DEMO_PAYMENTS = True
+    ana = make_prisoner(slug="ana", name="Ana Ejemplo")
+    donation, url = start_sponsorship("demo", prisoner=ana)
+    return donation, url
+
+
+def test_a_paid_first_month_thanks_for_the_sponsorship_not_for_a_gift(
+    client, first_month, django_capture_on_commit_callbacks
+):
+    donation, url = first_month
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"id": donation.provider_payment_id, "outcome": "paid"})
+    html = client.get(response["Location"]).content.decode()
+    sponsorship = Sponsorship.objects.get()
+    assert sponsorship.status == Sponsorship.Status.ACTIVE
+    assert "You now sponsor Ana Ejemplo with €15.00 a month." in html
+    day = sponsorship.started_on.day
+    assert f"The next payments are collected around day {day} of each month." in html
+    assert "a welcome email with a link to stop your sponsorship at any time" in html
+    assert "Your gift of" not in html and "We have sent you a receipt" not in html
+    assert _invitation(html) == ""
+
+
+def test_a_first_month_on_its_way_is_the_sponsorships(client, first_month):
+    donation, _url = first_month
+    Donation.objects.update(status=Donation.Status.PENDING)
+    html = _thanks(client, donation)
+    assert "the first month of your sponsorship: €15.00 a month for Ana Ejemplo" in html
+    assert "your gift of" not in html
+
+
+@pytest.mark.parametrize("outcome", ["failed", "canceled", "expired"])
+def test_a_failed_first_month_says_the_sponsorship_has_not_started(client, first_month, outcome):
+    donation, url = first_month
+    response = client.post(url, {"id": donation.provider_payment_id, "outcome": outcome})
+    html = client.get(response["Location"]).content.decode()
+    assert "The payment did not go through" in html
+    assert "Nothing was charged, and your sponsorship has not started." in html
+    assert f'href="/en/donate/?retry={donation.public_id}"' in html
+    assert "Try again" in html
+    assert Sponsorship.objects.get().status == Sponsorship.Status.PENDING
+
+
+def test_a_one_off_gift_still_thanks_for_the_gift(client, gift):
+    Donation.objects.update(status=Donation.Status.PAID)
+    html = _thanks(client, gift)
+    assert "Your gift of €25.00 for Ana Ejemplo has arrived." in html
+    assert "You now sponsor" not in html
+
+
+def test_a_first_month_of_a_sponsorship_stopped_meanwhile_promises_no_email(client, first_month):
+    donation, _url = first_month
+    Donation.objects.update(status=Donation.Status.PAID)
+    Sponsorship.objects.update(status=Sponsorship.Status.CANCELLED)
+    html = _thanks(client, donation)
+    assert "Your gift of €15.00 for Ana Ejemplo has arrived." in html
+    assert "You now sponsor" not in html and "We have sent you a receipt" not in html

@@ -19,6 +19,18 @@ EXAMPLE_IDS = {
     "payment_recurring": ("tr_DtKxVP2AgW", "cst_8wmqcHMN4U", "mdt_aGQNkteF6w", "sub_8JfGzs6v3K"),
     "mandate": ("mdt_h3gAaD5zP", "cst_4qqhO89gsT"),
 }
+# A card payment's details, with only the fields payments-api/get-payment.rst documents for
+# credit card (the published examples are all iDEAL or SEPA).
+CARD_DETAILS = {
+    "cardHolder": "T. TEST",
+    "cardNumber": "6787",
+    "cardFingerprint": "ErBkcGOJcE3LQGDBMt9rs9wg",
+    "cardAudience": "consumer",
+    "cardLabel": "Mastercard",
+    "cardCountryCode": "NL",
+    "cardSecurity": "3dsecure",
+    "feeRegion": "intra-eu",
+}
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -41,6 +53,7 @@ class MollieRecurring:
         self.mandates: dict[str, dict] = {}
         self.subscriptions: dict[str, dict] = {}
         self.subscription_bodies: list[dict] = []
+        self.subscription_updates: list[dict] = []
 
     def route_recurring(self, method, path, query, body, headers):
         key = headers.get("Idempotency-Key", "")
@@ -61,6 +74,8 @@ class MollieRecurring:
             subscription = self.subscriptions.get(found.group(1))
             if subscription is None or subscription["customerId"] != customer_id:
                 return 404, {"status": 404, "title": "Not Found", "detail": "No subscription"}
+            if method == "PATCH" and not found.group(2):
+                return self._update_subscription(found.group(1), json.loads(body or b"{}"), key)
             if method == "DELETE":
                 if subscription["status"] == "canceled":
                     return 422, {"status": 422, "title": "Unprocessable", "detail": "Canceled"}
@@ -132,6 +147,21 @@ class MollieRecurring:
         if key:
             self.by_key[key] = subscription_id
         return 201, self.render_subscription(subscription_id)
+
+    def _update_subscription(self, subscription_id, data, key):
+        # As at Mollie: an idempotency key replays the first answer; a cancelled or
+        # completed subscription cannot be updated.
+        if key and key in self.by_key:
+            return 200, self.render_subscription(self.by_key[key])
+        subscription = self.subscriptions[subscription_id]
+        if subscription["status"] in ("canceled", "completed"):
+            return 422, {"status": 422, "title": "Unprocessable", "detail": "Not updatable"}
+        if "amount" in data:
+            subscription["amount"] = data["amount"]
+        self.subscription_updates.append({"id": subscription_id, **data, "Idempotency-Key": key})
+        if key:
+            self.by_key[key] = subscription_id
+        return 200, self.render_subscription(subscription_id)
 
     def _subscription_payments(self, subscription_id):
         rows = [
@@ -206,6 +236,18 @@ class MollieRecurring:
             status=m["status"],
             createdAt=_time(m["createdAt"]),
         )
+        if m.get("method") == "creditcard":
+            # The fields mandates-api/get-mandate.rst documents for a credit card mandate.
+            data.update(
+                method="creditcard",
+                details={
+                    "cardHolder": "T. TEST",
+                    "cardNumber": "6787",
+                    "cardLabel": "Mastercard",
+                    "cardFingerprint": "ErBkcGOJcE3LQGDBMt9rs9wg",
+                    "cardExpiryDate": "2030-12-31",
+                },
+            )
         return _relinked(data, EXAMPLE_IDS["mandate"], (mandate_id, m["customerId"]), self.url)
 
     def render_sequence(self, payment: dict) -> dict:
@@ -226,6 +268,9 @@ class MollieRecurring:
             values["redirectUrl"] = payment["redirectUrl"]
             if payment["status"] == "paid":
                 values.update(paidAt=_time(payment["paidAt"]), mandateId=payment["mandateId"])
+                if payment["method"] == "creditcard":
+                    # The fields get-payment.rst documents for a card payment's details.
+                    values.update(method="creditcard", details=CARD_DETAILS)
                 name = "mollie/payment_first_paid"
             else:
                 name = "mollie/payment_first_open"
@@ -240,6 +285,8 @@ class MollieRecurring:
             name = name.get(payment["status"], "mollie/payment_recurring")
             if payment["status"] == "paid":
                 values["paidAt"] = _time(payment["paidAt"])
+            if payment["method"] == "creditcard":
+                values.update(method="creditcard", details=dict(CARD_DETAILS))
             example = EXAMPLE_IDS["payment_recurring"]
             ids = (
                 payment["id"],
@@ -250,7 +297,11 @@ class MollieRecurring:
         data = overlay(name, **values)
         if payment["status"] == "failed" and payment.get("failure"):
             code, reason = payment["failure"]
-            data["details"].update(bankReasonCode=code, bankReason=reason)
+            if payment["method"] == "creditcard":
+                # A card's failure: details.failureReason and failureMessage, no bank code.
+                data["details"].update(failureReason=code, failureMessage=reason)
+            else:
+                data["details"].update(bankReasonCode=code, bankReason=reason)
         if "checkout" in data["_links"]:
             data["_links"]["checkout"] = {
                 "href": f"{self.url}/checkout/{payment['id']}",
@@ -259,14 +310,18 @@ class MollieRecurring:
         return _relinked(data, example, ids, self.url)
 
     # Control: what happens at Mollie's side.
-    def pay_first(self, payment_id: str, *, paid_at=None) -> str:
-        """The donor paid the first payment; Mollie creates a valid mandate. Returns its id."""
+    def pay_first(self, payment_id: str, *, paid_at=None, method: str = "ideal") -> str:
+        """The donor paid the first payment (by iDEAL, or `creditcard`); Mollie creates a
+        valid mandate. Returns its id."""
         with self.lock:
             payment = self.payments[payment_id]
+            payment["method"] = method
             mandate_id = f"mdt_fake{next(self._ids)}"
             self.mandates[mandate_id] = {
                 "customerId": payment["customerId"],
                 "status": "valid",
+                # A card's first payment gives a creditcard mandate, iDEAL a SEPA one.
+                "method": "creditcard" if method == "creditcard" else "directdebit",
                 "createdAt": utc(paid_at),
             }
             payment["mandateId"] = mandate_id
@@ -285,7 +340,7 @@ class MollieRecurring:
                 "status": status,
                 "amount": s["amount"],
                 "description": s["description"],
-                "method": "directdebit",
+                "method": self.mandates[s["mandateId"]].get("method", "directdebit"),
                 "metadata": s["metadata"],
                 "locale": None,
                 "redirectUrl": None,

@@ -47,6 +47,9 @@ class FakeAPI:
             def do_DELETE(self):
                 self._handle("DELETE")
 
+            def do_PATCH(self):
+                self._handle("PATCH")
+
             def log_message(self, *args):
                 pass
 

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 
 from tests.fakes.fixtures import overlay, utc
 from tests.fakes.server import FakeAPI
+from tests.fakes.stripe_billing import StripeBillingControl
 from tests.fakes.stripe_recurring import StripeRecurring
 
 
@@ -43,7 +44,7 @@ def _wants(expand: set[str], path: str) -> bool:
 _NOT_RENDERED = ("payment_intent", "subscription", "subscription_data")
 
 
-class FakeStripe(StripeRecurring, FakeAPI):
+class FakeStripe(StripeRecurring, StripeBillingControl, FakeAPI):
     down_body = {"error": {"type": "api_error", "message": "Stripe is temporarily unavailable"}}
 
     def __init__(self):
@@ -89,6 +90,11 @@ class FakeStripe(StripeRecurring, FakeAPI):
             "line_items[0][price_data][recurring][interval]"
         ):
             return _error(400, "subscription mode needs a recurring price")
+        if any(k.startswith("payment_method_types[") for k in params):
+            # Removed from Checkout Session creation in API version 2026-09-30 (the SDK's
+            # pinned version is later): allowed_payment_method_types replaces it.
+            return _error(400, "Received unknown parameter: payment_method_types")
+        allowed = [v for k, v in sorted(params.items()) if k.startswith("allowed_payment_method")]
         self.created_params.append(params)
         session_id = f"cs_test_{next(self._ids)}"
         created = _unix(None)
@@ -106,6 +112,8 @@ class FakeStripe(StripeRecurring, FakeAPI):
             "success_url": params["success_url"],
             "cancel_url": params.get("cancel_url"),
             "locale": params.get("locale"),
+            # The session lists the methods it offers: those allowed (the fake offers all).
+            "payment_method_types": allowed or ["card"],
             "payment_intent": None,
             "customer": None,
             "subscription": None,
@@ -163,6 +171,7 @@ class FakeStripe(StripeRecurring, FakeAPI):
             canceled_at=None,
             last_payment_error=intent.get("last_payment_error"),
             next_action=None,
+            payment_method_types=intent.get("payment_method_types", ["card"]),
         )
 
     def render_charge(self, charge_id: str, expand: set[str], prefix: str = "") -> dict:

@@ -7,10 +7,9 @@ replaced. As at Stripe since API version 2025-03-31, an invoice names its subscr
 """
 
 import re
-import time
 from urllib.parse import parse_qs
 
-from tests.fakes.fixtures import overlay, utc
+from tests.fakes.fixtures import overlay
 
 _PERIOD = 30 * 24 * 3600
 
@@ -29,6 +28,8 @@ class StripeRecurring:
         self.customers: dict[str, dict] = {}
         self.subscriptions: dict[str, dict] = {}
         self.invoices: dict[str, dict] = {}
+        self.subscription_updates: list[dict] = []
+        self.portal_sessions: list[dict] = []
         # True: invoices as accounts pinned before API version 2025-03-31 receive them.
         self.legacy_invoices = False
 
@@ -43,8 +44,17 @@ class StripeRecurring:
                 if subscription["status"] == "canceled":
                     # What Stripe answers for a second cancel.
                     return _error(400, "This subscription has already been canceled")
-                self._set_subscription(subscription, "canceled", canceled_at=self.now())
+                self._set_subscription(
+                    subscription,
+                    "canceled",
+                    canceled_at=self.now(),
+                    reason="cancellation_requested",
+                )
+            if method == "POST":
+                return self._update_subscription(subscription, body, headers)
             return 200, self.render_subscription(subscription["id"])
+        if method == "POST" and path == "/v1/billing_portal/sessions":
+            return self._portal_session({k: v[0] for k, v in parse_qs(body.decode()).items()})
         match = re.fullmatch(r"/v1/invoices/(in_\w+)", path)
         if method == "GET" and match:
             if match.group(1) not in self.invoices:
@@ -66,6 +76,42 @@ class StripeRecurring:
             prefixed = {f"payment_intent.{e}" for e in expand}
             return 200, self.render_intent(match.group(1), prefixed)
         return None
+
+    def _update_subscription(self, subscription: dict, body: bytes, headers):
+        """A new price for the subscription's one item, as Stripe takes it: the item's id and
+        inline price_data with an existing product."""
+        key = headers.get("Idempotency-Key", "")
+        if key and key in self.by_key:
+            return 200, self.render_subscription(self.by_key[key])
+        if subscription["status"] == "canceled":
+            return _error(400, "A canceled subscription can only update its cancellation_details")
+        params = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+        price = "items[0][price_data]"
+        if params.get("items[0][id]") != f"si_{subscription['id'][4:]}":
+            return _error(400, "No such subscription item", "resource_missing")
+        if not params.get(f"{price}[product]") or not params.get(f"{price}[recurring][interval]"):
+            return _error(400, "Missing required param: items[0][price_data][product].")
+        subscription["amount"] = int(params[f"{price}[unit_amount]"])
+        self.subscription_updates.append({"id": subscription["id"], **params, "key": key})
+        if key:
+            self.by_key[key] = subscription["id"]
+        return 200, self.render_subscription(subscription["id"])
+
+    def _portal_session(self, params: dict):
+        if params.get("customer") not in self.customers:
+            return _error(400, "No such customer", "resource_missing")
+        session_id = f"bps_fake{next(self._ids)}"
+        self.portal_sessions.append(params)
+        return 200, overlay(
+            "stripe/billing_portal_session",
+            id=session_id,
+            customer=params["customer"],
+            return_url=params.get("return_url"),
+            locale=params.get("locale"),
+            created=self.now(),
+            livemode=False,
+            url=f"{self.url}/portal/{session_id}",
+        )
 
     @staticmethod
     def subscription_params(body: bytes) -> dict:
@@ -105,6 +151,11 @@ class StripeRecurring:
             billing_cycle_anchor=s["created"],
             canceled_at=s["canceled_at"],
             ended_at=s["canceled_at"],
+            cancellation_details={
+                "comment": None,
+                "feedback": None,
+                "reason": s.get("cancellation_reason"),
+            },
             cancel_at=None,
             cancel_at_period_end=False,
             latest_invoice=s["latest_invoice"],
@@ -220,148 +271,3 @@ class StripeRecurring:
                 "url": f"/v1/invoices/{invoice_id}/payments",
             }
         return data
-
-    # Control: what happens at Stripe's side. Each returns the event Stripe would send.
-    def now(self) -> int:
-        return int(time.time())
-
-    def complete_subscription(self, session_id: str, *, paid_at=None, fee_cents: int = 0) -> dict:
-        """The donor paid the first month: Stripe made a customer, a subscription and its
-        first invoice. Returns checkout.session.completed."""
-        with self.lock:
-            session = self.sessions[session_id]
-            n = session_id[8:]
-            customer_id, subscription_id = f"cus_fake{n}", f"sub_fake{n}"
-            self.customers[customer_id] = {"id": customer_id, "created": self.now()}
-            self.subscriptions[subscription_id] = {
-                "id": subscription_id,
-                "customer": customer_id,
-                "status": "active",
-                "amount": session["amount_total"],
-                "currency": session["currency"],
-                "metadata": session["subscription_data"]["metadata"],
-                "interval": session["subscription_data"]["interval"],
-                "created": self.now(),
-                "canceled_at": None,
-                "latest_invoice": None,
-            }
-            invoice_id = self._invoice(
-                subscription_id, "subscription_create", paid_at, fee_cents, paid=True
-            )
-            session.update(
-                status="complete",
-                payment_status="paid",
-                customer=customer_id,
-                subscription=subscription_id,
-                invoice=invoice_id,
-            )
-            return self._event("checkout.session.completed", self.render_session(session_id, set()))
-
-    def charge_month(self, subscription_id: str, *, at=None, fee_cents: int = 0) -> dict:
-        """Stripe invoiced a month and charged the card. Returns invoice.paid."""
-        with self.lock:
-            self._chargeable(subscription_id)
-            invoice_id = self._invoice(subscription_id, "subscription_cycle", at, fee_cents, True)
-            return self._event("invoice.paid", self.render_invoice(invoice_id, set()))
-
-    def fail_month(self, subscription_id: str, *, code: str = "insufficient_funds") -> dict:
-        """The card was declined: the invoice stays open (Stripe retries) and the
-        subscription goes past_due. Returns invoice.payment_failed."""
-        with self.lock:
-            self._chargeable(subscription_id)
-            invoice_id = self._invoice(subscription_id, "subscription_cycle", None, 0, False)
-            intent = self.intents[self.invoices[invoice_id]["payment_intent"]]
-            intent.update(
-                status="requires_payment_method",
-                last_payment_error={
-                    "type": "card_error",
-                    "code": "card_declined",
-                    "decline_code": code,
-                    "message": "Your card has insufficient funds.",
-                },
-            )
-            self._set_subscription(self.subscriptions[subscription_id], "past_due")
-            return self._event("invoice.payment_failed", self.render_invoice(invoice_id, set()))
-
-    def retry_paid(self, invoice_id: str, *, at=None) -> dict:
-        """Stripe's retry succeeded: the same invoice paid, the subscription active again."""
-        with self.lock:
-            invoice = self.invoices[invoice_id]
-            self._pay(invoice, at, 0)
-            self._set_subscription(self.subscriptions[invoice["subscription"]], "active")
-            return self._event("invoice.paid", self.render_invoice(invoice_id, set()))
-
-    def subscription_event(self, subscription_id: str) -> dict:
-        """customer.subscription.updated, with the subscription as it is now."""
-        with self.lock:
-            subscription = self.render_subscription(subscription_id)
-            return self._event("customer.subscription.updated", subscription)
-
-    def cancel(self, subscription_id: str) -> dict:
-        """Cancelled at Stripe's side (the dashboard). Returns customer.subscription.deleted."""
-        with self.lock:
-            subscription = self.subscriptions[subscription_id]
-            self._set_subscription(subscription, "canceled", canceled_at=self.now())
-            return self._event(
-                "customer.subscription.deleted", self.render_subscription(subscription_id)
-            )
-
-    def dispute_invoice(self, invoice_id: str, cents: int, *, created_at=None) -> dict:
-        """The donor disputed a month's charge. Returns charge.dispute.created."""
-        with self.lock:
-            return self._dispute(self.invoices[invoice_id]["payment_intent"], cents, created_at)
-
-    def _chargeable(self, subscription_id: str):
-        status = self.subscriptions[subscription_id]["status"]
-        if status not in ("active", "past_due"):
-            raise ValueError(f"{subscription_id} is {status}; Stripe would not invoice it")
-
-    def _set_subscription(self, subscription: dict, status: str, canceled_at=None):
-        subscription["status"] = status
-        if canceled_at is not None:
-            subscription["canceled_at"] = canceled_at
-
-    def _invoice(self, subscription_id, reason, at, fee_cents, paid) -> str:
-        subscription = self.subscriptions[subscription_id]
-        invoice_id = f"in_fake{next(self._ids)}"
-        created = self.now() if at is None else int(utc(at).timestamp())
-        intent_id = f"pi_{invoice_id[3:]}"
-        self.intents[intent_id] = {
-            "id": intent_id,
-            "amount": subscription["amount"],
-            "currency": subscription["currency"],
-            "created": created,
-            "latest_charge": None,
-            "status": "processing",
-        }
-        self.invoices[invoice_id] = {
-            "id": invoice_id,
-            "subscription": subscription_id,
-            "amount": subscription["amount"],
-            "billing_reason": reason,
-            "status": "open",
-            "attempt_count": 1,
-            "created": created,
-            "paid_at": None,
-            "payment_intent": intent_id,
-        }
-        subscription["latest_invoice"] = invoice_id
-        if paid:
-            self._pay(self.invoices[invoice_id], at, fee_cents)
-        return invoice_id
-
-    def _pay(self, invoice: dict, at, fee_cents: int):
-        paid_at = self.now() if at is None else int(utc(at).timestamp())
-        intent = self.intents[invoice["payment_intent"]]
-        charge_id = f"ch_{invoice['id'][3:]}_{invoice['attempt_count']}"
-        self.charges[charge_id] = {
-            "id": charge_id,
-            "amount": invoice["amount"],
-            "currency": intent["currency"],
-            "fee": fee_cents,
-            "payment_intent": intent["id"],
-            "created": paid_at,
-            "refunds": [],
-        }
-        intent.update(status="succeeded", latest_charge=charge_id, last_payment_error=None)
-        invoice.update(status="paid", paid_at=paid_at)

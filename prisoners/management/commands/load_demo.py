@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
 from django.conf import settings
@@ -10,8 +10,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from donations.models import Category, Donation, Expense
+from prisoners import demo_anbi
 from prisoners import demo_content as demo
-from prisoners.models import BoardMember, Campaign, Prisoner, Update
+from prisoners.models import RICH_ANBI_FIELDS, BoardMember, Campaign, Prisoner, Update
 
 LANGS = ("es", "nl", "en")
 PALETTE = ["#7a0e1f", "#2f4858", "#33658a", "#55828b", "#86bbbd", "#b2675e", "#644536"]
@@ -33,6 +34,10 @@ def _portrait(initials: str, color: str) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"demo-{initials.lower()}.jpg")
 
 
+def _noon(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
 class Command(BaseCommand):
     help = (
         "Load the demo campaign, categories, seven invented prisoners and a few gifts. Idempotent."
@@ -45,9 +50,11 @@ class Command(BaseCommand):
         prisoners = self._prisoners()
         self._donations(prisoners)
         self._expenses(prisoners)
+        self._demo_donor(prisoners)
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
         if settings.DEBUG:
             self._demo_staff()
+        self._agreement()
 
     def _campaign(self) -> None:
         c = demo.CAMPAIGN
@@ -69,12 +76,20 @@ class Command(BaseCommand):
                 "cbf_status": c["cbf_status"],
                 **_per_lang("title", c["title"]),
                 **_per_lang("appeal", c["appeal"]),
+                **self._anbi(),
             },
         )
         for order, (name, role) in enumerate(c["board"], start=1):
             BoardMember.objects.update_or_create(
                 campaign=campaign, name=name, defaults={"role": role, "order": order}
             )
+
+    def _anbi(self) -> dict:
+        a = demo_anbi.ANBI
+        fields = {"visiting_address": a["visiting_address"], "phone": a["phone"]}
+        for name in ("public_name", *RICH_ANBI_FIELDS):
+            fields.update(_per_lang(name, a[name]))
+        return fields
 
     def _categories(self) -> None:
         for code, purpose, order, texts in demo.CATEGORIES:
@@ -135,7 +150,14 @@ class Command(BaseCommand):
 
     def _donations(self, prisoners: dict[str, Prisoner]) -> None:
         now = timezone.now()
-        for seed, amount, slug in demo.DONATIONS:
+        last_year = timezone.localdate().year - 1
+        gifts = [(seed, now.date(), amount, slug) for seed, amount, slug in demo.DONATIONS]
+        # A closed year of books, so that the ANBI page lists financial statements.
+        gifts += [
+            (seed, date(last_year, month, day), amount, slug)
+            for seed, month, day, amount, slug in demo_anbi.PAST_YEAR_DONATIONS
+        ]
+        for seed, day, amount, slug in gifts:
             Donation.objects.update_or_create(
                 provider=Donation.Provider.DEMO,
                 provider_payment_id=f"demo-{seed}",
@@ -145,23 +167,56 @@ class Command(BaseCommand):
                     "method": Donation.Method.BANK_TRANSFER,
                     "status": Donation.Status.PAID,
                     "is_anonymous": True,
-                    "received_on": now.date(),
-                    "paid_at": now,
+                    "received_on": day,
+                    "paid_at": now if day == now.date() else _noon(day),
                 },
             )
 
     def _expenses(self, prisoners: dict[str, Prisoner]) -> None:
         today = timezone.localdate()
-        for key, days_ago, amount, slug, code in demo.EXPENSES:
+        spending = [
+            (key, today - timedelta(days=days_ago), amount, slug, code)
+            for key, days_ago, amount, slug, code in demo.EXPENSES
+        ]
+        spending += [
+            (key, date(today.year - 1, month, day), amount, slug, code)
+            for key, month, day, amount, slug, code in demo_anbi.PAST_YEAR_EXPENSES
+        ]
+        for key, day, amount, slug, code in spending:
             Expense.objects.update_or_create(
                 description=f"Demo expense: {key}",
                 defaults={
-                    "date": today - timedelta(days=days_ago),
+                    "date": day,
                     "amount": amount,
                     "prisoner": prisoners.get(slug) if slug else None,
                     "category": Category.objects.get(code=code),
                 },
             )
+
+    def _agreement(self) -> None:
+        # After the staff accounts: the demo treasurer countersigns it.
+        from agreements.demo import demo_agreement_load
+
+        try:
+            agreement = demo_agreement_load()
+        except OSError as exc:
+            # WeasyPrint needs Pango; without it the rest of the demo still works.
+            self.stdout.write(f"No demo periodic-gift agreement: its PDF needs Pango ({exc}).")
+            return
+        self.stdout.write(f"Demo periodic-gift agreement {agreement.number} ({agreement.status}).")
+
+    def _demo_donor(self, prisoners: dict[str, Prisoner]) -> None:
+        from donors.access import manage_url
+        from donors.demo import demo_donor_load
+
+        donor = demo_donor_load(prisoners=prisoners)
+        self.stdout.write(
+            f"Demo donor: {donor.email}. Type it under 'Manage my gifts' "
+            f"({settings.SITE_URL}/es/my-gifts/); the email with the link is printed here."
+        )
+        if settings.DEBUG:
+            # A link is a key to a donor's page; printed only for the local demo.
+            self.stdout.write(f"Or open the demo donor's page at once: {manage_url(donor, 'es')}")
 
     def _demo_staff(self) -> None:
         for username, group, superuser in [

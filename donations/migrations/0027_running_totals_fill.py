@@ -109,6 +109,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("donations", "0023_running_totals")]
+    dependencies = [("donations", "0026_running_totals")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

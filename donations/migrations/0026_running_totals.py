@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donations', '0022_receipt_storage_callable'),
+        ('donations', '0025_link_remaining_gifts_to_donors'),
         ('prisoners', '0003_monthly2_monthly_need'),
     ]
 

@@ -1,0 +1,192 @@
+"""What happens to a periodic-gift agreement: made, signed, countersigned, ended.
+
+Every transition locks the agreement's row and lists the statuses it may start from, so a
+double click, two tabs or a retried request never signs twice or skips a signer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from agreements.documents import agreement_final_document_store
+from agreements.models import (
+    AgreementSignature,
+    PeriodicGiftAgreement,
+    agreement_number_allocate,
+)
+from donations.sponsorships.selectors import sponsorships_running
+from donations.sponsorships.start import donor_get_or_create
+from prisoners.models import Campaign
+
+Status = PeriodicGiftAgreement.Status
+Role = AgreementSignature.Role
+# Who may sign from which status: the donor first, then the partner (if any).
+SIGNS_FROM = {Role.DONOR: Status.DRAFT, Role.PARTNER: Status.DONOR_SIGNED}
+SIGNED_TO = {Role.DONOR: Status.DONOR_SIGNED, Role.PARTNER: Status.PARTNER_SIGNED}
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The outcome of a signature: `applied`, or the reason it was not ("already_signed",
+    "not_yet", "closed", "document_changed")."""
+
+    agreement: PeriodicGiftAgreement
+    applied: bool
+    problem: str = ""
+
+
+# The form's cleaned data that become the agreement's terms, as they are.
+TERM_FIELDS = (
+    "surname",
+    "given_names",
+    "birth_date",
+    "birth_place",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "yearly_amount",
+    "duration",
+    "duration_years",
+    "first_year",
+    "payment_way",
+    "partner_name",
+    "partner_email",
+)
+
+
+def agreement_create(*, data: dict, language: str, notify: bool = True) -> PeriodicGiftAgreement:
+    """Record the agreement with its transaction number and the foundation's RSIN.
+
+    `data` is the form's cleaned data (`email` and TERM_FIELDS). The document to sign is
+    rendered and the donor's link sent by a task once this is committed.
+    """
+    from agreements.tasks import send_signing_link
+
+    campaign = Campaign.objects.first()
+    full_name = f"{data['given_names']} {data['surname']}".strip()
+    donor = donor_get_or_create(email=data["email"], name=full_name, language=language)
+    with transaction.atomic():
+        agreement = PeriodicGiftAgreement.objects.create(
+            number=agreement_number_allocate(year=timezone.localdate().year),
+            donor=donor,
+            language=language,
+            foundation_name=campaign.foundation_name if campaign else "",
+            rsin=campaign.rsin if campaign else "",
+            **{name: data.get(name) or _empty(name) for name in TERM_FIELDS},
+        )
+        _link_the_sponsorship(agreement)
+        if notify:
+            transaction.on_commit(lambda: send_signing_link.enqueue(agreement.pk, str(Role.DONOR)))
+    return agreement
+
+
+def _empty(name: str):
+    return None if name == "duration_years" else ""
+
+
+def _link_the_sponsorship(agreement: PeriodicGiftAgreement) -> None:
+    """A donor who pays by their one running sponsorship has it linked at once; with none or
+    several, the treasurer links the right one in the admin."""
+    if agreement.payment_way != PeriodicGiftAgreement.PaymentWay.MONTHLY_SPONSORSHIP:
+        return
+    # Not one whose first payment failed: the donor's "try again" is the one that runs.
+    running = sponsorships_running().filter(
+        donor=agreement.donor, periodic_gift_agreement__isnull=True
+    )
+    candidates = list(running[:2])
+    if len(candidates) == 1:
+        agreement.sponsorship = candidates[0]
+        agreement.save(update_fields=["sponsorship"])
+
+
+def agreement_sign(*, agreement_id: int, role: str, ip: str, document_sha256: str) -> Transition:
+    """The donor or the partner signs the document whose fingerprint they were shown."""
+    from agreements.tasks import send_signing_link
+
+    with transaction.atomic():
+        # The lock: two clicks on "Sign" at once would otherwise both see "not signed yet".
+        agreement = PeriodicGiftAgreement.objects.select_for_update().get(pk=agreement_id)
+        if agreement.signatures.filter(role=role).exists():
+            return Transition(agreement, False, "already_signed")
+        if role == Role.PARTNER and not agreement.has_partner:
+            return Transition(agreement, False, "closed")
+        if agreement.status != SIGNS_FROM[role]:
+            problem = "not_yet" if agreement.status == Status.DRAFT else "closed"
+            return Transition(agreement, False, problem)
+        if not agreement.terms_pdf_sha256 or document_sha256 != agreement.terms_pdf_sha256:
+            return Transition(agreement, False, "document_changed")
+        AgreementSignature.objects.create(
+            agreement=agreement,
+            role=role,
+            name=agreement.donor_full_name if role == Role.DONOR else agreement.partner_name,
+            ip_address=ip or None,
+            document_sha256=document_sha256,
+        )
+        agreement.status = SIGNED_TO[role]
+        agreement.save(update_fields=["status"])
+        if role == Role.DONOR and agreement.has_partner:
+            transaction.on_commit(
+                lambda: send_signing_link.enqueue(agreement.pk, str(Role.PARTNER))
+            )
+    return Transition(agreement, True)
+
+
+def ready_to_countersign(agreement: PeriodicGiftAgreement) -> bool:
+    last_signer = Status.PARTNER_SIGNED if agreement.has_partner else Status.DONOR_SIGNED
+    return agreement.status == last_signer
+
+
+def agreement_countersign(
+    *,
+    agreement_id: int,
+    user: AbstractBaseUser | None,
+    name: str,
+    ip: str = "",
+    notify: bool = True,
+) -> Transition:
+    """The treasurer signs for the foundation; the final document is stored and mailed.
+
+    The final PDF is rendered inside the transaction: a countersignature without its
+    document is never committed.
+    """
+    from agreements.tasks import send_signed_agreement
+
+    with transaction.atomic():
+        agreement = PeriodicGiftAgreement.objects.select_for_update().get(pk=agreement_id)
+        if agreement.signatures.filter(role=Role.FOUNDATION).exists():
+            return Transition(agreement, False, "already_signed")
+        if not ready_to_countersign(agreement):
+            return Transition(agreement, False, "not_yet")
+        AgreementSignature.objects.create(
+            agreement=agreement,
+            role=Role.FOUNDATION,
+            name=name,
+            user=user,
+            ip_address=ip or None,
+            document_sha256=agreement.terms_pdf_sha256,
+        )
+        agreement.status = Status.COUNTERSIGNED
+        agreement.save(update_fields=["status"])
+        agreement_final_document_store(agreement)
+        if notify:
+            transaction.on_commit(lambda: send_signed_agreement.enqueue(agreement.pk))
+    return Transition(agreement, True)
+
+
+def agreement_end(*, agreement_id: int, on: date, reason: str) -> Transition:
+    """Record that an agreement in force has ended (the donor died, or its term is over)."""
+    with transaction.atomic():
+        agreement = PeriodicGiftAgreement.objects.select_for_update().get(pk=agreement_id)
+        if agreement.status != Status.COUNTERSIGNED:
+            return Transition(agreement, False, "not_yet")
+        agreement.status = Status.ENDED
+        agreement.ended_on = on
+        agreement.end_reason = reason
+        agreement.save(update_fields=["status", "ended_on", "end_reason"])
+    return Transition(agreement, True)

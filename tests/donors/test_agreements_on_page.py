@@ -1,0 +1,65 @@
+"""A donor's periodic-gift agreements on their page: listed, downloadable by their owner only,
+and a reason to refuse erasure while they run."""
+
+import pytest
+
+from agreements.documents import agreement_terms_document_ensure
+from agreements.links import signing_token
+from agreements.models import PeriodicGiftAgreement
+from agreements.services import agreement_create, agreement_sign
+from donations.models import Donor
+from donors.access import manage_token
+from tests.agreements.conftest import cleaned
+from tests.donors.conftest import open_page
+
+
+@pytest.fixture
+def agreements(campaign):
+    campaign.is_anbi, campaign.rsin = True, "851954534"
+    campaign.save()
+    mine = agreement_create(data=cleaned(email="camila@example.org"), language="en", notify=False)
+    theirs = agreement_create(data=cleaned(email="other@example.org"), language="en", notify=False)
+    # The document to sign is drawn when its signer first opens it.
+    return [agreement_terms_document_ensure(agreement_id=a.pk) for a in (mine, theirs)]
+
+
+def test_the_page_lists_the_donors_own_agreement_and_serves_its_document(client, agreements):
+    mine, theirs = agreements
+    open_page(client, mine.donor)
+    html = client.get("/en/my-gifts/page/").content.decode()
+    assert mine.number in html and theirs.number not in html
+    response = client.get(f"/en/my-gifts/page/agreements/{mine.pk}.pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF") and mine.number in response["Content-Disposition"]
+
+
+def test_another_donors_agreement_answers_404(client, agreements):
+    mine, theirs = agreements
+    open_page(client, mine.donor)
+    assert client.get(f"/en/my-gifts/page/agreements/{theirs.pk}.pdf").status_code == 404
+    assert client.get("/en/my-gifts/page/agreements/999999.pdf").status_code == 404
+
+
+def test_erasure_is_refused_while_an_agreement_runs_and_changes_nothing(client, agreements):
+    mine, _theirs = agreements
+    signed = agreement_sign(
+        agreement_id=mine.pk, role="donor", ip="192.0.2.1", document_sha256=mine.terms_pdf_sha256
+    )
+    assert signed.agreement.status == PeriodicGiftAgreement.Status.DONOR_SIGNED
+    open_page(client, mine.donor)
+    response = client.post("/en/my-gifts/page/erase/", follow=True)
+    assert "periodic-gift agreement still runs" in response.content.decode()
+    assert Donor.objects.get(pk=mine.donor_id).email == "camila@example.org"
+    assert PeriodicGiftAgreement.objects.get(pk=mine.pk).surname == mine.surname
+
+
+def test_a_manage_link_cannot_sign_an_agreement_nor_a_signing_link_open_the_page(
+    client, agreements
+):
+    mine, _theirs = agreements
+    manage = manage_token(mine.donor)
+    response = client.get(f"/en/periodic-gift/sign/{manage}/")
+    assert response.status_code == 404
+    signing = signing_token(mine, "donor")
+    assert client.get(f"/en/my-gifts/open/{signing}/").status_code in (400, 404, 410)
+    assert client.get("/en/my-gifts/page/").status_code != 200
