@@ -46,7 +46,7 @@ def test_the_migration_links_each_emails_gifts_to_one_donor(make_donation):
 
 
 def test_the_second_migration_links_the_gifts_recorded_since_to_their_donors(make_donation):
-    link = import_module("donations.migrations.0024_link_remaining_gifts_to_donors").link
+    link = import_module("donations.migrations.0025_link_remaining_gifts_to_donors").link
     ana = Donor.objects.create(email="ana@example.org", name="Ana")
     linked = make_donation("10.00", donor_email="ana@example.org", donor=ana)
     by_hand = make_donation("20.00", donor_email="ANA@example.org ", donor_name="Ana B")
