@@ -1,12 +1,15 @@
 """Retention: donors' personal data goes when it has served its purpose; the ledger stays.
 
-Three steps, each with its period in the settings (RETENTION_*):
+Four steps, each with its period in the settings (RETENTION_*):
 
 1. webhook bodies (`PaymentEvent.payload`) are emptied; the event's id, type, outcome and
    detail stay;
 2. a gift whose payment never completed loses the donor's details;
 3. a donor with no gift for years is anonymised: their gifts, their bank lines, the stored
-   bodies of their payments and the audit trail's values for those rows.
+   bodies of their payments and the audit trail's values for those rows;
+4. what an abandoned attempt left besides the gift goes too: a donor record that only
+   unfinished attempts ever used, and a periodic-gift agreement never signed
+   (`retention_unfinished`).
 
 Only personal fields are touched. Amounts, dates, funds, statuses and provider references
 stay, so every total and report is the same to the cent. Each batch is one short
@@ -117,7 +120,10 @@ class RetentionResult:
 def retention_apply(
     *, now: datetime | None = None, dry_run: bool = False, progress: Progress | None = None
 ) -> RetentionResult:
-    """Run the three steps; with `dry_run`, count what they would change and write nothing."""
+    """Run the four steps; with `dry_run`, count what they would change and write nothing."""
+    # Imported here: that module builds on this one's helpers.
+    from donations.retention_unfinished import unfinished_donors_delete
+
     now = now or timezone.now()
     report = progress or (lambda step, done, total: None)
     return RetentionResult(
@@ -126,6 +132,7 @@ def retention_apply(
             webhook_bodies_shred(now=now, dry_run=dry_run, progress=report),
             unfinished_gifts_clear(now=now, dry_run=dry_run, progress=report),
             donors_anonymise(now=now, dry_run=dry_run, progress=report),
+            unfinished_donors_delete(now=now, dry_run=dry_run, progress=report),
         ],
     )
 

@@ -12,13 +12,18 @@ def _periods() -> dict[str, str]:
             f"payment never completed, older than {settings.RETENTION_UNFINISHED_GIFT_DAYS} days"
         ),
         "donors": f"no gift for {settings.RETENTION_DONOR_YEARS} years",
+        "unfinished donor records": (
+            "only unfinished attempts or an unsigned agreement, "
+            f"older than {settings.RETENTION_UNFINISHED_GIFT_DAYS} days"
+        ),
     }
 
 
 class Command(BaseCommand):
     help = (
         "Remove donors' personal data that has outlived its purpose (webhook bodies, "
-        "unfinished gifts, donors with no recent gift); the ledger's amounts stay. "
+        "unfinished gifts, donors with no recent gift, what abandoned attempts left); the "
+        "ledger's amounts stay. "
         "Run daily; safe to run again and while the site runs."
     )
 
