@@ -7,9 +7,18 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Periodic gifts")
 
     def ready(self):
-        # A running agreement is a reason to keep its donor's details (see retention).
+        from agreements.retention import donor_drafts_delete, drafts_delete, old_drafts
         from agreements.selectors import donors_with_running_agreement
-        from donations.retention import DONOR_HOLDS
+        from donations.retention import DONOR_HOLDS, DONOR_RECORD_CLEANUPS
+        from donations.retention_unfinished import UNFINISHED_RECORDS, UnfinishedRecords
 
+        # A running agreement is a reason to keep its donor's details (see retention).
         if donors_with_running_agreement not in DONOR_HOLDS:
             DONOR_HOLDS.append(donors_with_running_agreement)
+        # A draft binds nobody: it goes with its donor's details, or when abandoned.
+        if donor_drafts_delete not in DONOR_RECORD_CLEANUPS:
+            DONOR_RECORD_CLEANUPS.append(donor_drafts_delete)
+        if not any(records.rows is old_drafts for records in UNFINISHED_RECORDS):
+            UNFINISHED_RECORDS.append(
+                UnfinishedRecords("unsigned agreements", old_drafts, drafts_delete)
+            )

@@ -8,10 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations.models import Donation, Donor, ExpectedTransfer, Sponsorship
-from donations.retention import DONOR_HOLDS, anonymised_email, gifts_anonymise
+from donations.retention import (
+    DONOR_HOLDS,
+    DONOR_RECORD_CLEANUPS,
+    anonymised_email,
+    gifts_anonymise,
+)
 from donations.selectors import gift_net
 from donors.models import AnnualStatement, ErasureRequest
-from donors.statements import statements_erase_documents
 
 S = Sponsorship.Status
 
@@ -139,9 +143,10 @@ def donor_erase(*, donor_id: int) -> ErasureRequest:
 
     Their gifts keep amount, date, fund and method (Dutch fiscal retention, 7 years) and
     lose name, email, message and notes, as apply_retention does after that period. The
-    donor record and their transfer details lose name and address too, and issued
-    statements lose their PDF (it names the donor). Raises ErasureRefused while a
-    sponsorship still runs: its receipts and failure notices need the address.
+    donor record and their transfer details lose name and address too, issued statements
+    lose their PDF (it names the donor) and an agreement they never signed is deleted.
+    Raises ErasureRefused while a sponsorship still runs: its receipts and failure notices
+    need the address.
     """
     with transaction.atomic():
         donor = Donor.objects.select_for_update().get(pk=donor_id)
@@ -160,7 +165,9 @@ def donor_erase(*, donor_id: int) -> ErasureRequest:
         gift_ids = list(Donation.objects.filter(donor=donor).values_list("id", flat=True))
         counts = gifts_anonymise(gift_ids=gift_ids, email=email)
         ExpectedTransfer.objects.filter(email__iexact=old_email).update(donor_name="", email=email)
-        statements_erase_documents([donor.pk])
+        # What other apps keep in the donor's name: statements' PDFs, unsigned agreements.
+        for cleanup in DONOR_RECORD_CLEANUPS:
+            cleanup([donor.pk])
         Donor.objects.filter(pk=donor.pk).update(email=email, name="", wants_news=False)
         request.completed_at = timezone.now()
         request.outcome = ErasureRequest.Outcome.ANONYMISED

@@ -1,0 +1,51 @@
+"""A draft agreement (never signed by the donor) holds their name, address and date of
+birth, and binds nobody: it goes, with its stored document, when the donor is erased or
+anonymised, and once it is as old as an unfinished gift attempt. A signed agreement is a
+fiscal record and stays (its donor's erasure is refused while it runs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from agreements.models import PeriodicGiftAgreement
+
+DRAFT = PeriodicGiftAgreement.Status.DRAFT
+
+
+def drafts_delete(agreement_ids: list[int]) -> int:
+    """Delete these agreements that are still drafts, and their stored PDFs. Returns how many.
+
+    Each under its row lock, rechecking the status: a donor signing at this very moment
+    either signs first (the agreement stays) or finds it gone.
+    """
+    deleted = 0
+    for agreement_id in agreement_ids:
+        with transaction.atomic():
+            draft = (
+                PeriodicGiftAgreement.objects.select_for_update()
+                .filter(pk=agreement_id, status=DRAFT)
+                .first()
+            )
+            if draft is None:
+                continue
+            document = draft.terms_pdf
+            draft.delete()
+            if document:
+                # Only once the row is gone for good: a rollback must not leave a row
+                # pointing at a deleted file.
+                transaction.on_commit(lambda doc=document: doc.storage.delete(doc.name))
+            deleted += 1
+    return deleted
+
+
+def donor_drafts_delete(donor_ids: list[int]) -> None:
+    """DONOR_RECORD_CLEANUPS: an anonymised donor keeps no draft naming them."""
+    ids = PeriodicGiftAgreement.objects.filter(donor_id__in=donor_ids, status=DRAFT)
+    drafts_delete(list(ids.order_by("pk").values_list("pk", flat=True)))
+
+
+def old_drafts(cutoff: datetime):
+    """UNFINISHED_RECORDS: drafts made before the cutoff, never signed."""
+    return PeriodicGiftAgreement.objects.filter(status=DRAFT, created_at__lt=cutoff)
