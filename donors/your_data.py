@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.models import AgreementSignature, PeriodicGiftAgreement
 from donations.models import Donation, Donor, ExpectedTransfer, Sponsorship
 from donations.retention import (
     DONOR_HOLDS,
@@ -92,6 +94,7 @@ def donor_export(*, donor: Donor) -> dict:
             }
             for st in AnnualStatement.objects.filter(donor=donor).select_related("supersedes")
         ],
+        "periodic_gift_agreements": [_agreement(a) for a in _agreements(donor)],
         "bank_transfer_details_sent": [
             {
                 "reference": t.reference,
@@ -134,6 +137,53 @@ def _gift(gift: Donation) -> dict:
         ],
         "corrections": [
             {"amount": _money(c.amount), "date": _moment(c.date)} for c in gift.corrections.all()
+        ],
+    }
+
+
+def _agreements(donor: Donor):
+    # Not the treasurer's countersignature: it names a staff member, not the donor.
+    own = AgreementSignature.objects.exclude(role=AgreementSignature.Role.FOUNDATION)
+    return (
+        PeriodicGiftAgreement.objects.filter(donor=donor)
+        .prefetch_related(Prefetch("signatures", queryset=own))
+        .order_by("created_at", "id")
+    )
+
+
+def _agreement(agreement: PeriodicGiftAgreement) -> dict:
+    """The terms the donor gave, and the record of each of their (and their partner's)
+    signatures: the address it was signed from is personal data too."""
+    return {
+        "number": agreement.number,
+        "status": agreement.status,
+        "created_at": _moment(agreement.created_at),
+        "given_names": agreement.given_names,
+        "surname": agreement.surname,
+        "birth_date": _moment(agreement.birth_date),
+        "birth_place": agreement.birth_place,
+        "street": agreement.street,
+        "postcode": agreement.postcode,
+        "city": agreement.city,
+        "country": agreement.country,
+        "amount_per_year": _money(agreement.yearly_amount),
+        "duration": agreement.duration,
+        "years": agreement.duration_years,
+        "first_year": agreement.first_year,
+        "payment_way": agreement.payment_way,
+        "partner_name": agreement.partner_name,
+        "partner_email": agreement.partner_email,
+        "language": agreement.language,
+        "ended_on": _moment(agreement.ended_on),
+        "signatures": [
+            {
+                "role": signature.role,
+                "name": signature.name,
+                "signed_at": _moment(signature.signed_at),
+                "ip_address": signature.ip_address,
+                "document_sha256": signature.document_sha256,
+            }
+            for signature in agreement.signatures.all()
         ],
     }
 

@@ -63,3 +63,24 @@ def test_a_manage_link_cannot_sign_an_agreement_nor_a_signing_link_open_the_page
     signing = signing_token(mine, "donor")
     assert client.get(f"/en/my-gifts/open/{signing}/").status_code in (400, 404, 410)
     assert client.get("/en/my-gifts/page/").status_code != 200
+
+
+def test_the_data_export_holds_the_donors_agreements_and_only_theirs(client, agreements):
+    """The agreement keeps the donor's address, date and place of birth: a copy of their data
+    (GDPR art. 15) must include it, with the record of their signature."""
+    mine, theirs = agreements
+    agreement_sign(
+        agreement_id=mine.pk, role="donor", ip="192.0.2.7", document_sha256=mine.terms_pdf_sha256
+    )
+    open_page(client, mine.donor)
+    data = client.get("/en/my-gifts/page/my-data.json").json()
+    [exported] = data["periodic_gift_agreements"]
+    assert exported["number"] == mine.number
+    assert exported["birth_date"] == "1980-05-17"
+    assert exported["birth_place"] == "Valparaíso"
+    assert exported["street"] == "Keizersgracht 1"
+    assert exported["amount_per_year"] == "1200.50"
+    [signature] = exported["signatures"]
+    assert signature["role"] == "donor" and signature["ip_address"] == "192.0.2.7"
+    assert signature["document_sha256"] == mine.terms_pdf_sha256
+    assert theirs.number not in str(data)
