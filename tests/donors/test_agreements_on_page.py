@@ -84,3 +84,12 @@ def test_the_data_export_holds_the_donors_agreements_and_only_theirs(client, agr
     assert signature["role"] == "donor" and signature["ip_address"] == "192.0.2.7"
     assert signature["document_sha256"] == mine.terms_pdf_sha256
     assert theirs.number not in str(data)
+
+
+def test_the_page_and_the_anbi_page_lead_to_the_agreement_form(client, campaign, make_donor):
+    """Nothing linked to the form: a donor could only reach it by typing its address."""
+    campaign.is_anbi, campaign.rsin = True, "851954534"
+    campaign.save()
+    open_page(client, make_donor("new@example.org"))
+    for page in ("/en/my-gifts/page/", "/en/anbi/"):
+        assert 'href="/en/periodic-gift/"' in client.get(page).content.decode(), page
