@@ -45,3 +45,61 @@ def test_an_expense_moved_to_another_category_shows_at_once(ana):
     after = _categories(_get(Client(), url))
     assert (before["Lawyers"], before["Hygiene"]) == (after["Hygiene"], after["Lawyers"])
     assert after["Lawyers"] != after["Hygiene"]
+
+
+def _control(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+@pytest.mark.parametrize("url", ["/en/bank-transfer/", "/en/bank-transfer/?prisoner=ana"])
+def test_a_form_page_tells_browsers_and_proxies_it_is_one_visitors(ana, url):
+    """Its CSRF token and cookie are this visitor's, whether the markup was kept or not."""
+    for _ in range(2):
+        response = _get(Client(), url)
+        assert {"private", "no-store"} <= _control(response)
+    visitor = Client()
+    visitor.cookies["sessionid"] = "something"
+    assert {"private", "no-store"} <= _control(_get(visitor, url))
+
+
+@pytest.mark.parametrize("url", ["/en/", "/en/prisoners/ana/", "/en/anbi/"])
+def test_a_public_page_made_for_one_visitor_is_kept_by_no_shared_cache(client, editor, ana, url):
+    """A staff member's or a donor's own copy of a cached address may differ from everyone
+    else's (their session, a message waiting): no proxy may keep it for the next visitor."""
+    for _ in range(2):
+        shared = _get(Client(), url)
+        assert not {"private", "no-store"} & _control(shared)
+    client.force_login(editor)
+    assert {"private", "no-store"} <= _control(_get(client, url))
+    for cookie in ("sessionid", "messages"):
+        visitor = Client()
+        visitor.cookies[cookie] = "something"
+        assert {"private", "no-store"} <= _control(_get(visitor, url))
+
+
+def test_a_form_page_whose_markup_used_a_csp_nonce_is_not_kept(settings, campaign):
+    """A nonce is one response's own, as a CSRF token is; a kept copy would hand the first
+    visitor's nonce to everyone after them."""
+    settings.ROOT_URLCONF = "tests.crowdfund.page_cache_urls"
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {
+                "loaders": [
+                    (
+                        "django.template.loaders.locmem.Loader",
+                        {
+                            "nonce_form.html": '<script nonce="{{ request.csp_nonce }}"></script>'
+                            '<form method="post">{% csrf_token %}</form>'
+                        },
+                    )
+                ],
+                "context_processors": ["django.template.context_processors.request"],
+            },
+        }
+    ]
+    nonce = re.compile(r'nonce="([^"]+)"')
+    first, second = _get(Client(), "/en/nonce-form/"), _get(Client(), "/en/nonce-form/")
+    assert second["X-Form-Cache"] == "miss"
+    ours, theirs = (nonce.search(page.content.decode()).group(1) for page in (first, second))
+    assert ours and theirs and ours != theirs
