@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -39,6 +39,12 @@ _local: OrderedDict[str, tuple] = OrderedDict()
 _local_lock = threading.Lock()
 
 
+def _shared():
+    # Its own cache, apart from the rate limits' (settings.CACHES): however many copies are
+    # made, none of them ever pushes a rate-limit counter out.
+    return caches["pages"]
+
+
 def forget_local() -> None:
     with _local_lock:
         _local.clear()
@@ -50,7 +56,7 @@ def _kept(key: str):
         if kept is not None:
             _local.move_to_end(key)
             return kept
-    kept = cache.get(key)
+    kept = _shared().get(key)
     if kept is not None:
         _keep_local(key, kept)
     return kept
@@ -169,7 +175,7 @@ def render_form_page(request, template_name: str, context: dict, *, varies_with=
         markup, state = render_to_string(template_name, {**context, **own}, request), "miss"
         # A CSP nonce is one response's own, as a token is: markup that used one is not kept.
         if not (_has_messages(request) or _nonce_used(request)):
-            cache.set(key, markup, settings.PAGE_CACHE_SECONDS)
+            _shared().set(key, markup, settings.PAGE_CACHE_SECONDS)
             _keep_local(key, markup)
     page = markup.replace(CSRF_MARK, get_token(request))
     if "attempt" in context:
@@ -204,7 +210,7 @@ class PageCacheMiddleware:
             patch_cache_control(response, private=True, no_store=True)
         elif key is not None:
             kept = (response.status_code, list(response.items()), response.content)
-            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+            _shared().set(key, kept, settings.PAGE_CACHE_SECONDS)
             _keep_local(key, kept)
             response[STATUS_HEADER] = "miss"
         return response
