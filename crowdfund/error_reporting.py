@@ -5,7 +5,8 @@ cause can put a person at risk. So sentry-sdk sends no personal data of its own
 (send_default_pii=False), no local variables (a frame's locals hold gifts and forms whose
 text can carry a name that no scrubber recognises), and scrub_event removes what is left
 before anything is sent: the values of known personal fields wherever they appear, and
-anything shaped like an email address or an IBAN in any text.
+anything shaped like an email address or an IBAN in any text, and the rows and key values
+that PostgreSQL quotes in its error messages.
 """
 
 from __future__ import annotations
@@ -35,10 +36,33 @@ PERSONAL_KEYS = frozenset(
         "remote_addr",
         "ip_address",
         "x_forwarded_for",
+        # The periodic-gift agreement (agreements/forms.py): who the donor is, where they
+        # were born and live, and their partner.
+        "given_names",
+        "surname",
+        "birth_date",
+        "birth_place",
+        "street",
+        "postcode",
+        "city",
+        "partner_name",
+        "partner_email",
+        # A bank line's free text often names who paid.
+        "remittance",
     }
 )
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
+# As people type it too: in lower case, or with the spaces a form body encodes as + or %20.
+_GAP = r"(?: |\+|%20)?"
+IBAN = re.compile(
+    rf"(?i)\b[A-Z]{{2}}\d{{2}}(?:{_GAP}[A-Z0-9]{{4}}){{2,7}}(?:{_GAP}[A-Z0-9]{{1,4}})?\b"
+)
+# PostgreSQL quotes the failing row, or a key's value, in an error's DETAIL: a name, an
+# address, a message. The constraint's name, which says what went wrong, stays.
+FAILING_ROW = re.compile(r"(Failing row contains ).*")
+KEY_DETAIL = re.compile(
+    r"(\bKey \((?:[^()]|\([^()]*\))*\))=\(.*?\)(?= already exists| is not present|\.?$)", re.M
+)
 _KEYS = "|".join(sorted(PERSONAL_KEYS, key=len, reverse=True))
 # key=value in a query string or form body, and "key": "value" in JSON text.
 KEY_VALUE = re.compile(rf"(?i)\b({_KEYS})=[^&\s]*")
@@ -48,6 +72,8 @@ JSON_PAIR = re.compile(rf'(?i)"({_KEYS})"\s*:\s*"(?:[^"\\]|\\.)*"')
 def scrub_text(text: str) -> str:
     text = KEY_VALUE.sub(lambda m: f"{m.group(1)}={FILTERED}", text)
     text = JSON_PAIR.sub(lambda m: f'"{m.group(1)}": "{FILTERED}"', text)
+    text = FAILING_ROW.sub(lambda m: f"{m.group(1)}({FILTERED}).", text)
+    text = KEY_DETAIL.sub(lambda m: f"{m.group(1)}=({FILTERED})", text)
     text = EMAIL.sub(FILTERED, text)
     return IBAN.sub(FILTERED, text)
 

@@ -6,7 +6,8 @@ Only a visitor without a session or messages cookie gets or makes a copy: a staf
 donor in the middle of giving, or anyone with a message waiting always gets their own page.
 A response is never kept when it carries a CSRF token, sets a cookie, holds messages, was
 made for a logged-in user, or says it is private; forms (donate, bank transfer) are never
-in the list.
+in the list. A page at a cached address made for one visitor, and every form page, says
+"private, no-store", so that no proxy keeps it for the next visitor either.
 
 The middleware sits high in MIDDLEWARE, so a copy skips the session, authentication and
 CSRF work; the copy keeps the headers those middlewares set when it was made.
@@ -19,14 +20,14 @@ import threading
 from collections import OrderedDict
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import cc_delim_re
+from django.utils.cache import add_never_cache_headers, cc_delim_re, patch_cache_control
 
 from crowdfund.content import content_version
 
@@ -36,6 +37,12 @@ STATUS_HEADER = "X-Page-Cache"
 LOCAL_PAGES = 64
 _local: OrderedDict[str, tuple] = OrderedDict()
 _local_lock = threading.Lock()
+
+
+def _shared():
+    # Its own cache, apart from the rate limits' (settings.CACHES): however many copies are
+    # made, none of them ever pushes a rate-limit counter out.
+    return caches["pages"]
 
 
 def forget_local() -> None:
@@ -49,7 +56,7 @@ def _kept(key: str):
         if kept is not None:
             _local.move_to_end(key)
             return kept
-    kept = cache.get(key)
+    kept = _shared().get(key)
     if kept is not None:
         _keep_local(key, kept)
     return kept
@@ -92,7 +99,7 @@ def _address_key(kind: str, request, *extra) -> str:
 
 
 def _key(request) -> str | None:
-    if request.method != "GET" or not _anonymous(request) or not _cached_view(request):
+    if request.method != "GET" or not _anonymous(request):
         return None
     return _address_key("page", request)
 
@@ -108,6 +115,11 @@ def _private(response) -> bool:
 def _has_messages(request) -> bool:
     storage = getattr(request, "_messages", None)
     return bool(storage is not None and getattr(storage, "_queued_messages", None))
+
+
+def _nonce_used(request) -> bool:
+    # django-csp makes the nonce (and puts it in the header) only once something read it.
+    return isinstance(getattr(request, "_csp_nonce", None), str)
 
 
 def _logged_in(request) -> bool:
@@ -146,10 +158,13 @@ def render_form_page(request, template_name: str, context: dict, *, varies_with=
     once per content version, address and `varies_with` (what else it depends on: the payment
     methods on offer) with stand-ins for those two, kept like the cached pages, and each
     response gets the visitor's own token (and its cookie) and attempt filled in. A visitor
-    with a session or messages gets the page rendered for them.
+    with a session or messages gets the page rendered for them. Either way the response holds
+    this visitor's token: browsers and proxies are told not to keep it.
     """
     if request.method != "GET" or not _anonymous(request):
-        return render(request, template_name, context)
+        response = render(request, template_name, context)
+        add_never_cache_headers(response)
+        return response
     key = _address_key("form", request, *varies_with)
     markup, state = _kept(key), "hit"
     if markup is None:
@@ -158,14 +173,16 @@ def render_form_page(request, template_name: str, context: dict, *, varies_with=
             **({"attempt": ATTEMPT_MARK} if "attempt" in context else {}),
         }
         markup, state = render_to_string(template_name, {**context, **own}, request), "miss"
-        if not _has_messages(request):
-            cache.set(key, markup, settings.PAGE_CACHE_SECONDS)
+        # A CSP nonce is one response's own, as a token is: markup that used one is not kept.
+        if not (_has_messages(request) or _nonce_used(request)):
+            _shared().set(key, markup, settings.PAGE_CACHE_SECONDS)
             _keep_local(key, markup)
     page = markup.replace(CSRF_MARK, get_token(request))
     if "attempt" in context:
         page = page.replace(ATTEMPT_MARK, str(context["attempt"]))
     response = HttpResponse(page)
     response[FORM_HEADER] = state
+    add_never_cache_headers(response)
     return response
 
 
@@ -174,10 +191,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = _key(request)
-        if key is None:
+        if request.method not in ("GET", "HEAD") or not _cached_view(request):
             return self.get_response(request)
-        kept = _kept(key)
+        key = _key(request)
+        kept = _kept(key) if key is not None else None
         if kept is not None:
             status, headers, content = kept
             response = HttpResponse(content, status=status)
@@ -186,9 +203,14 @@ class PageCacheMiddleware:
             response[STATUS_HEADER] = "hit"
             return response
         response = self.get_response(request)
-        if storable(request, response):
+        if not (_anonymous(request) and storable(request, response)):
+            # Made for this visitor (a staff member, a donor's session, a message waiting, a
+            # form's token): what everyone else gets at this address differs, so no proxy or
+            # shared browser cache may keep it for the next one.
+            patch_cache_control(response, private=True, no_store=True)
+        elif key is not None:
             kept = (response.status_code, list(response.items()), response.content)
-            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+            _shared().set(key, kept, settings.PAGE_CACHE_SECONDS)
             _keep_local(key, kept)
             response[STATUS_HEADER] = "miss"
         return response

@@ -272,16 +272,28 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "crowdfund_cache",
-        }
+        },
+        # A table of its own: a full table drops a third of its rows, and pages at new
+        # addresses (any query string) or new versions must never push out a rate limit.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "crowdfund_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        },
     }
-# Public pages whose anonymous copies come from the cache above (crowdfund/page_cache.py),
+# Public pages whose anonymous copies come from the "pages" cache above (crowdfund/page_cache.py),
 # per language and address, keyed by the content version: a new gift or an edited story shows
 # at once. Only pages without a form: donate and bank transfer are never cached.
 PAGE_CACHE_VIEWS = [

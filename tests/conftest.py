@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import translation
 from django.utils.functional import empty
@@ -52,8 +52,12 @@ def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rate-limit counters live in the cache; each test starts with none. Production shares
     # them through the database or Redis; tests/donations/test_ratelimit.py proves that part.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
     cache.clear()
+    caches["pages"].clear()
     # The page cache's copies and the content version this process last read go with it:
     # the database is rolled back between tests, so a version number comes round again.
     content.forget()
