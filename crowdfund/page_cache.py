@@ -150,7 +150,7 @@ ATTEMPT_MARK = "attempt-of-this-visitor"
 FORM_HEADER = "X-Form-Cache"
 
 
-def render_form_page(request, template_name: str, context: dict, *, varies_with=()):
+def render_form_page(request, template_name: str, context, *, varies_with=(), attempt=None):
     """A page with a form, kept the cache-safe way: its markup less the visitor's own parts.
 
     The only parts of the donate and bank-transfer pages that belong to one visitor are the
@@ -160,26 +160,35 @@ def render_form_page(request, template_name: str, context: dict, *, varies_with=
     response gets the visitor's own token (and its cookie) and attempt filled in. A visitor
     with a session or messages gets the page rendered for them. Either way the response holds
     this visitor's token: browsers and proxies are told not to keep it.
+
+    `context` may be a function that builds it: then a kept page costs no query at all.
+    `attempt` is the visitor's attempt id, when the page has one.
     """
+
+    def build() -> dict:
+        built = context() if callable(context) else context
+        return built if attempt is None else {**built, "attempt": attempt}
+
     if request.method != "GET" or not _anonymous(request):
-        response = render(request, template_name, context)
+        response = render(request, template_name, build())
         add_never_cache_headers(response)
         return response
     key = _address_key("form", request, *varies_with)
     markup, state = _kept(key), "hit"
     if markup is None:
+        built = build()
         own = {
             "csrf_token": CSRF_MARK,
-            **({"attempt": ATTEMPT_MARK} if "attempt" in context else {}),
+            **({"attempt": ATTEMPT_MARK} if "attempt" in built else {}),
         }
-        markup, state = render_to_string(template_name, {**context, **own}, request), "miss"
+        markup, state = render_to_string(template_name, {**built, **own}, request), "miss"
         # A CSP nonce is one response's own, as a token is: markup that used one is not kept.
         if not (_has_messages(request) or _nonce_used(request)):
             _shared().set(key, markup, settings.PAGE_CACHE_SECONDS)
             _keep_local(key, markup)
     page = markup.replace(CSRF_MARK, get_token(request))
-    if "attempt" in context:
-        page = page.replace(ATTEMPT_MARK, str(context["attempt"]))
+    if attempt is not None or (not callable(context) and "attempt" in context):
+        page = page.replace(ATTEMPT_MARK, str(attempt or context["attempt"]))
     response = HttpResponse(page)
     response[FORM_HEADER] = state
     add_never_cache_headers(response)

@@ -69,8 +69,15 @@ def _prisoner_choices():
 
 @require_safe
 def bank_transfer(request):
+    # Built only when no kept copy of this address exists (see render_form_page): a kept
+    # one costs no query.
+    return render_form_page(
+        request, "donations/bank_transfer.html", lambda: _bank_transfer_context(request)
+    )
+
+
+def _bank_transfer_context(request) -> dict:
     campaign = campaign_get()
-    # Read only when the page is rendered, not when its kept markup is used.
     prisoners = _prisoner_choices()
     slug = request.GET.get("prisoner", "")
     selected = prisoners.filter(slug=slug).first() if slug else None
@@ -87,19 +94,15 @@ def bank_transfer(request):
         prisoners=_prisoner_choices(),
         initial={"amount": form["amount"].value(), "prisoner": selected.slug if selected else ""},
     )
-    return render_form_page(
-        request,
-        "donations/bank_transfer.html",
-        {
-            "campaign": campaign,
-            "prisoners": prisoners,
-            "selected": selected,
-            "reference": reference,
-            "form": form,
-            "email_form": email_form,
-            "qr_svg": _transfer_qr(campaign, reference=reference, amount=amount, fund=fund),
-        },
-    )
+    return {
+        "campaign": campaign,
+        "prisoners": prisoners,
+        "selected": selected,
+        "reference": reference,
+        "form": form,
+        "email_form": email_form,
+        "qr_svg": _transfer_qr(campaign, reference=reference, amount=amount, fund=fund),
+    }
 
 
 @never_cache
@@ -213,7 +216,6 @@ def _attempt(request) -> uuid.UUID:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def donate(request):
-    campaign = campaign_get()
     language = get_language()
     methods = [*enabled_methods(), "bank_transfer"]
     form_args = {
@@ -263,20 +265,28 @@ def donate(request):
             "prisoner": request.GET.get("prisoner") or None,
             **_initial_from_link(request.GET, language=language),
         }
+        attempt = uuid.uuid4()
+        if not request.GET.get("retry"):
+            # The same form for everyone who follows the same link (see render_form_page):
+            # built only when no kept copy exists, so a kept one costs no query.
+            def context():
+                form = DonationForm(initial=initial, **form_args)
+                details_open = _details_open(form)
+                return {"campaign": campaign_get(), "form": form, "details_open": details_open}
+
+            return render_form_page(
+                request, "donations/donate.html", context, varies_with=methods, attempt=attempt
+            )
         retry = donation_retry_initial(
             public_id=request.GET.get("retry", ""), session=request.session, language=language
         )
         form = DonationForm(initial={**initial, **(retry or {})}, **form_args)
-        attempt = uuid.uuid4()
     context = {
-        "campaign": campaign,
+        "campaign": campaign_get(),
         "form": form,
         "attempt": attempt,
         "details_open": _details_open(form),
     }
-    if request.method == "GET" and not request.GET.get("retry"):
-        # The same form for everyone who follows the same link: see render_form_page.
-        return render_form_page(request, "donations/donate.html", context, varies_with=methods)
     return render(request, "donations/donate.html", context, status=status)
 
 

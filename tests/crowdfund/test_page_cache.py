@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from donations.models import Donation, StatusChange
@@ -69,6 +71,24 @@ def test_a_kept_form_gets_each_visitors_own_token_and_attempt(ana, url):
     post = "/en/donate/" if "donate" in url else "/en/bank-transfer/email/"
     response = second.post(post, {"csrfmiddlewaretoken": TOKEN.search(theirs).group(1)})
     assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    ("url", "chosen"),
+    [
+        ("/en/donate/?prisoner=ana", '<option value="ana" selected>'),
+        ("/en/bank-transfer/?prisoner=ana", "Ana Ejemplo"),
+    ],
+)
+def test_a_kept_form_reads_neither_the_campaign_nor_the_prisoners(ana, url, chosen):
+    _get(Client(), url)
+    with CaptureQueriesContext(connection) as queries:
+        kept = _get(Client(), url)
+    assert kept["X-Form-Cache"] == "hit"
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "prisoners_campaign" not in read and "prisoners_prisoner" not in read
+    # The kept copy is the page for this address: Ana stays chosen.
+    assert chosen in kept.content.decode()
 
 
 def test_a_form_with_errors_or_a_visitors_session_is_never_kept(ana):
