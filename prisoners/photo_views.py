@@ -26,7 +26,8 @@ def photo(request, name: str):
     except SuspiciousFileOperation as error:
         raise Http404 from error
     response = FileResponse(default_storage.open(name, "rb"))
-    # A new photo gets a new name, so a cached one never goes stale; a staff-only photo
-    # stays out of every shared cache.
-    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
+    # A new photo gets a new name, so a cached one never goes stale. But a prisoner taken off
+    # the site (often for their safety) must not stay visible for long through a cache: five
+    # minutes. A staff-only photo stays out of every shared cache.
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     return response

@@ -31,7 +31,7 @@ def test_it_serves_a_published_prisoners_photo_to_anyone_and_lets_caches_keep_it
     response = client.get(prisoner.photo.url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
-    assert response["Cache-Control"] == "public, max-age=86400"
+    assert response["Cache-Control"] == "public, max-age=300"
     with prisoner.photo.open("rb") as stored:
         assert b"".join(response.streaming_content) == stored.read()
 
