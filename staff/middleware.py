@@ -13,6 +13,10 @@ from staff.two_factor import has_second_factor, second_factor_required
 from staff.urls import TWO_FACTOR_PAGES
 
 
+def _has_session(request) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 class SessionLifetimeMiddleware:
     """Ends a login after SESSION_ABSOLUTE_AGE, even if it was never idle for an hour."""
 
@@ -20,8 +24,11 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and session_expired(
-            request.session, max_age=settings.SESSION_ABSOLUTE_AGE
+        # No session cookie, no login: an anonymous visitor costs no session or user lookup.
+        if (
+            _has_session(request)
+            and request.user.is_authenticated
+            and session_expired(request.session, max_age=settings.SESSION_ABSOLUTE_AGE)
         ):
             logout(request)
         return self.get_response(request)
@@ -63,7 +70,18 @@ class TwoFactorMiddleware:
 
 class AuditActorMiddleware(AuditlogMiddleware):
     """django-auditlog's actor middleware, with the client address read through
-    TRUSTED_PROXIES instead of the first, client-written X-Forwarded-For entry."""
+    TRUSTED_PROXIES instead of the first, client-written X-Forwarded-For entry.
+
+    Only a request with a session can carry a staff member, the actor the audit trail is
+    for. Without one (a visitor, a provider's webhook) no actor and no address are recorded:
+    that skips auditlog's per-request signal wiring on every public page, and keeps donors'
+    and providers' addresses out of the trail.
+    """
+
+    def __call__(self, request):
+        if not _has_session(request):
+            return self.get_response(request)
+        return super().__call__(request)
 
     @staticmethod
     def _get_remote_addr(request):

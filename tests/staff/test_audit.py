@@ -196,3 +196,37 @@ def test_it_records_the_address_through_trusted_proxies_only(client, settings, t
     assert (entry.actor, entry.remote_addr) == (treasurer, "203.0.113.9")
     assert Category.objects.get().purpose == "basic_needs"
     assert Decimal("0") == Decimal(entry.changes_dict["order"][1])
+
+
+def _context_seen_by_the_view(request_cookies: dict) -> object:
+    """What auditlog's context holds while a view runs behind AuditActorMiddleware."""
+    from auditlog.context import auditlog_value
+    from django.test import RequestFactory
+
+    from staff.middleware import AuditActorMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen["value"] = auditlog_value.get(None)
+        return None
+
+    request = RequestFactory().get("/en/")
+    request.COOKIES.update(request_cookies)
+    # A marker, so that what an earlier request left in this thread cannot pass for ours.
+    before = auditlog_value.set("nothing set by this request")
+    try:
+        AuditActorMiddleware(view)(request)
+    finally:
+        auditlog_value.reset(before)
+    return seen["value"]
+
+
+def test_a_request_without_a_session_costs_no_audit_wiring_and_records_no_address(db):
+    # A visitor or a provider's webhook: no actor to record, and no address of theirs kept.
+    assert _context_seen_by_the_view({}) == "nothing set by this request"
+
+
+def test_a_request_with_a_session_still_carries_the_audit_context(db, settings):
+    value = _context_seen_by_the_view({settings.SESSION_COOKIE_NAME: "abc"})
+    assert isinstance(value, dict) and "remote_addr" in value
