@@ -4,7 +4,6 @@ Everything an operator can change comes from the environment variables listed in
 README. A value that cannot be read is an error at start-up, never a silent default.
 """
 
-import ipaddress
 import os
 from datetime import timedelta
 from decimal import Decimal
@@ -16,52 +15,11 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from crowdfund.caching import caches_setting
+from crowdfund.env import env_bool, env_int, env_list, env_networks, env_period, env_url
 from crowdfund.storage import storages_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no or on/off."
-    )
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw.strip())
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
-
-
-def env_url(name: str, default: str) -> str:
-    raw = (os.environ.get(name) or default).strip().rstrip("/")
-    parts = urlsplit(raw)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ImproperlyConfigured(f"{name}={raw!r} must be an absolute http(s):// URL.")
-    return raw
-
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -262,37 +220,9 @@ DONOR_LINK_RATE_LIMIT_PER_EMAIL = 5
 DONOR_SESSION_MAX_AGE = 2 * 60 * 60
 # A checkout left open this long without an answer counts as abandoned.
 DONATION_ABANDONED_AFTER = 15 * 60
-# The shared cache: the rate limits, the public report's build lock and the page cache must
-# be seen by every worker of every app server. Redis when there is one (several app
-# servers), else a table in the database (`manage.py createcachetable`; one machine with
-# several workers). Per-process memory only in the tests (tests/conftest.py).
+# The shared caches: Redis when REDIS_URL is set, else database tables (crowdfund/caching.py).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        },
-        "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "pages",
-        },
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "crowdfund_cache",
-        },
-        # A table of its own: a full table drops a third of its rows, and pages at new
-        # addresses (any query string) or new versions must never push out a rate limit.
-        "pages": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "crowdfund_page_cache",
-            "OPTIONS": {"MAX_ENTRIES": 3000},
-        },
-    }
+CACHES = caches_setting(REDIS_URL)
 # Public pages whose anonymous copies come from the "pages" cache above (crowdfund/page_cache.py),
 # per language and address, keyed by the content version: a new gift or an edited story shows
 # at once. Only pages without a form: donate and bank transfer are never cached.
@@ -400,19 +330,6 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 # Staff accounts. See "Security and privacy" in the README.
 
 
-def env_networks(name: str) -> list[str]:
-    """Comma-separated addresses or CIDRs; a typo is a start-up error, never an open door."""
-    networks = []
-    for item in env_list(name, []):
-        try:
-            networks.append(str(ipaddress.ip_network(item)))
-        except ValueError as error:
-            raise ImproperlyConfigured(
-                f"{name}: {item!r} is not an IP address or network ({error})."
-            ) from error
-    return networks
-
-
 # Reverse proxies whose X-Forwarded-For is believed; see crowdfund/client_ip.py.
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
@@ -484,13 +401,6 @@ AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # Retention (manage.py apply_retention, run daily). Each period must be a whole number of at
 # least 1, so a typo cannot switch the clean-up off or make it clear everything at once.
-
-
-def env_period(name: str, default: int) -> int:
-    value = env_int(name, default)
-    if value < 1:
-        raise ImproperlyConfigured(f"{name}={value} must be 1 or more.")
-    return value
 
 
 # Webhook bodies (they can hold a donor's name and email) are kept this long for disputes.

@@ -3,7 +3,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
 from crowdfund.client_ip import client_ip
-from crowdfund.settings import env_networks
+from crowdfund.env import env_networks
 
 PROXIES = ["10.0.0.0/8", "2001:db8:ffff::/48", "192.0.2.10"]
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from crowdfund.settings import env_period
+from crowdfund.env import env_period
 from tests.crowdfund.test_settings import _manage
 
 
