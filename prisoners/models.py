@@ -23,7 +23,23 @@ REFERENCE_PREFIX = "DS"
 
 
 def new_payment_reference() -> str:
-    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4))
+    """A reference that no prisoner and no campaign's general fund uses yet.
+
+    There are 25⁴ codes, so two prisoners draw the same one now and then; without this check the
+    editor's save would fail on the unique constraint, and a code shared with the general fund
+    would send a transfer to the wrong place.
+    """
+    while True:
+        reference = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4))
+        if not reference_in_use(reference):
+            return reference
+
+
+def reference_in_use(reference: str) -> bool:
+    return (
+        Prisoner.objects.filter(payment_reference__iexact=reference).exists()
+        or Campaign.objects.filter(general_reference__iexact=reference).exists()
+    )
 
 
 def validate_iban(value: str) -> None:
@@ -199,6 +215,10 @@ class Campaign(models.Model):
             raise ValidationError(
                 {"anbi_since": _("Tick “registered as ANBI” too, or leave this date empty.")}
             )
+        if Prisoner.objects.filter(payment_reference__iexact=self.general_reference).exists():
+            raise ValidationError(
+                {"general_reference": _("A prisoner uses this reference; choose another one.")}
+            )
 
     @property
     def iban_display(self) -> str:
@@ -357,6 +377,14 @@ class Prisoner(models.Model):
         if self.photo and not self.photo_alt:
             raise ValidationError(
                 {"photo_alt": _("Describe the photo for people who cannot see it.")}
+            )
+        if Campaign.objects.filter(general_reference__iexact=self.payment_reference).exists():
+            raise ValidationError(
+                {
+                    "payment_reference": _(
+                        "The general fund uses this reference; choose another one."
+                    )
+                }
             )
 
 

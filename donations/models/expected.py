@@ -19,7 +19,12 @@ OVERDUE_AFTER = timedelta(days=30)
 
 
 def new_expected_reference() -> str:
-    return EXPECTED_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    # Drawn again when taken: a clash is rare, but it would fail the donor's form on the
+    # unique constraint.
+    while True:
+        reference = EXPECTED_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        if not ExpectedTransfer.objects.filter(reference=reference).exists():
+            return reference
 
 
 class ExpectedTransferQuerySet(models.QuerySet):

@@ -180,3 +180,13 @@ def test_it_shows_the_treasurer_transfers_overdue_after_thirty_days(client, trea
 def test_it_keeps_expected_transfers_from_editors(client, editor):
     client.force_login(editor)
     assert client.get("/admin/donations/expectedtransfer/").status_code == 403
+
+
+def test_it_draws_another_reference_when_the_first_is_taken(monkeypatch, ana):
+    ExpectedTransfer.objects.create(
+        amount=Decimal("5.00"), email="a@example.org", reference="DTAAAAAA"
+    )
+    letters = iter("AAAAAA" + "CCCCCC")
+    monkeypatch.setattr("donations.models.expected.secrets.choice", lambda alphabet: next(letters))
+    second = ExpectedTransfer.objects.create(amount=Decimal("5.00"), email="b@example.org")
+    assert second.reference == "DTCCCCCC"

@@ -66,6 +66,39 @@ def test_it_gives_every_prisoner_a_distinct_readable_reference(make_prisoner):
         assert set(reference[2:]) <= set(REFERENCE_ALPHABET)
 
 
+def _draws(monkeypatch, letters: str) -> None:
+    """Make the reference generator draw these letters, in order."""
+    sequence = iter(letters)
+    monkeypatch.setattr("prisoners.models.secrets.choice", lambda alphabet: next(sequence))
+
+
+def test_it_draws_again_when_a_reference_is_taken_by_a_prisoner_or_the_general_fund(
+    monkeypatch, campaign, make_prisoner
+):
+    make_prisoner(payment_reference="DSAAAA")
+    assert campaign.general_reference == "DSFUND"
+    _draws(monkeypatch, "AAAA" + "FUND" + "CCCC")
+    assert make_prisoner().payment_reference == "DSCCCC"
+
+
+def test_it_refuses_a_prisoner_reference_that_the_general_fund_uses(campaign, make_prisoner):
+    prisoner = make_prisoner()
+    prisoner.payment_reference = campaign.general_reference.lower()
+    with pytest.raises(ValidationError) as refused:
+        prisoner.full_clean()
+    assert "general fund uses this reference" in str(
+        refused.value.message_dict["payment_reference"]
+    )
+
+
+def test_it_refuses_a_general_reference_that_a_prisoner_uses(campaign, make_prisoner):
+    make_prisoner(payment_reference="DSAAAA")
+    campaign.general_reference = "DSAAAA"
+    with pytest.raises(ValidationError) as refused:
+        campaign.full_clean()
+    assert "A prisoner uses this reference" in str(refused.value.message_dict["general_reference"])
+
+
 def test_it_falls_back_to_another_language_when_content_is_missing(make_prisoner):
     prisoner = make_prisoner(story_es="<p>Historia</p>", story_nl="", story_en="")
     with translation.override("nl"):
