@@ -8,8 +8,15 @@ from csp import middleware as csp_middleware
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.utils import build_policy
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
+from django.contrib.messages import middleware as messages_middleware
+from django.contrib.messages.storage import default_storage
 from django.core.signals import setting_changed
+from django.middleware import locale
 from django.urls import get_script_prefix, reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject, empty
 
 # Tiptap (inside django-prose-editor) injects one fixed <style> block with ProseMirror's
 # base CSS. Its hash changes only with the editor's version; the admin browser test fails
@@ -142,3 +149,66 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+def path_language(request) -> str | None:
+    """The language of the path's prefix (/nl/…), worked out once per request.
+
+    Django's LocaleMiddleware asks three times, and the page cache once more. For a path
+    without a language (a webhook, /healthz, /media/) every ask is a miss that Django's
+    lookup cache does not keep.
+    """
+    try:
+        return request._path_language
+    except AttributeError:
+        request._path_language = translation.get_language_from_path(request.path_info)
+        return request._path_language
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, with the same outcome, asking the path for its language once."""
+
+    def process_request(self, request):
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        patterns_used, prefixed_default = is_language_prefix_patterns_used(urlconf)
+        from_path = path_language(request)
+        if patterns_used and from_path:
+            language = from_path
+        elif patterns_used and not prefixed_default:
+            language = settings.LANGUAGE_CODE
+        else:
+            language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        if response.status_code == 404:
+            # Django's redirect of an address without its language prefix.
+            return super().process_response(request, response)
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        patterns_used, _prefixed_default = is_language_prefix_patterns_used(urlconf)
+        if not (patterns_used and path_language(request)):
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class MessageMiddleware(messages_middleware.MessageMiddleware):
+    """Django's, with the message storage made on first use.
+
+    Most answers neither add nor show a message, and making the storage (a cookie signer,
+    a session reader) cost more than any other middleware on a bare view.
+    """
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        if not messages_made(request):
+            return response
+        return super().process_response(request, response)
+
+
+def messages_made(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and getattr(storage, "_wrapped", None) is not empty

@@ -30,6 +30,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, cc_delim_re, patch_cache_control
 
 from crowdfund.content import content_version
+from crowdfund.middleware import messages_made, path_language
 
 STATUS_HEADER = "X-Page-Cache"
 # The last few copies this process served, so that a popular page costs no round trip to the
@@ -70,7 +71,7 @@ def _keep_local(key: str, kept: tuple) -> None:
 
 
 def _cached_view(request) -> bool:
-    language = translation.get_language_from_path(request.path_info)
+    language = path_language(request)
     if language is None:
         return False
     # The language prefix only resolves under its own language, as LocaleMiddleware would
@@ -113,8 +114,7 @@ def _private(response) -> bool:
 
 
 def _has_messages(request) -> bool:
-    storage = getattr(request, "_messages", None)
-    return bool(storage is not None and getattr(storage, "_queued_messages", None))
+    return messages_made(request) and bool(request._messages._queued_messages)
 
 
 def _nonce_used(request) -> bool:

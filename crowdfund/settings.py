@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "crowdfund.middleware.CSPMiddleware",
     "crowdfund.middleware.AdminEditorCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's locale and messages middlewares, made cheaper (see crowdfund/middleware.py).
+    "crowdfund.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -84,7 +85,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "staff.middleware.TwoFactorMiddleware",
     "staff.middleware.AuditActorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "crowdfund.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "crowdfund.middleware.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
