@@ -55,6 +55,31 @@ def _policy(parts, report_only: bool) -> str:
     return _POLICIES[key]
 
 
+_HEADERS = (
+    (HEADER, False, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+    (HEADER_REPORT_ONLY, True, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+)
+# What django-csp's decorators (and AdminEditorCSPMiddleware) set to change one response's policy.
+_PER_RESPONSE = frozenset(
+    f"_csp_{part}{suffix}" for part in ("config", "update", "replace") for suffix in ("", "_ro")
+)
+
+
+@cache
+def _excluded_prefixes(setting: str) -> tuple[str, ...]:
+    return tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+
+
+@cache
+def _plain_headers() -> tuple:
+    """Each header for a response that changes nothing in the policy and used no nonce (nearly
+    every response): the policy, the exempting attribute and the excluded prefixes."""
+    return tuple(
+        (header, build_policy(report_only=report_only), exempt, _excluded_prefixes(setting))
+        for header, report_only, exempt, setting in _HEADERS
+    )
+
+
 class CSPMiddleware(csp_middleware.CSPMiddleware):
     """django-csp's middleware, with each policy's header built once instead of for every
     response (django-csp 4.0 rebuilds it from the settings each time)."""
@@ -63,14 +88,21 @@ class CSPMiddleware(csp_middleware.CSPMiddleware):
         # As django-csp: Django's debug pages carry inline script and style.
         if settings.DEBUG and response.status_code in DEBUG_PAGES:
             return response
-        for header, report_only, exempt, setting in (
-            (HEADER, False, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
-            (HEADER_REPORT_ONLY, True, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+        if getattr(request, "_csp_nonce", None) is None and _PER_RESPONSE.isdisjoint(
+            response.__dict__
         ):
-            policy = _policy(self.get_policy_parts(request, response, report_only), report_only)
-            prefixes = tuple(
-                (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            headers = _plain_headers()
+        else:
+            headers = tuple(
+                (
+                    header,
+                    _policy(self.get_policy_parts(request, response, report_only), report_only),
+                    exempt,
+                    _excluded_prefixes(setting),
+                )
+                for header, report_only, exempt, setting in _HEADERS
             )
+        for header, policy, exempt, prefixes in headers:
             if (
                 policy
                 and header not in response
@@ -96,6 +128,8 @@ def admin_prefix() -> str:
 def _settings_changed(*, setting, **kwargs):
     if setting.startswith("CONTENT_SECURITY_POLICY"):
         _POLICIES.clear()
+        _plain_headers.cache_clear()
+        _excluded_prefixes.cache_clear()
     if setting == "ROOT_URLCONF":
         _admin_prefix.cache_clear()
 

@@ -14,6 +14,7 @@ def test_the_database_connection_has_jit_off(postgres):
 def test_the_csp_header_is_built_once_per_policy(client, campaign, monkeypatch):
     built = []
     monkeypatch.setattr(middleware, "_POLICIES", {})
+    middleware._plain_headers.cache_clear()
     original = middleware.build_policy
     monkeypatch.setattr(
         middleware, "build_policy", lambda *a, **k: built.append(a) or original(*a, **k)
@@ -22,9 +23,10 @@ def test_the_csp_header_is_built_once_per_policy(client, campaign, monkeypatch):
     assert len(headers) == 1 and "default-src 'self'" in headers.pop()
     assert len(built) == 2  # the policy and the (empty) report-only policy, once each
     client.get("/admin/login/")
-    assert len(built) == 3  # the admin's policy, with the editor's hashes, once too
+    # The admin's policy with the editor's hashes, and its report-only one, once each too.
+    assert len(built) == 4
     client.get("/admin/login/")
-    assert len(built) == 3
+    assert len(built) == 4
 
 
 def test_no_middleware_reverses_the_admin_url_per_request(client, campaign, monkeypatch):
@@ -34,3 +36,13 @@ def test_no_middleware_reverses_the_admin_url_per_request(client, campaign, monk
     for url in ("/healthz", "/en/", "/admin/login/"):
         client.get(url)
     assert calls == []
+
+
+def test_the_admin_alone_gets_the_editors_hashes_in_its_policy(client, campaign):
+    public = client.get("/en/")["Content-Security-Policy"]
+    admin = client.get("/admin/login/")["Content-Security-Policy"]
+    editor_hashes = middleware._admin_editor_csp()
+    for source in (*editor_hashes["script-src"], *editor_hashes["style-src"]):
+        assert source in admin
+        assert source not in public
+    assert "default-src 'self'" in public and "default-src 'self'" in admin
