@@ -81,15 +81,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "staff.middleware.SessionLifetimeMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "staff.middleware.TwoFactorMiddleware",
-    "staff.middleware.AuditActorMiddleware",
+    # STAFF_MIDDLEWARE, for requests that can carry a staff member (staff/middleware.py).
+    "staff.middleware.StaffMiddleware",
     "crowdfund.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "crowdfund.middleware.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
+]
+
+STAFF_MIDDLEWARE = [
+    "staff.middleware.SessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.TwoFactorMiddleware",
+    "staff.middleware.AuditActorMiddleware",
 ]
 
 ROOT_URLCONF = "crowdfund.urls"
