@@ -7,9 +7,16 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Periodic gifts")
 
     def ready(self):
-        from agreements.retention import donor_drafts_delete, drafts_delete, old_drafts
+        from agreements.retention import (
+            donor_drafts_delete,
+            drafts_delete,
+            long_ended,
+            long_ended_delete,
+            old_drafts,
+        )
         from agreements.selectors import donors_with_running_agreement
         from donations.retention import DONOR_HOLDS, DONOR_RECORD_CLEANUPS
+        from donations.retention_expired import EXPIRED_RECORDS, ExpiredRecords
         from donations.retention_unfinished import UNFINISHED_RECORDS, UnfinishedRecords
 
         # A running agreement is a reason to keep its donor's details (see retention).
@@ -21,4 +28,9 @@ class AgreementsConfig(AppConfig):
         if not any(records.rows is old_drafts for records in UNFINISHED_RECORDS):
             UNFINISHED_RECORDS.append(
                 UnfinishedRecords("unsigned agreements", old_drafts, drafts_delete)
+            )
+        # A signed agreement stays as long as the books are kept after it ended.
+        if not any(records.rows is long_ended for records in EXPIRED_RECORDS):
+            EXPIRED_RECORDS.append(
+                ExpiredRecords("ended agreements", long_ended, long_ended_delete)
             )

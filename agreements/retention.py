@@ -1,17 +1,23 @@
 """A draft agreement (never signed by the donor) holds their name, address and date of
 birth, and binds nobody: it goes, with its stored document, when the donor is erased or
 anonymised, and once it is as old as an unfinished gift attempt. A signed agreement is a
-fiscal record and stays (its donor's erasure is refused while it runs)."""
+fiscal record and stays (its donor's erasure is refused while it runs) until the books no
+longer need it: RETENTION_DONOR_YEARS after it ended, it goes with its signatures, the links
+to its gifts (the gifts stay in the books) and both documents."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from agreements.models import PeriodicGiftAgreement
+from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
 
 DRAFT = PeriodicGiftAgreement.Status.DRAFT
+ENDED = PeriodicGiftAgreement.Status.ENDED
 
 
 def drafts_delete(agreement_ids: list[int]) -> int:
@@ -49,3 +55,41 @@ def donor_drafts_delete(donor_ids: list[int]) -> None:
 def old_drafts(cutoff: datetime):
     """UNFINISHED_RECORDS: drafts made before the cutoff, never signed."""
     return PeriodicGiftAgreement.objects.filter(status=DRAFT, created_at__lt=cutoff)
+
+
+def long_ended(cutoff: datetime):
+    """EXPIRED_RECORDS: agreements that ended before the cutoff."""
+    return PeriodicGiftAgreement.objects.filter(status=ENDED, ended_on__lt=cutoff.date())
+
+
+def long_ended_delete(agreement_ids: list[int]) -> int:
+    """Delete these ended agreements with their signatures, gift links and documents.
+
+    The model refuses to delete a signed agreement: this is the one way, for retention only.
+    The signatures' audit entries go too (they hold each signer's name and address), and the
+    deletion itself writes none that would keep a copy.
+    """
+    deleted = 0
+    signature_type = ContentType.objects.get_for_model(AgreementSignature)
+    for agreement_id in agreement_ids:
+        with transaction.atomic(), disable_auditlog():
+            agreement = (
+                PeriodicGiftAgreement.objects.select_for_update()
+                .filter(pk=agreement_id, status=ENDED)
+                .first()
+            )
+            if agreement is None:
+                continue
+            documents = [doc for doc in (agreement.terms_pdf, agreement.final_pdf) if doc]
+            signatures = AgreementSignature.objects.filter(agreement=agreement)
+            LogEntry.objects.filter(
+                content_type=signature_type,
+                object_pk__in=[str(pk) for pk in signatures.values_list("pk", flat=True)],
+            ).delete()
+            signatures.delete()
+            AgreementGift.objects.filter(agreement=agreement).delete()
+            PeriodicGiftAgreement.objects.filter(pk=agreement.pk).delete()
+            for document in documents:
+                transaction.on_commit(lambda doc=document: doc.storage.delete(doc.name))
+            deleted += 1
+    return deleted

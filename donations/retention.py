@@ -120,8 +120,9 @@ class RetentionResult:
 def retention_apply(
     *, now: datetime | None = None, dry_run: bool = False, progress: Progress | None = None
 ) -> RetentionResult:
-    """Run the four steps; with `dry_run`, count what they would change and write nothing."""
-    # Imported here: that module builds on this one's helpers.
+    """Run the five steps; with `dry_run`, count what they would change and write nothing."""
+    # Imported here: those modules build on this one's helpers.
+    from donations.retention_expired import expired_records_delete
     from donations.retention_unfinished import unfinished_donors_delete
 
     now = now or timezone.now()
@@ -133,6 +134,7 @@ def retention_apply(
             unfinished_gifts_clear(now=now, dry_run=dry_run, progress=report),
             donors_anonymise(now=now, dry_run=dry_run, progress=report),
             unfinished_donors_delete(now=now, dry_run=dry_run, progress=report),
+            expired_records_delete(now=now, dry_run=dry_run, progress=report),
         ],
     )
 

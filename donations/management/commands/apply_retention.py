@@ -16,13 +16,17 @@ def _periods() -> dict[str, str]:
             "only unfinished attempts or an unsigned agreement, "
             f"older than {settings.RETENTION_UNFINISHED_GIFT_DAYS} days"
         ),
+        "expired records": (
+            f"kept for the books, ended more than {settings.RETENTION_DONOR_YEARS} years ago"
+        ),
     }
 
 
 class Command(BaseCommand):
     help = (
         "Remove donors' personal data that has outlived its purpose (webhook bodies, "
-        "unfinished gifts, donors with no recent gift, what abandoned attempts left); the "
+        "unfinished gifts, donors with no recent gift, what abandoned attempts left, agreements "
+        "ended longer ago than the books are kept); the "
         "ledger's amounts stay. "
         "Run daily; safe to run again and while the site runs."
     )
