@@ -31,6 +31,9 @@ def test_it_shows_the_periods_from_the_settings(client, campaign, settings):
     assert "We remove them 9 years after your last gift." in text
     assert "message after 45 days." in text
     assert "We keep them for 120 days," in text
+    # The periodic-gift agreement: kept for the books after it ends; a draft as an attempt.
+    assert "for 9 years after it ends" in text
+    assert "deleted after 45 days." in text
     assert "Gift De Solidaire Diaspora Stg" in text
 
 
@@ -40,6 +43,12 @@ def test_it_names_the_processors_and_the_donors_rights(client, campaign):
         assert name in text
     assert "Autoriteit Persoonsgegevens" in text
     assert "write to the foundation's board" in text  # no contact address set yet
+
+
+def test_it_points_donors_to_their_own_page_for_a_copy_and_erasure(client, campaign):
+    page = client.get("/nl/privacy/").content.decode()
+    assert 'href="/nl/my-gifts/"' in page.split('class="privacy"')[1].split("</article>")[0]
+    assert "kopie downloaden" in page
 
 
 def test_it_links_the_privacy_statement_from_every_pages_footer(client, campaign):
