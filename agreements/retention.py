@@ -2,8 +2,9 @@
 birth, and binds nobody: it goes, with its stored document, when the donor is erased or
 anonymised, and once it is as old as an unfinished gift attempt. A signed agreement is a
 fiscal record and stays (its donor's erasure is refused while it runs) until the books no
-longer need it: RETENTION_DONOR_YEARS after it ended, it goes with its signatures, the links
-to its gifts (the gifts stay in the books) and both documents."""
+longer need it: RETENTION_DONOR_YEARS after the end of the year it ended, it goes with its
+signatures, the links to its gifts (the gifts stay in the books), its audit entries and both
+documents."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import F, Q
 
 from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
 
 DRAFT = PeriodicGiftAgreement.Status.DRAFT
 ENDED = PeriodicGiftAgreement.Status.ENDED
+COUNTERSIGNED = PeriodicGiftAgreement.Status.COUNTERSIGNED
 
 
 def drafts_delete(agreement_ids: list[int]) -> int:
@@ -58,38 +61,52 @@ def old_drafts(cutoff: datetime):
 
 
 def long_ended(cutoff: datetime):
-    """EXPIRED_RECORDS: agreements that ended before the cutoff."""
-    return PeriodicGiftAgreement.objects.filter(status=ENDED, ended_on__lt=cutoff.date())
+    """EXPIRED_RECORDS: agreements whose end lies in a year before the cutoff's: the books keep
+    a year's records for seven years after that year. The end is the one the treasurer
+    recorded or, for a fixed term nobody marked as over, the last year of the term."""
+    countersigned = PeriodicGiftAgreement.objects.filter(
+        status=COUNTERSIGNED, duration_years__isnull=False
+    ).annotate(last=F("first_year") + F("duration_years") - 1)
+    return PeriodicGiftAgreement.objects.filter(
+        Q(status=ENDED, ended_on__year__lt=cutoff.year)
+        | Q(pk__in=countersigned.filter(last__lt=cutoff.year).values("pk"))
+    )
 
 
 def long_ended_delete(agreement_ids: list[int]) -> int:
-    """Delete these ended agreements with their signatures, gift links and documents.
+    """Delete these agreements with their signatures, gift links and documents.
 
     The model refuses to delete a signed agreement: this is the one way, for retention only.
-    The signatures' audit entries go too (they hold each signer's name and address), and the
-    deletion itself writes none that would keep a copy.
+    Their audit entries go too (a signer's address, the reason it ended, which gift it
+    covered), and the deletion itself writes none that would keep a copy.
     """
     deleted = 0
-    signature_type = ContentType.objects.get_for_model(AgreementSignature)
     for agreement_id in agreement_ids:
         with transaction.atomic(), disable_auditlog():
             agreement = (
                 PeriodicGiftAgreement.objects.select_for_update()
-                .filter(pk=agreement_id, status=ENDED)
+                .filter(pk=agreement_id, status__in=[ENDED, COUNTERSIGNED])
                 .first()
             )
             if agreement is None:
                 continue
             documents = [doc for doc in (agreement.terms_pdf, agreement.final_pdf) if doc]
             signatures = AgreementSignature.objects.filter(agreement=agreement)
-            LogEntry.objects.filter(
-                content_type=signature_type,
-                object_pk__in=[str(pk) for pk in signatures.values_list("pk", flat=True)],
-            ).delete()
+            links = AgreementGift.objects.filter(agreement=agreement)
+            _audit_entries(AgreementSignature, signatures.values_list("pk", flat=True)).delete()
+            _audit_entries(AgreementGift, links.values_list("pk", flat=True)).delete()
+            _audit_entries(PeriodicGiftAgreement, [agreement.pk]).delete()
             signatures.delete()
-            AgreementGift.objects.filter(agreement=agreement).delete()
+            links.delete()
             PeriodicGiftAgreement.objects.filter(pk=agreement.pk).delete()
             for document in documents:
                 transaction.on_commit(lambda doc=document: doc.storage.delete(doc.name))
             deleted += 1
     return deleted
+
+
+def _audit_entries(model, pks):
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk__in=[str(pk) for pk in pks],
+    )
