@@ -32,7 +32,7 @@ def test_it_shows_the_periods_from_the_settings(client, campaign, settings):
     assert "message after 45 days." in text
     assert "We keep them for 120 days," in text
     # The periodic-gift agreement: kept for the books after it ends; a draft as an attempt.
-    assert "for 9 years after it ends" in text
+    assert "for 9 years after the year it ends" in text
     assert "deleted after 45 days." in text
     assert "Gift De Solidaire Diaspora Stg" in text
 
