@@ -4,7 +4,10 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_otp import DEVICE_ID_SESSION_KEY
 from PIL import Image
+
+from tests.conftest import confirmed_totp
 
 
 def _jpeg() -> bytes:
@@ -48,6 +51,18 @@ def test_it_shows_the_photo_of_an_unpublished_prisoner_to_staff_only(
     assert response.status_code == 200
     # Never into nginx's or any other shared cache.
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_staff_member_with_a_second_factor_must_have_used_it(client, with_photo, editor):
+    prisoner = with_photo(is_published=False)
+    client.force_login(editor)  # no second factor yet: the password is the whole login
+    assert client.get(prisoner.photo.url).status_code == 200
+    device = confirmed_totp(editor)  # now they have one, but this session never used it
+    assert client.get(prisoner.photo.url).status_code == 404
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    assert client.get(prisoner.photo.url).status_code == 200
 
 
 def test_it_answers_404_for_a_photo_whose_file_is_gone(client, with_photo):
