@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Case, CharField, Max, Q, Value, When
 from django.db.models.functions import Cast, Concat, Lower, Replace, Trim, Upper
 from django.utils import timezone
@@ -97,6 +97,18 @@ Progress = Callable[[str, int, int], None]
 # in their name). Each takes the donor records' ids.
 DonorCleanup = Callable[[list[int]], None]
 DONOR_RECORD_CLEANUPS: list[DonorCleanup] = []
+
+
+@dataclass(frozen=True)
+class Records:
+    """Rows of another app that a step removes once they are older than its cutoff (see
+    UNFINISHED_RECORDS and EXPIRED_RECORDS)."""
+
+    label: str
+    # The rows to remove, given the cutoff.
+    rows: Callable[[datetime], models.QuerySet]
+    # Removes these ids (rechecking each); returns how many went.
+    remove: Callable[[list[int]], int]
 
 
 @dataclass

@@ -9,26 +9,14 @@ addresses. Apps register such records here; the gifts themselves stay in the boo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
 
-from donations.retention import Progress, StepResult, _years_before
+from donations.retention import Progress, Records, StepResult, _years_before
 
-
-@dataclass(frozen=True)
-class ExpiredRecords:
-    label: str
-    # The rows whose keeping period ended before the cutoff.
-    rows: Callable[[datetime], models.QuerySet]
-    # Removes these ids (rechecking each); returns how many went.
-    remove: Callable[[list[int]], int]
-
-
-EXPIRED_RECORDS: list[ExpiredRecords] = []
+# Rows of other apps kept for the books, once their keeping period ended before the cutoff.
+EXPIRED_RECORDS: list[Records] = []
 
 
 def expired_records_delete(*, now: datetime, dry_run: bool, progress: Progress) -> StepResult:

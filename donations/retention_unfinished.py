@@ -9,29 +9,23 @@ periodic-gift agreement never signed); they go first, so their donor can go with
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 
 from donations.models import Donation, Donor
-from donations.retention import Progress, StepResult, _batches, _old_unfinished, _unfinished_cutoff
+from donations.retention import (
+    Progress,
+    Records,
+    StepResult,
+    _batches,
+    _old_unfinished,
+    _unfinished_cutoff,
+)
 
-
-@dataclass(frozen=True)
-class UnfinishedRecords:
-    """Rows of another app that are an unfinished attempt once made before the cutoff."""
-
-    label: str
-    # The rows to remove, given the cutoff.
-    rows: Callable[[datetime], models.QuerySet]
-    # Removes these ids (rechecking each); returns how many went.
-    remove: Callable[[list[int]], int]
-
-
-UNFINISHED_RECORDS: list[UnfinishedRecords] = []
+# Rows of other apps that are an unfinished attempt once made before the cutoff.
+UNFINISHED_RECORDS: list[Records] = []
 
 
 def unfinished_donors_delete(*, now: datetime, dry_run: bool, progress: Progress) -> StepResult:

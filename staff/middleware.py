@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 from crowdfund.client_ip import client_ip
 from crowdfund.middleware import admin_prefix
 from staff.sessions import session_expired
-from staff.two_factor import has_second_factor, second_factor_required
+from staff.two_factor import has_second_factor, second_factor_passed
 from staff.urls import TWO_FACTOR_PAGES
 
 
@@ -50,13 +50,11 @@ class TwoFactorMiddleware:
         if not request.path.startswith(admin_prefix()) or self._is_open(request.path):
             return self.get_response(request)
         user = request.user
-        if not user.is_authenticated or not user.is_staff or user.is_verified():
+        if not user.is_authenticated or not user.is_staff or second_factor_passed(user):
             return self.get_response(request)
         if has_second_factor(user):
             return self._to("staff:verify", request)
-        if second_factor_required(user):
-            return self._to("staff:setup", request)
-        return self.get_response(request)
+        return self._to("staff:setup", request)
 
     @staticmethod
     def _is_open(path: str) -> bool:

@@ -45,10 +45,10 @@ def second_factor_required(user: User) -> bool:
 def second_factor_passed(user) -> bool:
     """The rule TwoFactorMiddleware keeps under /admin/, for staff-only answers elsewhere:
     someone who has a second factor, or must have one, has used it in this session."""
-    if not (has_second_factor(user) or second_factor_required(user)):
-        return True
     is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
+    if is_verified and is_verified():
+        return True
+    return not (has_second_factor(user) or second_factor_required(user))
 
 
 def has_second_factor(user: User) -> bool:

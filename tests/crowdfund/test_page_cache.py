@@ -15,6 +15,7 @@ from donations.money import format_eur
 from donations.payments import payment_apply_status
 from donations.providers.base import PaymentReport
 from donations.selectors import campaign_totals
+from tests.crowdfund.conftest import ok_get
 
 CACHED = [
     "/en/",
@@ -25,21 +26,10 @@ CACHED = [
 ]
 
 
-@pytest.fixture
-def ana(campaign, make_prisoner):
-    return make_prisoner(name="Ana Ejemplo", slug="ana", story_en="<p>First story</p>")
-
-
-def _get(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return response
-
-
 @pytest.mark.parametrize("url", CACHED)
 def test_it_keeps_a_public_page_for_the_next_anonymous_visitor(ana, url):
-    first = _get(Client(), url)
-    second = _get(Client(), url)
+    first = ok_get(Client(), url)
+    second = ok_get(Client(), url)
     assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
     assert second.content == first.content
     # The kept copy carries the headers the site's middleware gave the page.
@@ -60,7 +50,7 @@ ATTEMPT = re.compile(r'name="attempt" value="([^"]+)"')
 @pytest.mark.parametrize("url", ["/en/donate/", "/en/bank-transfer/?prisoner=ana"])
 def test_a_kept_form_gets_each_visitors_own_token_and_attempt(ana, url):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    mine, theirs = _get(first, url), _get(second, url)
+    mine, theirs = ok_get(first, url), ok_get(second, url)
     assert (mine["X-Form-Cache"], theirs["X-Form-Cache"]) == ("miss", "hit")
     mine, theirs = mine.content.decode(), theirs.content.decode()
     assert "of-this-visitor" not in mine + theirs
@@ -81,9 +71,9 @@ def test_a_kept_form_gets_each_visitors_own_token_and_attempt(ana, url):
     ],
 )
 def test_a_kept_form_reads_neither_the_campaign_nor_the_prisoners(ana, url, chosen):
-    _get(Client(), url)
+    ok_get(Client(), url)
     with CaptureQueriesContext(connection) as queries:
-        kept = _get(Client(), url)
+        kept = ok_get(Client(), url)
     assert kept["X-Form-Cache"] == "hit"
     read = " ".join(q["sql"] for q in queries.captured_queries)
     assert "prisoners_campaign" not in read and "prisoners_prisoner" not in read
@@ -95,33 +85,33 @@ def test_a_form_with_errors_or_a_visitors_session_is_never_kept(ana):
     visitor = Client()
     answer = visitor.post("/en/donate/", {"other_amount": "lots"}).content.decode()
     assert "Enter an amount in euros" in answer
-    fresh = _get(Client(), "/en/donate/")
+    fresh = ok_get(Client(), "/en/donate/")
     assert (
         fresh["X-Form-Cache"] == "miss" and "Enter an amount in euros" not in fresh.content.decode()
     )
     visitor.cookies["sessionid"] = "something"
-    assert "X-Form-Cache" not in _get(visitor, "/en/donate/")
+    assert "X-Form-Cache" not in ok_get(visitor, "/en/donate/")
 
 
 def test_a_newly_published_prisoner_is_on_the_kept_form_at_once(ana, make_prisoner):
-    assert "Bruno Ejemplo" not in _get(Client(), "/en/donate/").content.decode()
+    assert "Bruno Ejemplo" not in ok_get(Client(), "/en/donate/").content.decode()
     make_prisoner(name="Bruno Ejemplo", slug="bruno")
-    assert "Bruno Ejemplo" in _get(Client(), "/en/donate/").content.decode()
+    assert "Bruno Ejemplo" in ok_get(Client(), "/en/donate/").content.decode()
 
 
 def test_a_paid_gift_shows_at_once(ana, make_donation):
-    assert _get(Client(), "/en/")["X-Page-Cache"] == "miss"
-    assert _get(Client(), "/en/")["X-Page-Cache"] == "hit"
+    assert ok_get(Client(), "/en/")["X-Page-Cache"] == "miss"
+    assert ok_get(Client(), "/en/")["X-Page-Cache"] == "hit"
     make_donation("12.34", prisoner=ana)
-    page = _get(Client(), "/en/")
+    page = ok_get(Client(), "/en/")
     assert page["X-Page-Cache"] == "miss"
     assert f"<strong>{format_eur(Decimal('12.34'), 'en')}</strong> raised" in page.content.decode()
 
 
 def test_an_editor_edits_a_story_and_it_shows_at_once(client, editor, ana):
     url = "/en/prisoners/ana/"
-    assert "First story" in _get(Client(), url).content.decode()
-    assert _get(Client(), url)["X-Page-Cache"] == "hit"
+    assert "First story" in ok_get(Client(), url).content.decode()
+    assert ok_get(Client(), url)["X-Page-Cache"] == "hit"
     client.force_login(editor)
     change = reverse("admin:prisoners_prisoner_change", args=[ana.pk])
     form = {
@@ -141,7 +131,7 @@ def test_an_editor_edits_a_story_and_it_shows_at_once(client, editor, ana):
         "updates-INITIAL_FORMS": "0",
     }
     assert client.post(change, form).status_code == 302
-    page = _get(Client(), url).content.decode()
+    page = ok_get(Client(), url).content.decode()
     assert "Second story" in page and "First story" not in page
 
 
@@ -157,27 +147,27 @@ def test_a_page_with_a_csrf_token_is_never_served_to_another_visitor(settings, c
 
 def test_a_staff_member_never_gets_or_makes_a_kept_copy(client, editor, ana):
     client.force_login(editor)
-    assert "X-Page-Cache" not in _get(client, "/en/")
-    assert _get(Client(), "/en/")["X-Page-Cache"] == "miss"  # the staff page was not kept
-    assert _get(Client(), "/en/")["X-Page-Cache"] == "hit"
-    assert "X-Page-Cache" not in _get(client, "/en/")
+    assert "X-Page-Cache" not in ok_get(client, "/en/")
+    assert ok_get(Client(), "/en/")["X-Page-Cache"] == "miss"  # the staff page was not kept
+    assert ok_get(Client(), "/en/")["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in ok_get(client, "/en/")
 
 
 def test_a_visitor_with_a_session_or_a_message_gets_their_own_page(ana):
-    _get(Client(), "/en/")
+    ok_get(Client(), "/en/")
     for cookie in ("sessionid", "messages"):
         visitor = Client()
         visitor.cookies[cookie] = "something"
-        assert "X-Page-Cache" not in _get(visitor, "/en/")
+        assert "X-Page-Cache" not in ok_get(visitor, "/en/")
 
 
 def test_it_keeps_each_language_and_address_apart(ana):
-    english, spanish = _get(Client(), "/en/"), _get(Client(), "/es/")
+    english, spanish = ok_get(Client(), "/en/"), ok_get(Client(), "/es/")
     assert english.content != spanish.content
-    shared = _get(Client(), "/en/?utm_source=newsletter")
+    shared = ok_get(Client(), "/en/?utm_source=newsletter")
     assert shared["X-Page-Cache"] == "miss"
     assert "utm_source=newsletter" in shared.content.decode()  # its language links keep it
-    assert _get(Client(), "/en/")["X-Page-Cache"] == "hit"
+    assert ok_get(Client(), "/en/")["X-Page-Cache"] == "hit"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -191,14 +181,14 @@ def test_a_committed_payment_changes_the_version_for_every_visitor(postgres, ana
         provider_payment_id="tr_1",
         status=Donation.Status.OPEN,
     )
-    _get(Client(), "/en/prisoners/ana/")
-    assert _get(Client(), "/en/prisoners/ana/")["X-Page-Cache"] == "hit"
+    ok_get(Client(), "/en/prisoners/ana/")
+    assert ok_get(Client(), "/en/prisoners/ana/")["X-Page-Cache"] == "hit"
     payment_apply_status(
         provider=Donation.Provider.MOLLIE,
         report=PaymentReport(payment_id="tr_1", status=Donation.Status.PAID),
         source=StatusChange.Source.WEBHOOK,
     )
-    page = _get(Client(), "/en/prisoners/ana/")
+    page = ok_get(Client(), "/en/prisoners/ana/")
     assert page["X-Page-Cache"] == "miss"
     assert f"<strong>{format_eur(Decimal('40.00'), 'en')}</strong> raised" in page.content.decode()
     assert campaign_totals().raised == Decimal("40.00")

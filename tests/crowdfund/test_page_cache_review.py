@@ -9,17 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from donations.models import Category, Expense
-
-
-@pytest.fixture
-def ana(campaign, make_prisoner):
-    return make_prisoner(name="Ana Ejemplo", slug="ana", story_en="<p>First story</p>")
-
-
-def _get(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return response
+from tests.crowdfund.conftest import ok_get
 
 
 def _categories(page) -> dict[str, str]:
@@ -39,11 +29,11 @@ def test_an_expense_moved_to_another_category_shows_at_once(ana):
         amount=Decimal("80.00"), prisoner=ana, category=lawyers, date=date(2026, 2, 1)
     )
     url = "/en/where-the-money-went/"
-    before = _categories(_get(Client(), url))
-    assert _get(Client(), url)["X-Page-Cache"] == "hit"
+    before = _categories(ok_get(Client(), url))
+    assert ok_get(Client(), url)["X-Page-Cache"] == "hit"
     expense.category = hygiene
     expense.save()
-    after = _categories(_get(Client(), url))
+    after = _categories(ok_get(Client(), url))
     assert (before["Lawyers"], before["Hygiene"]) == (after["Hygiene"], after["Lawyers"])
     assert after["Lawyers"] != after["Hygiene"]
 
@@ -56,11 +46,11 @@ def _control(response) -> set[str]:
 def test_a_form_page_tells_browsers_and_proxies_it_is_one_visitors(ana, url):
     """Its CSRF token and cookie are this visitor's, whether the markup was kept or not."""
     for _ in range(2):
-        response = _get(Client(), url)
+        response = ok_get(Client(), url)
         assert {"private", "no-store"} <= _control(response)
     visitor = Client()
     visitor.cookies["sessionid"] = "something"
-    assert {"private", "no-store"} <= _control(_get(visitor, url))
+    assert {"private", "no-store"} <= _control(ok_get(visitor, url))
 
 
 @pytest.mark.parametrize("url", ["/en/", "/en/prisoners/ana/", "/en/anbi/"])
@@ -68,14 +58,14 @@ def test_a_public_page_made_for_one_visitor_is_kept_by_no_shared_cache(client, e
     """A staff member's or a donor's own copy of a cached address may differ from everyone
     else's (their session, a message waiting): no proxy may keep it for the next visitor."""
     for _ in range(2):
-        shared = _get(Client(), url)
+        shared = ok_get(Client(), url)
         assert not {"private", "no-store"} & _control(shared)
     client.force_login(editor)
-    assert {"private", "no-store"} <= _control(_get(client, url))
+    assert {"private", "no-store"} <= _control(ok_get(client, url))
     for cookie in ("sessionid", "messages"):
         visitor = Client()
         visitor.cookies[cookie] = "something"
-        assert {"private", "no-store"} <= _control(_get(visitor, url))
+        assert {"private", "no-store"} <= _control(ok_get(visitor, url))
 
 
 def test_a_form_page_whose_markup_used_a_csp_nonce_is_not_kept(settings, campaign):
@@ -100,7 +90,7 @@ def test_a_form_page_whose_markup_used_a_csp_nonce_is_not_kept(settings, campaig
         }
     ]
     nonce = re.compile(r'nonce="([^"]+)"')
-    first, second = _get(Client(), "/en/nonce-form/"), _get(Client(), "/en/nonce-form/")
+    first, second = ok_get(Client(), "/en/nonce-form/"), ok_get(Client(), "/en/nonce-form/")
     assert second["X-Form-Cache"] == "miss"
     ours, theirs = (nonce.search(page.content.decode()).group(1) for page in (first, second))
     assert ours and theirs and ours != theirs
@@ -116,5 +106,5 @@ def test_copies_at_many_addresses_never_push_out_a_rate_limit(settings, ana):
     }
     cache.set("ratelimit:checkout:203.0.113.7", 5)
     for n in range(30):
-        assert _get(Client(), f"/en/?n={n}")["X-Page-Cache"] == "miss"
+        assert ok_get(Client(), f"/en/?n={n}")["X-Page-Cache"] == "miss"
     assert cache.get("ratelimit:checkout:203.0.113.7") == 5
