@@ -68,7 +68,7 @@ def gunicorn(app: str, workers: list[str], **env):
         server.wait(timeout=30)
 
 
-def _site_env(report_dir: str, cached: bool) -> dict:
+def _site_env(report_dir: str, cached: bool | str) -> dict:
     return {
         "DJANGO_SETTINGS_MODULE": "bench.site_settings",
         "DATABASE_URL": _database_url(),
@@ -76,7 +76,7 @@ def _site_env(report_dir: str, cached: bool) -> dict:
         "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnop",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "REPORT_CACHE_DIR": report_dir,
-        "BENCH_PAGE_CACHE": "1" if cached else "0",
+        "BENCH_PAGE_CACHE": cached if isinstance(cached, str) else "1" if cached else "0",
     }
 
 
@@ -141,6 +141,9 @@ def run_size(label: str, report_dir: str, workers: list[str] = GTHREAD) -> dict[
     with gunicorn("crowdfund.wsgi:application", workers, **_site_env(report_dir, False)) as port:
         for name, path in pages.items():
             results[f"{name} (uncached)"] = measure(port, path)
+    # The only page with parts kept apart: its prisoner cards (prisoners/cards.py).
+    with gunicorn("crowdfund.wsgi:application", workers, **_site_env(report_dir, "cold")) as port:
+        results["home (uncached, no card kept)"] = measure(port, pages["home"])
     _print(label, results)
     print(
         f"site's bare view ÷ bare Django view, {PAIRS} paired rounds: median "

@@ -1,6 +1,7 @@
 """The site's own settings for `make bench`, with the same bare view behind all its middleware.
 
-`BENCH_PAGE_CACHE=0` switches the page cache off, to measure the pages rendered every time.
+`BENCH_PAGE_CACHE=0` switches the page cache off, to measure the pages rendered every time (as
+after each new gift); `BENCH_PAGE_CACHE=cold` keeps no home-page card either (as after a deploy).
 """
 
 import os
@@ -12,8 +13,10 @@ from crowdfund.settings import *  # noqa: F403
 warnings.filterwarnings("ignore", message="No directory at")
 
 ROOT_URLCONF = "bench.site_urls"
-if os.environ.get("BENCH_PAGE_CACHE") == "0":
+if os.environ.get("BENCH_PAGE_CACHE") in ("0", "cold"):
     PAGE_CACHE_VIEWS: list[str] = []
+if os.environ.get("BENCH_PAGE_CACHE") == "cold":
+    CARD_CACHE_SECONDS = 0
 # Served from the finders, as in the tests: no collectstatic for a throwaway run.
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -241,6 +241,8 @@ PAGE_CACHE_VIEWS = [
 ]
 # A copy outlives its content version by at most this long (an old version is never read).
 PAGE_CACHE_SECONDS = 10 * 60
+# The home page's prisoner cards, kept apart from the page (prisoners/cards.py); 0 keeps none.
+CARD_CACHE_SECONDS = PAGE_CACHE_SECONDS
 # How long a worker trusts its last read of the content version: another worker's change
 # shows on this one's pages after at most this long (its own changes at once).
 CONTENT_VERSION_SECONDS = 1

@@ -131,14 +131,14 @@ def money_flow() -> MoneyFlow:
 
 
 def _funds(totals: dict) -> list[FundFlow]:
-    funds = []
+    funds, url = [], Prisoner.url_maker()
     for prisoner in [None, *Prisoner.objects.published().only("name", "slug")]:
         fund = totals.get(prisoner.pk if prisoner else None, FundTotal())
         # Each prisoner's page already shows what was raised for them; so may this page.
         funds.append(
             FundFlow(
                 name=prisoner.name if prisoner else "",
-                url=prisoner.get_absolute_url() if prisoner else "",
+                url=url(prisoner.slug) if prisoner else "",
                 income=_whole(fund.raised),
                 spent=fund.spent,
             )

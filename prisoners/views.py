@@ -10,6 +10,7 @@ from donations.reports.pdf import financial_statements_version
 from donations.reports.public_file import financial_statements_file
 from donations.selectors import campaign_totals, messages_of_support
 from prisoners import selectors
+from prisoners.cards import prisoner_cards
 
 
 @require_safe
@@ -23,6 +24,7 @@ def home(request):
             "totals": campaign_totals(),
             "monthly": selectors.monthly_pledged(),
             "prisoners": prisoners,
+            "cards": prisoner_cards(prisoners),
             # A shared link to the campaign shows the first prisoner's face.
             "share_prisoner": next((p for p in prisoners if p.photo), None),
         },
