@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -70,18 +71,36 @@ def _keep_local(key: str, kept: tuple) -> None:
             _local.popitem(last=False)
 
 
-def _cached_view(request) -> bool:
+# The query parameters each form page reads (a cached page in PAGE_CACHE_VIEWS reads none).
+# Any other, a newsletter's `utm_source` or a flood of `?x=1`, `?x=2`, …, is dropped before the
+# view runs: it makes no copy of its own in the shared cache, and no link on the page (the
+# language switcher) repeats it. Views in neither list keep their query string.
+FORM_PARAMETERS = {
+    "donations:donate": ("prisoner", "frequency", "amount", "retry"),
+    "donations:bank_transfer": ("prisoner", "amount"),
+}
+
+
+def _view_name(request) -> str | None:
     language = path_language(request)
     if language is None:
-        return False
+        return None
     # The language prefix only resolves under its own language, as LocaleMiddleware would
     # activate it later.
     with translation.override(language):
         try:
-            match = resolve(request.path_info)
+            return resolve(request.path_info).view_name
         except Resolver404:
-            return False
-    return match.view_name in settings.PAGE_CACHE_VIEWS
+            return None
+
+
+def _only_parameters(request, names: tuple[str, ...]) -> None:
+    """Keep only `names` in the request's query, once each, in that order: the value the view
+    would read (the last one given)."""
+    query = request.GET
+    request.META["QUERY_STRING"] = urlencode([(n, query[n]) for n in names if n in query])
+    # request.GET is read once and kept; read the new query string.
+    request.__dict__.pop("GET", None)
 
 
 def _anonymous(request) -> bool:
@@ -150,7 +169,9 @@ ATTEMPT_MARK = "attempt-of-this-visitor"
 FORM_HEADER = "X-Form-Cache"
 
 
-def render_form_page(request, template_name: str, context, *, varies_with=(), attempt=None):
+def render_form_page(
+    request, template_name: str, context, *, varies_with=(), attempt=None, keep=None
+):
     """A page with a form, kept the cache-safe way: its markup less the visitor's own parts.
 
     The only parts of the donate and bank-transfer pages that belong to one visitor are the
@@ -162,7 +183,9 @@ def render_form_page(request, template_name: str, context, *, varies_with=(), at
     this visitor's token: browsers and proxies are told not to keep it.
 
     `context` may be a function that builds it: then a kept page costs no query at all.
-    `attempt` is the visitor's attempt id, when the page has one.
+    `attempt` is the visitor's attempt id, when the page has one. `keep(context)` says whether
+    the page made from it may be kept at all: only addresses the site's own links make are,
+    so that made-up ones cannot fill the cache.
     """
 
     def build() -> dict:
@@ -183,7 +206,8 @@ def render_form_page(request, template_name: str, context, *, varies_with=(), at
         }
         markup, state = render_to_string(template_name, {**built, **own}, request), "miss"
         # A CSP nonce is one response's own, as a token is: markup that used one is not kept.
-        if not (_has_messages(request) or _nonce_used(request)):
+        unusual = keep is not None and not keep(built)
+        if not (unusual or _has_messages(request) or _nonce_used(request)):
             _shared().set(key, markup, settings.PAGE_CACHE_SECONDS)
             _keep_local(key, markup)
     page = markup.replace(CSRF_MARK, get_token(request))
@@ -200,7 +224,14 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not _cached_view(request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        name = _view_name(request)
+        cached = name in settings.PAGE_CACHE_VIEWS
+        names = () if cached else FORM_PARAMETERS.get(name)
+        if names is not None and request.META.get("QUERY_STRING"):
+            _only_parameters(request, names)
+        if not cached:
             return self.get_response(request)
         key = _key(request)
         kept = _kept(key) if key is not None else None

@@ -17,6 +17,7 @@ from crowdfund.client_ip import client_ip
 from crowdfund.page_cache import render_form_page
 from donations.epc import epc_qr_svg
 from donations.expected_transfers import expected_transfer_create
+from donations.form_links import DEFAULT_TRANSFER, donate_link_usual, transfer_link_usual
 from donations.forms import DonationForm, TransferAmountForm, TransferEmailForm
 from donations.models import DemoPayment, Donation, ExpectedTransfer, StatusChange
 from donations.money import format_typed, parse_typed_amount
@@ -40,8 +41,6 @@ from donations.transparency import PURPOSES, money_flow
 from donations.webhooks import webhook_input
 from prisoners.models import Prisoner
 from prisoners.selectors import campaign_get
-
-DEFAULT_TRANSFER = Decimal("25.00")
 
 
 def _bank_transfer_query(*, amount: Decimal | None, prisoner: Prisoner | None) -> str:
@@ -72,7 +71,10 @@ def bank_transfer(request):
     # Built only when no kept copy of this address exists (see render_form_page): a kept
     # one costs no query.
     return render_form_page(
-        request, "donations/bank_transfer.html", lambda: _bank_transfer_context(request)
+        request,
+        "donations/bank_transfer.html",
+        lambda: _bank_transfer_context(request),
+        keep=lambda context: transfer_link_usual(request.GET, context),
     )
 
 
@@ -275,7 +277,12 @@ def donate(request):
                 return {"campaign": campaign_get(), "form": form, "details_open": details_open}
 
             return render_form_page(
-                request, "donations/donate.html", context, varies_with=methods, attempt=attempt
+                request,
+                "donations/donate.html",
+                context,
+                varies_with=methods,
+                attempt=attempt,
+                keep=lambda _context: donate_link_usual(request.GET),
             )
         retry = donation_retry_initial(
             public_id=request.GET.get("retry", ""), session=request.session, language=language
