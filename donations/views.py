@@ -220,14 +220,15 @@ def _attempt(request) -> uuid.UUID:
 def donate(request):
     language = get_language()
     methods = [*enabled_methods(), "bank_transfer"]
-    form_args = {
-        "methods": methods,
-        "prisoners": _prisoner_choices(),
-        "language": language,
-    }
+
+    def donation_form(data=None, **kwargs) -> DonationForm:
+        # Built only when a form is: a kept copy of the page needs none (see below).
+        kwargs.update(methods=methods, prisoners=_prisoner_choices(), language=language)
+        return DonationForm(data, **kwargs)
+
     status = 200
     if request.method == "POST":
-        form = DonationForm(request.POST, **form_args)
+        form = donation_form(request.POST)
         attempt = _attempt(request)
         if form.is_valid():
             data = form.cleaned_data
@@ -272,7 +273,7 @@ def donate(request):
             # The same form for everyone who follows the same link (see render_form_page):
             # built only when no kept copy exists, so a kept one costs no query.
             def context():
-                form = DonationForm(initial=initial, **form_args)
+                form = donation_form(initial=initial)
                 details_open = _details_open(form)
                 return {"campaign": campaign_get(), "form": form, "details_open": details_open}
 
@@ -287,7 +288,7 @@ def donate(request):
         retry = donation_retry_initial(
             public_id=request.GET.get("retry", ""), session=request.session, language=language
         )
-        form = DonationForm(initial={**initial, **(retry or {})}, **form_args)
+        form = donation_form(initial={**initial, **(retry or {})})
     context = {
         "campaign": campaign_get(),
         "form": form,
