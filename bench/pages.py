@@ -38,13 +38,38 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _database_url() -> str:
+def _database_url(name: str = "") -> str:
     from django.db import connection
 
     s = connection.settings_dict
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
     host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-    return f"postgres://{s['USER']}{password}@{host}/{s['NAME']}"
+    return f"postgres://{s['USER']}{password}@{host}/{name or s['NAME']}"
+
+
+def _on_server(*statements: str) -> None:
+    import psycopg
+    from django.db import connection
+
+    s = connection.settings_dict
+    # Nobody may be connected to a database that is copied: this process lets go of it.
+    connection.close()
+    server = {"host": s["HOST"] or "127.0.0.1", "port": s["PORT"] or 5432, "user": s["USER"]}
+    with psycopg.connect(**server, password=s["PASSWORD"] or None, dbname="postgres") as admin:
+        admin.autocommit = True
+        for statement in statements:
+            admin.execute(statement)
+
+
+def copy_database(suffix: str) -> str:
+    """The bench's database as it is now, copied (PostgreSQL's TEMPLATE), so that two sizes
+    can be measured side by side."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    copy = f"{name}_{suffix}"
+    _on_server(f'DROP DATABASE IF EXISTS "{copy}"', f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    return copy
 
 
 @contextmanager
@@ -68,10 +93,10 @@ def gunicorn(app: str, workers: list[str], **env):
         server.wait(timeout=30)
 
 
-def _site_env(report_dir: str, cached: bool | str) -> dict:
+def _site_env(report_dir: str, cached: bool | str, database: str = "") -> dict:
     return {
         "DJANGO_SETTINGS_MODULE": "bench.site_settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": _database_url(database),
         "DEBUG": "0",
         "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnop",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -231,6 +256,7 @@ def bench_pages(workers_too: bool = False) -> None:
     demo = run_size("demo size (7 prisoners, a few gifts)", report_dir)
     if workers_too:
         run_size("the same with sync workers", report_dir, SYNC)
+    demo_database = copy_database("demo")
     seconds = grow(50, 100_000)
     print(f"grew to 50 prisoners and 100,000 paid gifts in {seconds:.0f} s")
     try:
@@ -241,6 +267,47 @@ def bench_pages(workers_too: bool = False) -> None:
         differences = totals_differences()
         print("running totals agree with the ledger" if not differences else differences[:5])
     large = run_size("50 prisoners, 100,000 paid gifts", report_dir)
-    print("-- slowdown at 100,000 gifts (req/s at demo size ÷ req/s at 100,000) --")
+    print("-- slowdown at 100,000 gifts, runs minutes apart (req/s at demo size ÷ at 100,000) --")
     for name, result in large.items():
         print(f"{name:40} {demo[name].per_second / max(result.per_second, 0.001):6.2f} x")
+    try:
+        sizes_side_by_side(report_dir, demo_database)
+    finally:
+        _on_server(f'DROP DATABASE IF EXISTS "{demo_database}"')
+
+
+def sizes_side_by_side(report_dir: str, demo_database: str) -> None:
+    """The pages that are rendered for their visitor, at both sizes at once, in alternating
+    rounds: runs minutes apart met different moments of a shared machine, and moved by 20%
+    between two runs of the same code."""
+    print(
+        f"-- slowdown at 100,000 gifts side by side: both sizes served at once, median of "
+        f"{PAIRS} alternating rounds (demo req/s ÷ large req/s), with its range --"
+    )
+    paths = {f"{name} (uncached)": path for name, path in _pages().items()}
+    paths |= {"donate (form)": "/en/donate/", "bank transfer (form)": "/en/bank-transfer/"}
+    for mode, chosen in ((False, paths), ("cold", {"home (uncached, no card kept)": "/en/"})):
+        with (
+            gunicorn(
+                "crowdfund.wsgi:application", GTHREAD, **_site_env(report_dir, mode, demo_database)
+            ) as demo,
+            gunicorn("crowdfund.wsgi:application", GTHREAD, **_site_env(report_dir, mode)) as large,
+        ):
+            for name, path in chosen.items():
+                ratios = _paired(demo, large, path)
+                print(
+                    f"{name:40} {ratios[len(ratios) // 2]:6.2f} x  "
+                    f"(from {ratios[0]:.2f} to {ratios[-1]:.2f})"
+                )
+
+
+def _paired(first: int, second: int, path: str) -> list[float]:
+    for port in (first, second):
+        urlopen(f"http://127.0.0.1:{port}{path}", timeout=300).read()  # noqa: S310
+        load(port, path, seconds=WARM_UP, connections=CONNECTIONS)
+    ratios = []
+    for _ in range(PAIRS):
+        a = load(first, path, seconds=ROUND, connections=CONNECTIONS)
+        b = load(second, path, seconds=ROUND, connections=CONNECTIONS)
+        ratios.append(a.per_second / max(b.per_second, 0.001))
+    return sorted(ratios)

@@ -96,8 +96,13 @@ def money_flow() -> MoneyFlow:
     """A fixed number of small queries: money in comes from the running totals (never a scan
     of the gifts), spending from its own short table, entered by hand."""
     by_quarter: dict = {}
-    for row in QuarterTotal.objects.exclude(entries=0):
-        by_quarter[row.quarter] = Quarter(start=row.quarter, income=row.raised, entries=row.entries)
+    quarter_rows = (
+        QuarterTotal.objects.exclude(entries=0)
+        .annotate(net=QuarterTotal.raised_sql())
+        .values_list("quarter", "net", "entries")
+    )
+    for day, income, entries in quarter_rows:
+        by_quarter[day] = Quarter(start=day, income=income, entries=entries)
     spending = (
         Expense.objects.annotate(quarter=TruncQuarter("date"))
         .order_by()
@@ -122,7 +127,7 @@ def money_flow() -> MoneyFlow:
     return MoneyFlow(
         quarters=quarters,
         categories=categories,
-        funds=_funds({row.prisoner_id: row for row in FundTotal.objects.all()}),
+        funds=_funds(),
         # The sum of the rounded rows, so that the rows always add up to the headline.
         income=sum((q.income for q in quarters), ZERO),
         spent=sum(spent_by_category.values(), ZERO),
@@ -130,18 +135,25 @@ def money_flow() -> MoneyFlow:
     )
 
 
-def _funds(totals: dict) -> list[FundFlow]:
-    funds, url = [], Prisoner.url_maker()
-    for prisoner in [None, *Prisoner.objects.published().only("name", "slug")]:
-        fund = totals.get(prisoner.pk if prisoner else None, FundTotal())
+def _funds() -> list[FundFlow]:
+    # Plain rows, not models: with 50 prisoners, making the models cost more than the page.
+    totals = {
+        prisoner: (raised, spent)
+        for prisoner, raised, spent in FundTotal.objects.annotate(
+            net=FundTotal.raised_sql()
+        ).values_list("prisoner", "net", "spent")
+    }
+    url, nothing = Prisoner.url_maker(), (ZERO, ZERO)
+    published = (
+        Prisoner.objects.published().order_by("order", "name").values_list("pk", "name", "slug")
+    )
+    # The general fund first, then each published prisoner in the site's order.
+    funds = []
+    for pk, name, slug in [(None, "", ""), *published]:
+        raised, spent = totals.get(pk, nothing)
         # Each prisoner's page already shows what was raised for them; so may this page.
         funds.append(
-            FundFlow(
-                name=prisoner.name if prisoner else "",
-                url=url(prisoner.slug) if prisoner else "",
-                income=_whole(fund.raised),
-                spent=fund.spent,
-            )
+            FundFlow(name=name, url=url(slug) if slug else "", income=_whole(raised), spent=spent)
         )
     return funds
 
