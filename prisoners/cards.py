@@ -16,6 +16,11 @@ with the pages' copies, so a new translation shows as soon as a new page would.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from urllib.parse import quote
 
@@ -30,6 +35,11 @@ from prisoners.languages import fallback_language
 from prisoners.models import Prisoner, Situation
 
 CARD_TEMPLATE = "includes/_prisoner_card.html"
+# This process keeps the newest cards too (every card in three languages for 150 prisoners),
+# so that a page made again costs no round trip for the cards that did not change.
+LOCAL_CARDS = 450
+_local: OrderedDict[str, str] = OrderedDict()
+_local_lock = threading.Lock()
 # Every template the card's copy depends on: a deploy that changes one makes new keys.
 CARD_TEMPLATES = (CARD_TEMPLATE, "includes/_progress.html")
 
@@ -58,43 +68,84 @@ def _context(prisoner: Prisoner, *, lazy: bool, detail_url, give_url: str, situa
     }
 
 
-def prisoner_cards(prisoners: list[Prisoner]) -> SafeString:
-    """The cards of `prisoners` (each with `raised`), in order, as one block of HTML.
+@dataclass(frozen=True)
+class CardRow:
+    """What a card's key needs, read without making a model (prisoners/selectors.py)."""
 
-    One round trip to the shared cache for all of them, and one more to keep the cards it
-    did not have; only those are built and rendered.
+    pk: int
+    updated_at: datetime
+    raised: Decimal
+
+
+# What a card shows; read only for the cards that are not kept.
+CARD_FIELDS = ("name", "slug", "summary", "photo", "photo_alt", "situation", "goal")
+
+
+def prisoner_cards(rows: list[CardRow]) -> SafeString:
+    """The cards of the prisoners in `rows`, in order, as one block of HTML.
+
+    One round trip to the shared cache for all of them. Only the cards it does not have cost
+    a query (one for all of them), a render, and a round trip to keep them.
     """
     donate_url = reverse("donations:donate")
     language = get_language() or settings.LANGUAGE_CODE
     prefix = f"card:{_templates_digest()}:{language}:{donate_url}"
     keys = [
-        f"{prefix}:{p.pk}:{p.updated_at.timestamp()}:{p.raised}:{index > 0}"
-        for index, p in enumerate(prisoners)
+        f"{prefix}:{row.pk}:{row.updated_at.timestamp()}:{row.raised}:{index > 0}"
+        for index, row in enumerate(rows)
     ]
-    seconds, store = settings.CARD_CACHE_SECONDS, caches["pages"]
-    kept = store.get_many(keys) if seconds else {}
-    missing = [(key, index) for index, key in enumerate(keys) if key not in kept]
+    seconds = settings.CARD_CACHE_SECONDS
+    kept = _kept(keys) if seconds else {}
+    missing = [(key, rows[index], index > 0) for index, key in enumerate(keys) if key not in kept]
     if missing:
-        detail_url = Prisoner.url_maker()
-        # Once for the list: get_situation_display() builds its table again on every call.
-        situations = {value: str(label) for value, label in Situation.choices}
-        made = {
-            key: render_to_string(
-                CARD_TEMPLATE,
-                {
-                    "card": _context(
-                        prisoners[index],
-                        lazy=index > 0,
-                        detail_url=detail_url,
-                        give_url=donate_url,
-                        situations=situations,
-                    )
-                },
-            )
-            for key, index in missing
-        }
+        made = _render(missing, donate_url)
         if seconds:
-            store.set_many(made, timeout=seconds)
+            caches["pages"].set_many(made, timeout=seconds)
+            _keep_local(made)
         kept.update(made)
     # Each part is a rendered template (escaped by it), read back from our own cache.
     return mark_safe("".join(kept[key] for key in keys))  # noqa: S308
+
+
+def forget_local() -> None:
+    with _local_lock:
+        _local.clear()
+
+
+def _kept(keys: list[str]) -> dict[str, str]:
+    """This process's copies first, then one round trip for the rest. A key never names
+    another content, so a local copy is never stale; the local ones are only the newest."""
+    with _local_lock:
+        kept = {key: _local[key] for key in keys if key in _local}
+        for key in kept:
+            _local.move_to_end(key)
+    rest = [key for key in keys if key not in kept]
+    if rest:
+        shared = caches["pages"].get_many(rest)
+        _keep_local(shared)
+        kept.update(shared)
+    return kept
+
+
+def _keep_local(cards: dict[str, str]) -> None:
+    with _local_lock:
+        _local.update(cards)
+        while len(_local) > LOCAL_CARDS:
+            _local.popitem(last=False)
+
+
+def _render(missing: list[tuple[str, CardRow, bool]], donate_url: str) -> dict[str, str]:
+    pks = [row.pk for _key, row, _lazy in missing]
+    prisoners = Prisoner.objects.filter(pk__in=pks).only(*CARD_FIELDS).in_bulk()
+    detail_url = Prisoner.url_maker()
+    # Once for the list: get_situation_display() builds its table again on every call.
+    situations = {value: str(label) for value, label in Situation.choices}
+    made = {}
+    for key, row, lazy in missing:
+        prisoner = prisoners[row.pk]
+        prisoner.raised = row.raised
+        context = _context(
+            prisoner, lazy=lazy, detail_url=detail_url, give_url=donate_url, situations=situations
+        )
+        made[key] = render_to_string(CARD_TEMPLATE, {"card": context})
+    return made

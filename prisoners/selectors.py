@@ -1,13 +1,17 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import Http404
+from modeltranslation.utils import build_localized_fieldname
 
-from donations.selectors import with_raised
+from donations.selectors import ZERO, with_raised
 from donations.sponsorships.selectors import (
     SponsorshipTotals,
     sponsorship_totals,
     sponsorship_totals_per_prisoner,
 )
+from donations.totals import fund_raised
+from prisoners.cards import CardRow
 from prisoners.models import Campaign, Prisoner
 
 
@@ -19,11 +23,23 @@ def campaign_get() -> Campaign:
     return campaign
 
 
-def prisoners_published() -> list[Prisoner]:
-    """The published prisoners with what their cards show (prisoners/cards.py), and no more:
-    with 50 of them, reading every column cost more than rendering the cards."""
-    fields = ("name", "slug", "summary", "photo", "photo_alt", "situation", "goal", "updated_at")
-    return with_raised(Prisoner.objects.published().only(*fields))
+def prisoners_for_cards() -> tuple[list[CardRow], Prisoner | None]:
+    """The published prisoners in order, as their cards' keys need them (prisoners/cards.py),
+    and the first one with a photo: a shared link to the campaign shows that face.
+
+    Plain rows: with 50 prisoners, making a model of each cost more than reading their kept
+    cards. The one prisoner shown in the link is made from its row, with its photo and the
+    photo's description in every language (the description falls back as on the page).
+    """
+    alts = [build_localized_fieldname("photo_alt", code) for code, _name in settings.LANGUAGES]
+    funds = fund_raised()
+    rows, shared = [], None
+    query = Prisoner.objects.published().values_list("pk", "updated_at", "photo", *alts)
+    for pk, updated_at, photo, *alt in query:
+        rows.append(CardRow(pk, updated_at, funds.get(pk, ZERO)))
+        if shared is None and photo:
+            shared = Prisoner.from_db(None, ["id", "photo", *alts], [pk, photo, *alt])
+    return rows, shared
 
 
 def prisoner_published_get(*, slug: str) -> Prisoner:

@@ -15,7 +15,7 @@ from prisoners.cards import prisoner_cards
 
 @require_safe
 def home(request):
-    prisoners = selectors.prisoners_published()
+    prisoners, shared = selectors.prisoners_for_cards()
     return render(
         request,
         "prisoners/home.html",
@@ -25,8 +25,7 @@ def home(request):
             "monthly": selectors.monthly_pledged(),
             "prisoners": prisoners,
             "cards": prisoner_cards(prisoners),
-            # A shared link to the campaign shows the first prisoner's face.
-            "share_prisoner": next((p for p in prisoners if p.photo), None),
+            "share_prisoner": shared,
         },
     )
 

@@ -3,9 +3,14 @@
 from contextlib import contextmanager
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
 from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from crowdfund.content import content_changed
+from prisoners import cards
 from prisoners.cards import CARD_TEMPLATE
 from prisoners.models import Prisoner, Situation
 
@@ -105,3 +110,29 @@ def test_the_url_maker_gives_each_prisoners_own_address(three, language):
         url = Prisoner.url_maker()
         for prisoner in three:
             assert url(prisoner.slug) == prisoner.get_absolute_url()
+
+
+def test_kept_cards_cost_no_query(client, three):
+    def queries() -> list[str]:
+        content_changed()  # a new page, as after a gift to the general fund
+        with CaptureQueriesContext(connection) as captured:
+            home(client)
+        return [query["sql"] for query in captured.captured_queries]
+
+    home(client)
+    kept = queries()
+    cards.forget_local()
+    caches["pages"].clear()
+    made = queries()
+    assert len(made) == len(kept) + 1
+    assert any('"summary_en"' in sql for sql in made)
+    assert not any('"summary_en"' in sql for sql in kept)
+
+
+def test_a_card_kept_by_another_process_is_read_from_the_shared_cache(client, three):
+    home(client)
+    cards.forget_local()  # as another app server would start: with nothing of its own
+    content_changed()
+    with card_renders() as renders:
+        assert "Summary 1" in home(client)
+    assert renders == []

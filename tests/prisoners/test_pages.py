@@ -2,10 +2,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from donations.models import Donation
+from prisoners import cards
 from prisoners.models import Update
 
 LANGS = ["es", "nl", "en"]
@@ -114,6 +116,9 @@ def test_it_sends_a_strict_content_security_policy(client, site):
 
 
 def _queries(client, url) -> int:
+    # The home page's cards as after a deploy: none kept, so both sizes make them all.
+    cards.forget_local()
+    caches["pages"].clear()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -150,7 +155,8 @@ def test_it_runs_the_same_number_of_queries_for_3_and_50_prisoners(
     assert small == large
     # The content version (page cache), campaign, prisoners (or the one), the funds' running
     # totals, the campaign's total and donors or updates and messages, and the monthly
-    # sponsors' sums (one grouped query, issue #10). None of them reads the ledger.
-    assert large <= 7
+    # sponsors' sums (one grouped query, issue #10). None of them reads the ledger. On the
+    # home page, one more reads the prisoners whose cards are not kept (prisoners/cards.py).
+    assert large <= (8 if path == "/en/" else 7)
     assert Donation.objects.paid().count() == 100
     assert Decimal("0") < Decimal(large)
