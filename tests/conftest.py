@@ -62,6 +62,9 @@ def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
     # The page cache's copies and the content version this process last read go with it:
     # the database is rolled back between tests, so a version number comes round again.
     content.forget()
+    # Each change shows at the next request here; production's one-second wait is tested in
+    # tests/crowdfund/test_content_version.py and across two instances.
+    settings.CONTENT_VERSION_SECONDS = 0
     page_cache.forget_local()
     cards.forget_local()
     # Production runs collectstatic for the hashed manifest; tests serve from the finders.
