@@ -34,8 +34,10 @@ ATTEMPT = re.compile(r'name="attempt" value="([^"]+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PAYMENT_ID = re.compile(r"/checkout/(tr_\w+)")
 
-# Shared by the visitors of this one locust process: gifts paid and confirmed.
+# Shared by the visitors of this one locust process: gifts paid and confirmed, and how each
+# public page was answered (its X-Page-Cache or X-Form-Cache header: hit, miss, or none).
 completed: list[dict] = []
+answered: dict[str, dict[str, int]] = {}
 _addresses = itertools.count(1)
 
 
@@ -51,7 +53,12 @@ class Visitor(FastHttpUser):
         self.forwarded = {"X-Forwarded-For": _address()}
 
     def page(self, path: str, name: str, **kwargs):
-        return self.client.get(path, name=name, headers=self.forwarded, **kwargs)
+        response = self.client.get(path, name=name, headers=self.forwarded, **kwargs)
+        headers = response.headers or {}
+        state = headers.get("X-Page-Cache") or headers.get("X-Form-Cache") or "none"
+        counts = answered.setdefault(name, {})
+        counts[state] = counts.get(state, 0) + 1
+        return response
 
 
 class Browsing(Visitor):
@@ -191,3 +198,5 @@ def _write_completed(environment, **kwargs):
     if RESULT:
         with open(RESULT, "w") as out:
             json.dump(completed, out)
+        with open(f"{RESULT}.cache.json", "w") as out:
+            json.dump(answered, out)

@@ -266,6 +266,7 @@ def main() -> int:
             found = _manage({**env, "LOADTEST_RESULT": str(result)}, "shell", "-c", GIFTS)
             gifts = json.loads(found.strip().splitlines()[-1])
         errors, slow = _report(_stats(prefix))
+        _report_cache(Path(f"{result}.cache.json"))
         builds = log.read_text().count("Built public-") - builds_before
         _say(
             f"public report built {builds} times during the run; "
@@ -281,6 +282,18 @@ def main() -> int:
         gunicorn_log.close()
         fake.close()
         _say(f"instance stopped; its log and locust's CSV files are in {work}")
+
+
+def _report_cache(answers: Path) -> None:
+    """How often each page came from the shared cache: every gift makes a new content
+    version, so this shows whether the pages were kept long enough to be worth keeping."""
+    if not answers.exists():
+        return
+    print("\nserved from the cache (X-Page-Cache or X-Form-Cache: hit):")
+    for name, counts in sorted(json.loads(answers.read_text()).items()):
+        total = sum(counts.values())
+        kept = counts.get("hit", 0)
+        print(f"  {name:30} {kept:5} of {total:5} ({kept / total:.0%})")
 
 
 def _verdict(before, after, completed, gifts, errors, slow) -> int:
