@@ -1,0 +1,198 @@
+"""Step 3 of retention, and a donor's erasure: clearing a batch of gifts, their bank lines,
+their payments' stored bodies and their audit entries (donations/retention.py runs it)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+
+from crowdfund.content import content_changed
+from donations.models import Donation, PaymentEvent, StatementLine
+from donations.statements.references import find_reference
+from prisoners.models import Campaign, Prisoner
+
+# An anonymised donor's gifts keep one made-up address per address they used, so "number of
+# donors" (distinct addresses) stays exactly what it was. Random, so it links to nobody, and
+# in the reserved .invalid domain (RFC 2606), so no mail can ever be sent to it.
+ANONYMISED_DOMAIN = "anonymised.invalid"
+# Replaces a personal value in the audit trail; who changed which field, and when, stays.
+MASK = "[anonymised]"
+ONLINE = (Donation.Provider.MOLLIE, Donation.Provider.STRIPE, Donation.Provider.DEMO)
+GIFT_FIELDS = ("donor_name", "donor_email", "public_message", "note")
+LINE_FIELDS = ("counterparty_name", "counterparty_iban", "remittance", "note")
+
+
+class Cleaner:
+    """Clears a batch of gifts, their bank lines, their payments' bodies and their audit
+    entries, in one short transaction per batch."""
+
+    def __init__(self, *, dry_run: bool, bodies_cutoff: datetime):
+        self.dry_run = dry_run
+        # Older bodies are step 1's (already gone, unless this is a dry run).
+        self.bodies_cutoff = bodies_cutoff
+        # Gifts of the last batch whose own row or bank line changed.
+        self.touched: set[int] = set()
+        self.references = _payment_references()
+        self.gift_type = ContentType.objects.get_for_model(Donation)
+        self.line_type = ContentType.objects.get_for_model(StatementLine)
+
+    def clear(self, ids: list[int], *, email_for: Callable[[str], str]) -> Counter:
+        if self.dry_run:
+            return self._clear(ids, email_for, lock=False)
+        with transaction.atomic():
+            return self._clear(ids, email_for, lock=True)
+
+    def _clear(self, ids, email_for, *, lock: bool) -> Counter:
+        gifts_q = Donation.objects.filter(id__in=ids).order_by("id")
+        lines_q = StatementLine.objects.filter(donation_id__in=ids).order_by("id")
+        if lock:
+            # Locks these rows only, and only for this batch: a webhook for one of these gifts
+            # (payment_apply_status locks the same row) waits a moment instead of writing a
+            # status onto a row we are about to save from an older read.
+            gifts_q, lines_q = gifts_q.select_for_update(), lines_q.select_for_update()
+        gifts, lines = list(gifts_q), list(lines_q)
+        known = _known_values(gifts, lines)
+
+        changed_gifts = []
+        for gift in gifts:
+            new = {
+                "donor_name": "",
+                "donor_email": email_for(gift.donor_email),
+                "public_message": "",
+                "note": "",
+            }
+            if _assign(gift, new):
+                changed_gifts.append(gift)
+        changed_lines = []
+        for line in lines:
+            new = {
+                "counterparty_name": "",
+                "counterparty_iban": "",
+                "remittance": self._references_only(line.remittance),
+                "note": _scrub(line.note, known),
+            }
+            if _assign(line, new):
+                changed_lines.append(line)
+        self.touched = {g.pk for g in changed_gifts} | {line.donation_id for line in changed_lines}
+        events = self._events_with_bodies(gifts)
+        entries = self._audit_entries(ids, [line.pk for line in lines], known)
+
+        if not self.dry_run:
+            # Bulk writes send no signals, so the clean-up does not log the very values it
+            # removes into a fresh audit entry.
+            Donation.objects.bulk_update(changed_gifts, GIFT_FIELDS)
+            if changed_gifts:
+                # A removed name or message may be on a prisoner's cached page.
+                content_changed()
+            StatementLine.objects.bulk_update(changed_lines, LINE_FIELDS)
+            PaymentEvent.objects.filter(id__in=events).update(payload="")
+            LogEntry.objects.bulk_update(
+                entries, ["changes", "changes_text", "object_repr", "serialized_data"]
+            )
+        counts = Counter(
+            {
+                "gifts": len(changed_gifts),
+                "statement lines": len(changed_lines),
+                "webhook bodies": len(events),
+                "audit entries": len(entries),
+            }
+        )
+        return +counts  # drops the zeros
+
+    def _references_only(self, remittance: str) -> str:
+        """What the donor typed on the transfer, less everything but our payment reference:
+        the reference shows why the line went to its fund, and is the foundation's own code."""
+        return " ".join(sorted(find_reference(remittance, self.references))) if remittance else ""
+
+    def _events_with_bodies(self, gifts: list[Donation]) -> list[int]:
+        """Stored bodies that belong to these gifts' payments: linked by a status change, or
+        naming the payment's id (a body whose webhook changed nothing has no link)."""
+        ids = [g.pk for g in gifts]
+        linked = Q(statuschange__donation_id__in=ids)
+        for gift in gifts:
+            for reference in (gift.provider_payment_id, gift.provider_intent_id):
+                if reference and gift.provider in ONLINE:
+                    linked |= Q(payload__contains=reference)
+        events = PaymentEvent.objects.exclude(payload="").filter(
+            linked, received_at__gte=self.bodies_cutoff
+        )
+        return sorted(set(events.values_list("id", flat=True)))
+
+    def _audit_entries(self, gift_ids, line_ids, known: set[str]) -> list[LogEntry]:
+        rows = LogEntry.objects.filter(
+            Q(content_type=self.gift_type, object_id__in=gift_ids)
+            | Q(content_type=self.line_type, object_id__in=line_ids)
+        ).order_by("id")
+        changed = []
+        for entry in rows:
+            fields = GIFT_FIELDS if entry.content_type_id == self.gift_type.pk else LINE_FIELDS
+            new = {
+                "changes": _mask_changes(entry.changes, fields),
+                "changes_text": _mask_text(entry.changes_text, fields, known),
+                "object_repr": _scrub(entry.object_repr, known),
+                "serialized_data": None,
+            }
+            if _assign(entry, new):
+                changed.append(entry)
+        return changed
+
+
+def _assign(obj, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _known_values(gifts, lines) -> set[str]:
+    values = {g.donor_name for g in gifts} | {g.donor_email for g in gifts}
+    for line in lines:
+        values |= {line.counterparty_name, line.counterparty_iban}
+    # Shorter than three characters would mask ordinary words and figures too.
+    return {v.strip() for v in values if len(v.strip()) >= 3 and ANONYMISED_DOMAIN not in v}
+
+
+def _scrub(text: str, known: Iterable[str]) -> str:
+    for value in sorted(known, key=len, reverse=True):
+        text = re.sub(re.escape(value), MASK, text, flags=re.IGNORECASE)
+    return text
+
+
+def _mask_value(value):
+    return value if value in (None, "", "None") else MASK
+
+
+def _mask_changes(changes, fields):
+    """auditlog's {"field": [before, after]}: personal fields keep their name, lose their values."""
+    if not isinstance(changes, dict):
+        return changes
+    masked = dict(changes)
+    for name in fields:
+        if isinstance(masked.get(name), list):
+            masked[name] = [_mask_value(v) for v in masked[name]]
+    return masked
+
+
+def _mask_text(text: str, fields, known) -> str:
+    if not text:
+        return text
+    try:
+        return json.dumps(_mask_changes(json.loads(text), fields))
+    except ValueError:
+        return _scrub(text, known)
+
+
+def _payment_references() -> set[str]:
+    references = {p.upper() for p in Prisoner.objects.values_list("payment_reference", flat=True)}
+    references |= {r.upper() for r in Campaign.objects.values_list("general_reference", flat=True)}
+    return references
