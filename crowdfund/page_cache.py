@@ -16,8 +16,6 @@ CSRF work; the copy keeps the headers those middlewares set when it was made.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -31,14 +29,14 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, cc_delim_re, patch_cache_control
 
 from crowdfund.content import content_version
+from crowdfund.local_copies import LocalCopies
 from crowdfund.middleware import messages_made, path_language
 
 STATUS_HEADER = "X-Page-Cache"
 # The last few copies this process served, so that a popular page costs no round trip to the
 # shared cache; keyed like it, by the content version, so they never outlive a change.
 LOCAL_PAGES = 64
-_local: OrderedDict[str, tuple] = OrderedDict()
-_local_lock = threading.Lock()
+_local = LocalCopies(LOCAL_PAGES)
 
 
 def _shared():
@@ -48,27 +46,16 @@ def _shared():
 
 
 def forget_local() -> None:
-    with _local_lock:
-        _local.clear()
+    _local.clear()
 
 
 def _kept(key: str):
-    with _local_lock:
-        kept = _local.get(key)
+    kept = _local.get_many([key]).get(key)
+    if kept is None:
+        kept = _shared().get(key)
         if kept is not None:
-            _local.move_to_end(key)
-            return kept
-    kept = _shared().get(key)
-    if kept is not None:
-        _keep_local(key, kept)
+            _local.set_many({key: kept})
     return kept
-
-
-def _keep_local(key: str, kept: tuple) -> None:
-    with _local_lock:
-        _local[key] = kept
-        while len(_local) > LOCAL_PAGES:
-            _local.popitem(last=False)
 
 
 # The query parameters each form page reads (a cached page in PAGE_CACHE_VIEWS reads none).
@@ -209,7 +196,7 @@ def render_form_page(
         unusual = keep is not None and not keep(built)
         if not (unusual or _has_messages(request) or _nonce_used(request)):
             _shared().set(key, markup, settings.PAGE_CACHE_SECONDS)
-            _keep_local(key, markup)
+            _local.set_many({key: markup})
     page = markup.replace(CSRF_MARK, get_token(request))
     if attempt is not None or (not callable(context) and "attempt" in context):
         page = page.replace(ATTEMPT_MARK, str(attempt or context["attempt"]))
@@ -251,6 +238,6 @@ class PageCacheMiddleware:
         elif key is not None:
             kept = (response.status_code, list(response.items()), response.content)
             _shared().set(key, kept, settings.PAGE_CACHE_SECONDS)
-            _keep_local(key, kept)
+            _local.set_many({key: kept})
             response[STATUS_HEADER] = "miss"
         return response

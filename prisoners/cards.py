@@ -16,8 +16,6 @@ with the pages' copies, so a new translation shows as soon as a new page would.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -31,15 +29,14 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from crowdfund.local_copies import LocalCopies
 from prisoners.languages import fallback_language
 from prisoners.models import Prisoner, Situation
 
 CARD_TEMPLATE = "includes/_prisoner_card.html"
 # This process keeps the newest cards too (every card in three languages for 150 prisoners),
 # so that a page made again costs no round trip for the cards that did not change.
-LOCAL_CARDS = 450
-_local: OrderedDict[str, str] = OrderedDict()
-_local_lock = threading.Lock()
+_local = LocalCopies(450)
 # Every template the card's copy depends on: a deploy that changes one makes new keys.
 CARD_TEMPLATES = (CARD_TEMPLATE, "includes/_progress.html")
 
@@ -101,37 +98,25 @@ def prisoner_cards(rows: list[CardRow]) -> SafeString:
         made = _render(missing, donate_url)
         if seconds:
             caches["pages"].set_many(made, timeout=seconds)
-            _keep_local(made)
+            _local.set_many(made)
         kept.update(made)
     # Each part is a rendered template (escaped by it), read back from our own cache.
     return mark_safe("".join(kept[key] for key in keys))  # noqa: S308
 
 
 def forget_local() -> None:
-    with _local_lock:
-        _local.clear()
+    _local.clear()
 
 
 def _kept(keys: list[str]) -> dict[str, str]:
-    """This process's copies first, then one round trip for the rest. A key never names
-    another content, so a local copy is never stale; the local ones are only the newest."""
-    with _local_lock:
-        kept = {key: _local[key] for key in keys if key in _local}
-        for key in kept:
-            _local.move_to_end(key)
+    """This process's copies first, then one round trip for the rest."""
+    kept = _local.get_many(keys)
     rest = [key for key in keys if key not in kept]
     if rest:
         shared = caches["pages"].get_many(rest)
-        _keep_local(shared)
+        _local.set_many(shared)
         kept.update(shared)
     return kept
-
-
-def _keep_local(cards: dict[str, str]) -> None:
-    with _local_lock:
-        _local.update(cards)
-        while len(_local) > LOCAL_CARDS:
-            _local.popitem(last=False)
 
 
 def _render(missing: list[tuple[str, CardRow, bool]], donate_url: str) -> dict[str, str]:
