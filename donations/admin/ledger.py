@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -21,6 +22,7 @@ from donations.forms_ledger import (
     StatementUploadForm,
 )
 from donations.models import BankStatement, Expense, FundOverview, FundTransfer, StatementLine
+from donations.models.donation import fund_label
 from donations.models.ledger import private_storage
 from donations.reports import csv_export
 from donations.reports.data import fund_balances
@@ -122,14 +124,14 @@ class StatementLineAdmin(CsvExportMixin, admin.ModelAdmin):
     csv_name = "statement-lines"
     csv_header = csv_export.STATEMENT_LINE_HEADER
     csv_rows = staticmethod(csv_export.statement_line_rows)
+    # Five columns fit beside the admin's menu and filters at 1280 px; the status carries
+    # its note and the gift it became, which were two more columns cut off at the right.
     list_display = [
         "booking_date",
         "signed_amount",
         "counterparty_name",
         "remittance",
-        "status",
-        "review_note",
-        "donation",
+        "review_status",
     ]
     list_filter = ["status", "is_credit", "is_reversal", "statement__account_iban"]
     search_fields = ["counterparty_name", "remittance", "counterparty_iban", "end_to_end_id"]
@@ -146,6 +148,17 @@ class StatementLineAdmin(CsvExportMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("note"))
     def review_note(self, line):
         return ledger.review_note_display(line.note)
+
+    @admin.display(
+        description=StatementLine._meta.get_field("status").verbose_name, ordering="status"
+    )
+    def review_status(self, line):
+        note = ledger.review_note_display(line.note)
+        gift = ""
+        if line.donation_id:
+            url = reverse("admin:donations_donation_change", args=[line.donation_id])
+            gift = format_html('<br><a href="{}">{}</a>', url, line.donation.reference)
+        return format_html('{}<div class="help">{}</div>{}', line.get_status_display(), note, gift)
 
     @admin.display(description=gettext_lazy("amount"), ordering="amount")
     def signed_amount(self, line):
@@ -235,11 +248,25 @@ class ExpenseAdmin(CsvExportMixin, admin.ModelAdmin):
     csv_header = csv_export.EXPENSE_HEADER
     csv_rows = staticmethod(csv_export.expense_rows)
     form = ExpenseForm
-    list_display = ["date", "amount", "prisoner", "category", "has_receipt", "created_by"]
+    # Five columns that can wrap fit beside the admin's menu and filters at 1280 px. Who
+    # entered it is on the form and in the audit trail; as a sixth column it was cut off.
+    list_display = ["date", "amount", "fund", "category_name", "has_receipt"]
     list_filter = ["category__purpose", "category", "prisoner"]
     date_hierarchy = "date"
     search_fields = ["description"]
     list_select_related = ["prisoner", "category"]
+
+    # Methods, not the foreign keys, since the admin keeps a key's column on one line and a
+    # long name then pushed the receipt column out of sight.
+    @admin.display(description=gettext_lazy("Fund"), ordering="prisoner")
+    def fund(self, expense):
+        return fund_label(expense.prisoner)
+
+    @admin.display(
+        description=Expense._meta.get_field("category").verbose_name, ordering="category"
+    )
+    def category_name(self, expense):
+        return str(expense.category)
 
     @admin.display(description=gettext_lazy("receipt"), boolean=True)
     def has_receipt(self, expense):
