@@ -99,3 +99,36 @@ def test_it_keeps_home_prisoner_and_transparency_accessible_at_390px(axe_page, d
     for path in ["/nl/", "/nl/prisoners/diego-demo/", "/nl/where-the-money-went/"]:
         axe_page.goto(demo_site.url + path)
         assert axe_violations(axe_page) == [], path
+
+
+# Each visible method's radio button, mark and name, as the browser lays them out.
+METHOD_BOXES = """() => [...document.querySelectorAll("label.method")]
+  .filter(label => label.getBoundingClientRect().height > 0)
+  .map(label => {
+    const [radio, mark, name] = ["input", "img", "span"].map(
+      tag => label.querySelector(tag).getBoundingClientRect());
+    return {name: label.textContent.trim(), radio: [radio.width, radio.height],
+            left: [radio.left, mark.left, name.left]};
+  })"""
+
+
+def test_it_lines_up_the_payment_methods_however_long_their_names(browser, demo_site, settings):
+    # Every provider on, so that the long names ("Bancontact y otros métodos (Mollie)") show.
+    settings.MOLLIE_API_KEY = "test_dHar4XY7LxsDOtmnkVtjNVWXLSlXsM"
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", "whsec_x"
+    problems = []
+    for width in (320, 390):
+        context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=True)
+        page = context.new_page()
+        for lang in ("nl", "es", "en"):
+            page.goto(f"{demo_site.url}/{lang}/donate/")
+            methods = page.evaluate(METHOD_BOXES)
+            assert len(methods) >= 4
+            sizes = {tuple(m["radio"]) for m in methods}
+            lefts = {tuple(m["left"]) for m in methods}
+            # One size, as the stylesheet asks (1.25rem), and one column each for the
+            # buttons, the marks and the names.
+            if len(sizes) != 1 or min(min(s) for s in sizes) < 20 or len(lefts) != 1:
+                problems.append(f"/{lang}/donate/ at {width}px: {methods}")
+        context.close()
+    assert not problems, "\n".join(problems)
