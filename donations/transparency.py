@@ -50,8 +50,10 @@ class Quarter:
         return sum(self.spent.values(), ZERO)
 
     def absorb(self, other: Quarter) -> None:
-        self.start = min(self.start, other.start)
+        # The end is taken before the start moves: a quarter taking in the one before it
+        # would otherwise end where it now starts.
         self.last = max(self.last or self.start, other.last or other.start)
+        self.start = min(self.start, other.start)
         self.income += other.income
         self.entries += other.entries
         for purpose, amount in other.spent.items():
