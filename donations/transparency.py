@@ -19,6 +19,12 @@ from prisoners.models import Prisoner
 
 MIN_GIFTS = 3
 QUARTERS_SHOWN = 8
+# The chart's drawing units: a 40-unit margin, then 70 per quarter; bars up to 160 high on the
+# axis at 180, and two lines of labels under it. It is as wide as the most quarters shown, so
+# that where the chart shows (40rem and up, see site.css) a unit is about a pixel, whatever
+# the number of quarters, and the labels read at their own size.
+CHART_MARGIN, CHART_COLUMN = 40, 70
+CHART_WIDTH, CHART_HEIGHT = CHART_MARGIN + QUARTERS_SHOWN * CHART_COLUMN, 225
 
 
 def _whole(amount: Decimal) -> Decimal:
@@ -46,12 +52,21 @@ class Quarter:
         return f"{_quarter_label(self.start)} – {_quarter_label(self.last)}"
 
     @property
+    def label_lines(self) -> list[str]:
+        """The label in lines a chart column can hold: "2024 Q1 –" over "2024 Q2"."""
+        if self.last is None or self.last == self.start:
+            return [_quarter_label(self.start)]
+        return [f"{_quarter_label(self.start)} –", _quarter_label(self.last)]
+
+    @property
     def spent_total(self) -> Decimal:
         return sum(self.spent.values(), ZERO)
 
     def absorb(self, other: Quarter) -> None:
-        self.start = min(self.start, other.start)
+        # The end is taken before the start moves: a quarter taking in the one before it
+        # would otherwise end where it now starts.
         self.last = max(self.last or self.start, other.last or other.start)
+        self.start = min(self.start, other.start)
         self.income += other.income
         self.entries += other.entries
         for purpose, amount in other.spent.items():
@@ -74,6 +89,10 @@ class MoneyFlow:
     income: Decimal
     spent: Decimal
     chart: list[dict]
+
+    @property
+    def chart_view_box(self) -> str:
+        return f"0 0 {CHART_WIDTH} {CHART_HEIGHT}"
 
 
 def _merged(quarters: list[Quarter]) -> list[Quarter]:
@@ -164,7 +183,7 @@ def _chart(quarters: list[Quarter]) -> list[dict]:
     top = max(values, default=ZERO) or Decimal(1)
     bars = []
     for index, quarter in enumerate(quarters):
-        x = 40 + index * 70
+        x = CHART_MARGIN + index * CHART_COLUMN
         for offset, value, kind in (
             (0, max(quarter.income, ZERO), "in"),
             (26, quarter.spent_total, "out"),
@@ -176,7 +195,7 @@ def _chart(quarters: list[Quarter]) -> list[dict]:
                     "y": 180 - height,
                     "height": height,
                     "kind": kind,
-                    "label": quarter.label if kind == "in" else "",
+                    "label": quarter.label_lines if kind == "in" else [],
                 }
             )
     return bars

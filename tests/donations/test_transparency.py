@@ -116,3 +116,13 @@ def test_it_never_shows_a_row_that_reveals_one_gift(db, make_donation, gifts_per
     if len(flow.quarters) > 1:
         assert all(q.entries >= MIN_GIFTS for q in flow.quarters)
     assert len(flow.quarters) <= 8
+
+
+def test_it_names_both_ends_of_a_quarter_shown_with_the_next(db, make_donation):
+    from donations.transparency import money_flow
+
+    make_donation("5.00", received_on=date(2024, 2, 1))  # alone in its quarter
+    for n in range(3):
+        make_donation(f"{10 + n}.00", received_on=date(2024, 5, 1))
+    flow = money_flow()
+    assert [(q.label, q.income) for q in flow.quarters] == [("2024 Q1 – 2024 Q2", Decimal(38))]
