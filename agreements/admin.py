@@ -17,9 +17,9 @@ from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgr
 from agreements.selectors import agreement_years
 from agreements.services import agreement_countersign, agreement_end
 from crowdfund.client_ip import client_ip
+from crowdfund.money import format_eur
 from donations.admin.base import ReadOnlyInline
 from donations.models import Donation, Sponsorship
-from donations.money import format_eur
 
 Agreement = PeriodicGiftAgreement
 

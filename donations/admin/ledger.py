@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from crowdfund.amount_field import MONEY_FORMFIELDS
 from donations import ledger
 from donations.admin.base import ReadOnlyAdminMixin
 from donations.admin.exports import CsvExportMixin, treasurer_report_view
@@ -235,6 +236,7 @@ class ExpenseAdmin(CsvExportMixin, admin.ModelAdmin):
     csv_header = csv_export.EXPENSE_HEADER
     csv_rows = staticmethod(csv_export.expense_rows)
     form = ExpenseForm
+    formfield_overrides = MONEY_FORMFIELDS
     list_display = ["date", "amount", "prisoner", "category", "has_receipt", "created_by"]
     list_filter = ["category__purpose", "category", "prisoner"]
     date_hierarchy = "date"
@@ -274,6 +276,7 @@ class ExpenseAdmin(CsvExportMixin, admin.ModelAdmin):
 @admin.register(FundTransfer)
 class FundTransferAdmin(admin.ModelAdmin):
     form = FundTransferForm
+    formfield_overrides = MONEY_FORMFIELDS
     list_display = ["date", "amount", "from_fund", "to_fund", "reason", "created_by"]
     date_hierarchy = "date"
 

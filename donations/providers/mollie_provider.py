@@ -18,8 +18,8 @@ from mollie.api.error import Error as MollieError
 from mollie.api.error import NotFoundError, UnprocessableEntityError
 from mollie.api.objects.customer import Customer
 
+from crowdfund.money import to_amount, to_api_string
 from donations.models import Donation, Sponsorship
-from donations.money import to_amount, to_api_string
 from donations.providers.base import (
     Checkout,
     PaymentProvider,
