@@ -15,6 +15,7 @@ from crowdfund.amount_field import MONEY_FORMFIELDS
 from donations import ledger
 from donations.admin.base import ReadOnlyAdminMixin
 from donations.admin.exports import CsvExportMixin, treasurer_report_view
+from donations.admin.filters import ReceiptFilter, WaitingFilter
 from donations.forms_ledger import (
     ExpenseForm,
     FundTransferForm,
@@ -24,6 +25,7 @@ from donations.forms_ledger import (
 from donations.models import BankStatement, Expense, FundOverview, FundTransfer, StatementLine
 from donations.models.ledger import private_storage
 from donations.reports import csv_export
+from donations.reports.attention import treasurer_attention
 from donations.reports.data import fund_balances
 from donations.reports.monthly import last_months, monthly_giving
 from donations.statements import StatementError
@@ -132,7 +134,13 @@ class StatementLineAdmin(CsvExportMixin, admin.ModelAdmin):
         "review_note",
         "donation",
     ]
-    list_filter = ["status", "is_credit", "is_reversal", "statement__account_iban"]
+    list_filter = [
+        "status",
+        "is_credit",
+        "is_reversal",
+        WaitingFilter,
+        "statement__account_iban",
+    ]
     search_fields = ["counterparty_name", "remittance", "counterparty_iban", "end_to_end_id"]
     date_hierarchy = "booking_date"
     list_select_related = ["donation", "donation__prisoner"]
@@ -238,7 +246,7 @@ class ExpenseAdmin(CsvExportMixin, admin.ModelAdmin):
     form = ExpenseForm
     formfield_overrides = MONEY_FORMFIELDS
     list_display = ["date", "amount", "prisoner", "category", "has_receipt", "created_by"]
-    list_filter = ["category__purpose", "category", "prisoner"]
+    list_filter = ["category__purpose", "category", "prisoner", ReceiptFilter]
     date_hierarchy = "date"
     search_fields = ["description"]
     list_select_related = ["prisoner", "category"]
@@ -309,15 +317,13 @@ class FundOverviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        # Imported here: the agreements app builds on this one, not the other way round.
-        from agreements.selectors import agreement_shortfalls
-
         funds = fund_balances()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Fund balances"),
             "funds": funds,
-            "agreements_short": agreement_shortfalls(),
+            # The same selector as the treasurer's report's list.
+            "attention": treasurer_attention(),
             "total": sum((f.balance for f in funds), start=0),
             # The same table as the treasurer's report, for the last twelve months.
             "giving": monthly_giving(*last_months(today=timezone.localdate())),
