@@ -17,10 +17,8 @@ from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from crowdfund.money import format_eur
 from donations.models import Donation, Expense, StatementLine
 from donations.reports.data import fund_balances
 from donations.selectors import MONEY, RECEIVED, ZERO
@@ -32,13 +30,13 @@ REVIEW_DAYS = 30
 @dataclass(frozen=True)
 class Concern:
     """One thing to look at: how many, their sum where a sum means something, where in the
-    admin to resolve it, and a line per item where the count alone does not say which."""
+    admin to resolve it, and (name, amount) per item where the count alone does not say which."""
 
     label: str
     count: int
     total: Decimal | None = None
     url: str = ""
-    details: tuple[str, ...] = ()
+    details: tuple[tuple[str, Decimal], ...] = ()
 
 
 # Callables that return the Concerns of an app above this one (see the module docstring).
@@ -68,7 +66,6 @@ class Attention:
     @property
     def concerns(self) -> list[Concern]:
         """Every concern that has something in it, in the reader's language."""
-        lang = get_language() or "en"
         lines = reverse("admin:donations_statementline_changelist")
         gifts = reverse("admin:donations_donation_changelist")
         below_zero = self.funds_below_zero
@@ -78,7 +75,7 @@ class Attention:
                 len(below_zero),
                 sum((balance for _name, balance in below_zero), ZERO),
                 reverse("admin:donations_fundoverview_changelist"),
-                tuple(f"{name}: {format_eur(balance, lang)}" for name, balance in below_zero),
+                tuple(below_zero),
             ),
             Concern(
                 _("Spending without a receipt"),
