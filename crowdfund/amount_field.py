@@ -1,9 +1,9 @@
 """The one form field for an amount of money, on the public forms and in the admin.
 
-A text field with a decimal keyboard, never `type=number`: a browser whose interface is in
-English drops the comma of "32,50" from a number field and sends 3250, and Dutch people type
-commas. What the person typed is read by `crowdfund.money.parse_typed_amount`, the parser of
-the donation form, and what cannot be read one way only is refused with a message.
+A text field with a decimal keyboard, never `type=number`: Chromium drops the comma of
+"32,50" from a number field and sends 3250, and Dutch people type commas. What the person
+typed is read by `crowdfund.money.parse_typed_amount`, the parser of the donation form, and
+what cannot be read one way only is refused with a message.
 """
 
 from __future__ import annotations

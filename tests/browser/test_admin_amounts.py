@@ -1,8 +1,9 @@
 """A treasurer types "32,50" into the admin, in a Chromium whose interface is English and in
 one whose interface is Dutch: both store € 32,50.
 
-Chromium in English drops the comma from a `type=number` field and sends 3250, so the
-browser's own language is part of what is tested: each test starts Chromium with `--lang`.
+Chromium drops the comma from a `type=number` field and sends 3250 (Django's widget for a
+decimal; with it, this test stored € 3.250,00 under both languages). How a browser reads a
+decimal separator depends on its language, so each test starts Chromium with `--lang`.
 """
 
 from decimal import Decimal

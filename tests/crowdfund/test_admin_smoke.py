@@ -259,8 +259,8 @@ def test_it_covers_an_agreement_of_every_status(every_kind):
     assert seen == set(PeriodicGiftAgreement.Status.values)
 
 
-# Django's widget for a decimal: a number field, which a browser in English turns "32,50" into
-# 3250 in. Whole numbers (an order) may stay number fields; they carry no step.
+# Django's widget for a decimal: a number field, from which Chromium drops the comma of "32,50"
+# and sends 3250. Whole numbers (an order) may stay number fields; they carry no step.
 DECIMAL_NUMBER_INPUT = re.compile(r'<input[^>]*type="number"[^>]*step="[^"]*"[^>]*>')
 
 
@@ -272,13 +272,14 @@ def test_it_asks_for_every_amount_in_a_text_field_on_every_admin_page(client, ev
     number_fields, amount_fields = [], 0
     for model in admin.site._registry:
         info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        urls = [reverse(f"{info}_add")]
+        # The list too: its editable columns and its actions' forms.
+        urls = [reverse(f"{info}_changelist"), reverse(f"{info}_add")]
         urls += [
             reverse(f"{info}_change", args=[obj.pk])
             for obj in objects.get(model._meta.label_lower, [])
         ]
         for url in urls:
-            response = client.get(url)
+            response = client.get(url, follow=True)
             if response.status_code != 200:
                 continue
             html = response.content.decode()
