@@ -13,13 +13,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from agreements.attention import WaitingForFilter
 from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
 from agreements.selectors import agreement_years
 from agreements.services import agreement_countersign, agreement_end
 from crowdfund.client_ip import client_ip
+from crowdfund.money import format_eur
 from donations.admin.base import ReadOnlyInline
 from donations.models import Donation, Sponsorship
-from donations.money import format_eur
 
 Agreement = PeriodicGiftAgreement
 
@@ -95,7 +96,7 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
         "payment_way",
         "created_at",
     ]
-    list_filter = ["status", "first_year", "payment_way"]
+    list_filter = ["status", WaitingForFilter, "first_year", "payment_way"]
     search_fields = ["number", "surname", "given_names", "donor__email"]
     list_select_related = ["donor"]
     date_hierarchy = "created_at"

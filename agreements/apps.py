@@ -7,6 +7,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Periodic gifts")
 
     def ready(self):
+        from agreements.attention import countersignatures_waiting
         from agreements.retention import (
             donor_drafts_delete,
             drafts_delete,
@@ -15,10 +16,14 @@ class AgreementsConfig(AppConfig):
             old_drafts,
         )
         from agreements.selectors import donors_with_running_agreement
+        from donations.reports.attention import ATTENTION_SOURCES
         from donations.retention import DONOR_HOLDS, DONOR_RECORD_CLEANUPS, Records
         from donations.retention_expired import EXPIRED_RECORDS
         from donations.retention_unfinished import UNFINISHED_RECORDS
 
+        # Agreements the donor signed and the foundation has not: the treasurer's to do.
+        if countersignatures_waiting not in ATTENTION_SOURCES:
+            ATTENTION_SOURCES.append(countersignatures_waiting)
         # A running agreement is a reason to keep its donor's details (see retention).
         if donors_with_running_agreement not in DONOR_HOLDS:
             DONOR_HOLDS.append(donors_with_running_agreement)

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import MAX_YEARS, MIN_YEARS, PeriodicGiftAgreement
-from donations.forms import ErrorSummaryMixin, TypedAmountField
+from crowdfund.amount_field import AmountField
+from crowdfund.money import MAX_AMOUNT
+from donations.forms import ErrorSummaryMixin
 from donations.models import normalise_email
-from donations.money import MAX_AMOUNT
 
 Agreement = PeriodicGiftAgreement
 # Dates as people type them where the browser shows no date picker.
@@ -26,7 +27,7 @@ def _years_ago(today: date, years: int) -> date:
 
 
 class AgreementForm(ErrorSummaryMixin, forms.Form):
-    yearly_amount = TypedAmountField(
+    yearly_amount = AmountField(
         label=_("Amount per year (EUR)"),
         min_value=Decimal("1.00"),
         max_value=MAX_AMOUNT,

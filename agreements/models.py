@@ -19,9 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdfund.money import MAX_AMOUNT
 from donations.models import Donation, Donor, Sponsorship
 from donations.models.ledger import private_storage_get
-from donations.money import MAX_AMOUNT
 
 NUMBER_PREFIX = "PG"
 # The agreement runs at least five years: the law's condition for full deduction.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from donations.money import to_amount
+from crowdfund.money import to_amount
 
 EN_SMALL = [
     "zero",

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from crowdfund.money import MAX_AMOUNT, format_eur
 from donations.models import Correction, Donation, StatementLine
-from donations.money import MAX_AMOUNT, format_eur
 from donations.selectors import gift_net
 
 

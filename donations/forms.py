@@ -2,41 +2,14 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from crowdfund.amount_field import AmountField
+from crowdfund.money import MAX_AMOUNT, format_eur, parse_typed_amount
 from donations.models import Donation, Purpose
 from donations.models.donation import fund_label
-from donations.money import MAX_AMOUNT, format_eur, parse_typed_amount
 from donations.providers import METHODS
 from prisoners.models import Prisoner
-
-
-class TypedAmountField(forms.CharField):
-    """An amount as people type it ("25", "25,-", "€ 1.000,50"); see money.parse_typed_amount."""
-
-    def __init__(self, *, min_value: Decimal, max_value: Decimal, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-        )
-        super().__init__(**kwargs)
-        self.min_value, self.max_value = min_value, max_value
-
-    def clean(self, value) -> Decimal | None:
-        raw = super().clean(value)
-        if not raw.strip():
-            return None
-        amount = parse_typed_amount(raw)
-        if amount is None:
-            raise forms.ValidationError(_("Enter an amount in euros, for example 30 or 30,50."))
-        if not self.min_value <= amount <= self.max_value:
-            lang = get_language()
-            raise forms.ValidationError(
-                _("Enter an amount between %(min)s and %(max)s.")
-                % {"min": format_eur(self.min_value, lang), "max": format_eur(self.max_value, lang)}
-            )
-        return amount
 
 
 class ErrorSummaryMixin:
@@ -64,7 +37,7 @@ CONSENT_MISSING_EMAIL = _(
 class TransferAmountForm(forms.Form):
     """The amount to prefill in the bank-transfer QR code; the donor can still change it."""
 
-    amount = TypedAmountField(
+    amount = AmountField(
         label=_("Amount for the QR code (EUR)"),
         min_value=Decimal("1.00"),
         max_value=Decimal("100000.00"),
@@ -74,7 +47,7 @@ class TransferAmountForm(forms.Form):
 class TransferEmailForm(ErrorSummaryMixin, forms.Form):
     """The donor asks for the bank details by email, and gets a reference of their own."""
 
-    amount = TypedAmountField(
+    amount = AmountField(
         label=_("Amount (EUR)"),
         min_value=Decimal("1.00"),
         max_value=Decimal("100000.00"),

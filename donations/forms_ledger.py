@@ -1,11 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import Category, Expense, FundTransfer
-from donations.money import MAX_AMOUNT, format_eur
 from donations.receipts import receipt_kind, suffix_of
 from prisoners.models import Prisoner
 
@@ -51,15 +49,6 @@ class ExpenseForm(forms.ModelForm):
     class Meta:
         model = Expense
         fields = ["date", "amount", "prisoner", "category", "description", "receipt"]
-
-    def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        if amount is not None and amount > MAX_AMOUNT:
-            raise forms.ValidationError(
-                _("An amount may be at most %(max)s.")
-                % {"max": format_eur(MAX_AMOUNT, get_language() or settings.LANGUAGE_CODE)}
-            )
-        return amount
 
     def clean_receipt(self):
         receipt = self.cleaned_data.get("receipt")

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from crowdfund.money import format_typed
 from donations.models import Donation, StatusChange
-from donations.money import format_typed
 from donations.providers import METHODS, get_provider
 from donations.providers.base import ProviderUnavailable
 

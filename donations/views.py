@@ -14,13 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from crowdfund.client_ip import client_ip
+from crowdfund.money import format_typed, parse_typed_amount
 from crowdfund.page_cache import render_form_page
 from donations.epc import epc_qr_svg
 from donations.expected_transfers import expected_transfer_create
 from donations.form_links import DEFAULT_TRANSFER, donate_link_usual, transfer_link_usual
 from donations.forms import DonationForm, TransferAmountForm, TransferEmailForm
 from donations.models import DemoPayment, Donation, ExpectedTransfer, StatusChange
-from donations.money import format_typed, parse_typed_amount
 from donations.payments import payment_refresh, payment_webhook
 from donations.providers import enabled_methods, get_provider
 from donations.providers.base import ProviderUnavailable

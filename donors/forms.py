@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from donations.forms import ErrorSummaryMixin, TypedAmountField
+from crowdfund.amount_field import AmountField
+from donations.forms import ErrorSummaryMixin
 from donations.models import Donor
 
 
@@ -18,7 +19,7 @@ class LinkRequestForm(ErrorSummaryMixin, forms.Form):
 
 
 class AmountForm(ErrorSummaryMixin, forms.Form):
-    amount = TypedAmountField(
+    amount = AmountField(
         label=_("New amount per month (EUR)"),
         min_value=settings.DONATION_MIN,
         max_value=settings.DONATION_MAX,

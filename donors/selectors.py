@@ -10,8 +10,8 @@ from django.db.models import Prefetch
 from django.utils.translation import get_language
 
 from agreements.models import PeriodicGiftAgreement
+from crowdfund.money import format_typed
 from donations.models import Donation, Donor, Refund, Sponsorship
-from donations.money import format_typed
 from donations.reports.donor import donor_years
 from donations.selectors import RECEIVED_ON, gift_net
 from donors.forms import AmountForm, StatementForm, past_years

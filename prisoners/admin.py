@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-from donations.money import format_eur
+from crowdfund.amount_field import MONEY_FORMFIELDS
+from crowdfund.money import format_eur
 from donations.sponsorships.selectors import with_sponsorship_totals
 from prisoners.models import BoardMember, Campaign, Prisoner, Update
 from prisoners.rich_text import has_text
@@ -30,6 +31,7 @@ class BoardMemberInline(admin.TabularInline):
 @admin.register(Campaign)
 class CampaignAdmin(TranslationAdmin):
     inlines = [BoardMemberInline]
+    formfield_overrides = MONEY_FORMFIELDS
     fieldsets = [
         (_("Appeal"), {"fields": ["title", "appeal", "goal"]}),
         (
@@ -209,6 +211,7 @@ def _refuse_unreadable(photo) -> None:
 @admin.register(Prisoner)
 class PrisonerAdmin(TranslationAdmin):
     form = PrisonerForm
+    formfield_overrides = MONEY_FORMFIELDS
     change_form_template = "admin/prisoners/prisoner/change_form.html"
     list_display = [
         "name",

@@ -9,11 +9,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from crowdfund.amount_field import MONEY_FORMFIELDS, AmountField
+from crowdfund.money import format_eur
 from donations.admin.base import ReadOnlyAdminMixin, ReadOnlyInline
 from donations.admin.exports import CsvExportMixin
 from donations.corrections import donation_correct
 from donations.models import Category, Correction, Donation, PaymentEvent, Refund, StatusChange
-from donations.money import format_eur
 from donations.payments import payment_refresh
 from donations.providers import get_provider
 from donations.providers.base import ProviderUnavailable
@@ -60,10 +61,10 @@ class NoteForm(forms.ModelForm):
 
 
 class CorrectionForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Correction (EUR)"),
-        max_digits=12,
-        decimal_places=2,
+        signed=True,
+        strict=True,
         help_text=_("Negative to take money off the gift (e.g. -5.00), positive to add to it."),
     )
     date = forms.DateField(
@@ -100,6 +101,7 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
     csv_header = csv_export.DONATION_HEADER
     csv_rows = staticmethod(csv_export.donation_rows)
     form = ManualDonationForm
+    formfield_overrides = MONEY_FORMFIELDS
     change_form_template = "admin/donations/donation/change_form.html"
     inlines = [RefundInline, CorrectionInline, StatusChangeInline]
     actions = ["refresh_from_provider"]

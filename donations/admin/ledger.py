@@ -12,9 +12,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from crowdfund.amount_field import MONEY_FORMFIELDS
 from donations import ledger
 from donations.admin.base import ReadOnlyAdminMixin
 from donations.admin.exports import CsvExportMixin, treasurer_report_view
+from donations.admin.filters import ReceiptFilter, WaitingFilter
 from donations.forms_ledger import (
     ExpenseForm,
     FundTransferForm,
@@ -25,6 +27,7 @@ from donations.models import BankStatement, Expense, FundOverview, FundTransfer,
 from donations.models.donation import fund_label
 from donations.models.ledger import private_storage
 from donations.reports import csv_export
+from donations.reports.attention import treasurer_attention
 from donations.reports.data import fund_balances
 from donations.reports.monthly import last_months, monthly_giving
 from donations.statements import StatementError
@@ -133,7 +136,13 @@ class StatementLineAdmin(CsvExportMixin, admin.ModelAdmin):
         "remittance",
         "review_status",
     ]
-    list_filter = ["status", "is_credit", "is_reversal", "statement__account_iban"]
+    list_filter = [
+        "status",
+        "is_credit",
+        "is_reversal",
+        WaitingFilter,
+        "statement__account_iban",
+    ]
     search_fields = ["counterparty_name", "remittance", "counterparty_iban", "end_to_end_id"]
     date_hierarchy = "booking_date"
     list_select_related = ["donation", "donation__prisoner"]
@@ -248,10 +257,11 @@ class ExpenseAdmin(CsvExportMixin, admin.ModelAdmin):
     csv_header = csv_export.EXPENSE_HEADER
     csv_rows = staticmethod(csv_export.expense_rows)
     form = ExpenseForm
+    formfield_overrides = MONEY_FORMFIELDS
     # Five columns that can wrap fit beside the admin's menu and filters at 1280 px. Who
     # entered it is on the form and in the audit trail; as a sixth column it was cut off.
     list_display = ["date", "amount", "fund", "category_name", "has_receipt"]
-    list_filter = ["category__purpose", "category", "prisoner"]
+    list_filter = ["category__purpose", "category", "prisoner", ReceiptFilter]
     date_hierarchy = "date"
     search_fields = ["description"]
     list_select_related = ["prisoner", "category"]
@@ -301,6 +311,7 @@ class ExpenseAdmin(CsvExportMixin, admin.ModelAdmin):
 @admin.register(FundTransfer)
 class FundTransferAdmin(admin.ModelAdmin):
     form = FundTransferForm
+    formfield_overrides = MONEY_FORMFIELDS
     list_display = ["date", "amount", "from_fund", "to_fund", "reason", "created_by"]
     date_hierarchy = "date"
 
@@ -333,15 +344,13 @@ class FundOverviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        # Imported here: the agreements app builds on this one, not the other way round.
-        from agreements.selectors import agreement_shortfalls
-
         funds = fund_balances()
         context = {
             **self.admin_site.each_context(request),
             "title": _("Fund balances"),
             "funds": funds,
-            "agreements_short": agreement_shortfalls(),
+            # The same selector as the treasurer's report's list.
+            "attention": treasurer_attention(),
             "total": sum((f.balance for f in funds), start=0),
             # The same table as the treasurer's report, for the last twelve months.
             "giving": monthly_giving(*last_months(today=timezone.localdate())),

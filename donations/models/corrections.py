@@ -3,9 +3,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdfund.money import MAX_AMOUNT
 from donations.models.counted import CountedInTotals
 from donations.models.donation import Donation
-from donations.money import MAX_AMOUNT
 
 
 class Correction(CountedInTotals):

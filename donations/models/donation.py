@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdfund.money import MAX_AMOUNT
 from donations.models.counted import CountedInTotals, CountedQuerySet
 from donations.models.references import gift_references_allocate
-from donations.money import MAX_AMOUNT
 from prisoners.models import Prisoner
 
 

@@ -8,8 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdfund.money import MAX_AMOUNT
 from donations.models.donation import Donation, Purpose, fund_label
-from donations.money import MAX_AMOUNT
 from prisoners.models import REFERENCE_ALPHABET, Prisoner
 
 # "DT", unlike the prisoners' "DS" references, so the two can never be mistaken.

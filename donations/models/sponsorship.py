@@ -14,9 +14,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crowdfund.money import MAX_AMOUNT
 from donations.models.donation import Donation, Purpose, fund_label
 from donations.models.payments import DemoPayment, PaymentEvent
-from donations.money import MAX_AMOUNT
 from prisoners.models import Prisoner
 
 

@@ -18,8 +18,8 @@ from mollie.api.error import Error as MollieError
 from mollie.api.error import NotFoundError, UnprocessableEntityError
 from mollie.api.objects.customer import Customer
 
+from crowdfund.money import to_amount, to_api_string
 from donations.models import Donation, Sponsorship
-from donations.money import to_amount, to_api_string
 from donations.providers.base import (
     Checkout,
     PaymentProvider,
@@ -38,6 +38,8 @@ from donations.providers.base import (
 STATUSES = {
     "open": Donation.Status.OPEN,
     "pending": Donation.Status.PENDING,
+    # A hold on the donor's card, not money received: it may still be voided or lapse. Mollie
+    # reports the payment paid once the hold is captured (with what was captured).
     "authorized": Donation.Status.PENDING,
     "paid": Donation.Status.PAID,
     "failed": Donation.Status.FAILED,
@@ -59,6 +61,29 @@ PAYMENT_ID = re.compile(r"tr_[A-Za-z0-9]{1,64}")
 
 def _money(value: dict | None) -> Decimal | None:
     return to_amount(value["value"]) if value else None
+
+
+def _received(payment) -> Decimal | None:
+    """What the donor paid: of an authorization captured in part, only what was captured."""
+    captured = _money(payment.get("amountCaptured"))
+    return captured if captured else _money(payment.amount)
+
+
+def _fee(payment, received: Decimal | None, refunds: list[RefundReport]) -> Decimal | None:
+    """Mollie's fee by its own figures: what it keeps of the payment, `amount` (or what was
+    captured) less `settlementAmount`, both in euros.
+
+    None when that difference says nothing about the fee, and a fee recorded before stays:
+    no `settlementAmount` (a method Mollie does not settle, such as PayPal), another
+    currency, a refund or chargeback (Mollie recalculates the settlement then, down to
+    below zero), or a difference that is no fee (below zero, or more than was paid).
+    """
+    settlement = payment.get("settlementAmount")
+    currencies = {(payment.amount or {}).get("currency"), (settlement or {}).get("currency")}
+    if received is None or not settlement or currencies != {"EUR"} or refunds:
+        return None
+    fee = received - to_amount(settlement["value"])
+    return fee if Decimal(0) <= fee <= received else None
 
 
 def _date(value: str | None) -> datetime | None:
@@ -157,11 +182,13 @@ class MollieProvider(PaymentProvider):
         ]
         amount = payment.amount or {}
         paid = status == Donation.Status.PAID
+        received = _received(payment) if paid else None
         return PaymentReport(
             payment_id=payment.id,
             status=status,
-            amount_paid=_money(amount) if paid else None,
+            amount_paid=received,
             currency=amount.get("currency"),
+            fee=_fee(payment, received, refunds + chargebacks),
             paid_at=_date(payment.get("paidAt")) if paid else None,
             refunds=tuple(refunds + chargebacks),
         )

@@ -24,7 +24,6 @@ from donations.models import (
     Expense,
     FundTransfer,
     Refund,
-    StatementLine,
 )
 from donations.models.donation import fund_label
 from donations.reports.monthly import MonthlyGiving, monthly_giving
@@ -162,22 +161,6 @@ class GiftStats:
 
 
 @dataclass
-class Attention:
-    review_credits: tuple[int, Decimal]
-    review_debits: tuple[int, Decimal]
-    mismatched: tuple[int, Decimal]
-    pending: tuple[int, Decimal]
-    # Closed years in which a periodic gift came to less than its agreement says.
-    agreements_short: list = field(default_factory=list)
-
-    @property
-    def agreements_short_total(self) -> tuple[int, Decimal]:
-        return len(self.agreements_short), sum(
-            (row.shortfall for row in self.agreements_short), ZERO
-        )
-
-
-@dataclass
 class TreasurerReport:
     start: date
     end: date
@@ -190,7 +173,6 @@ class TreasurerReport:
     expenses: list[Expense]
     corrections: list[Correction]
     categories: dict
-    attention: Attention
 
     @property
     def all_agree(self) -> bool:
@@ -229,13 +211,6 @@ def _gift_stats(paid) -> GiftStats:
         one_off=count - row["monthly"],
         monthly=row["monthly"],
     )
-
-
-def _count_sum(queryset, amount="amount") -> tuple[int, Decimal]:
-    row = queryset.aggregate(
-        n=Count("id"), total=Coalesce(Sum(amount), Value(ZERO), output_field=MONEY)
-    )
-    return row["n"], row["total"]
 
 
 def fund_statements(start: date, end: date) -> tuple[list[FundStatement], FundStatement]:
@@ -293,19 +268,6 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
             count=Count("id"),
         )
     ]
-    # Imported here: the agreements app builds on this one, not the other way round.
-    from agreements.selectors import agreement_shortfalls, last_closed_year
-
-    lines = StatementLine.objects.filter(status=StatementLine.Status.REVIEW)
-    attention = Attention(
-        review_credits=_count_sum(lines.filter(is_credit=True)),
-        review_debits=_count_sum(lines.filter(is_credit=False)),
-        mismatched=_count_sum(Donation.objects.paid().filter(amount_mismatch=True), RECEIVED),
-        pending=_count_sum(
-            Donation.objects.filter(status__in=[Donation.Status.OPEN, Donation.Status.PENDING])
-        ),
-        agreements_short=agreement_shortfalls(until_year=last_closed_year(end)),
-    )
     return TreasurerReport(
         start=start,
         end=end,
@@ -326,7 +288,6 @@ def treasurer_report(start: date, end: date) -> TreasurerReport:
             .order_by("date", "id")
         ),
         categories={c.pk: c for c in Category.objects.all()},
-        attention=attention,
     )
 
 

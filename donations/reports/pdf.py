@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from crowdfund.content import content_version
+from donations.reports.attention import treasurer_attention
 from donations.reports.data import FinancialStatements, financial_statements, treasurer_report
 from prisoners.models import Campaign
 
@@ -39,6 +40,7 @@ def treasurer_report_html(*, start: date, end: date, generated_by: str) -> str:
         "reports/treasurer_report.html",
         {
             "report": data,
+            "attention": treasurer_attention(until=end),
             "campaign": Campaign.objects.first(),
             "generated_at": timezone.localtime(),
             "generated_by": generated_by,

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from donations.money import MAX_AMOUNT
+from crowdfund.money import MAX_AMOUNT
 
 # What the balance columns hold (max_digits=14); a balance is not an entry, so MAX_AMOUNT
 # does not bound it, but a larger one cannot be stored and is certainly not ours.

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
-from donations.money import format_eur
+from crowdfund.money import format_eur
 
 register = template.Library()
 

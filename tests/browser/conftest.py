@@ -19,7 +19,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
     if not CHROMIUM:
         skip_or_fail("Chromium is not installed (apt-get install chromium)", "REQUIRE_BROWSER")
     # Playwright's sync API runs an event loop in this thread; the ORM calls that the tests
@@ -27,10 +27,21 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    # One per session: the sync API cannot start a second one in the same thread.
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+def chromium_launch(playwright, *args: str):
+    """Debian's Chromium, with extra command-line switches (`--lang=nl-NL`, say)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *args])
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = chromium_launch(playwright)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ The expected answers are written out by hand from the README's "Who can do what"
 from the admins themselves, so a permission that drifts fails here.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -256,3 +257,33 @@ def test_it_covers_a_gift_of_every_provider_in_every_status(every_kind):
 def test_it_covers_an_agreement_of_every_status(every_kind):
     seen = {a.status for a in every_kind["agreements.periodicgiftagreement"]}
     assert seen == set(PeriodicGiftAgreement.Status.values)
+
+
+# Django's widget for a decimal: a number field, from which Chromium drops the comma of "32,50"
+# and sends 3250. Whole numbers (an order) may stay number fields; they carry no step.
+DECIMAL_NUMBER_INPUT = re.compile(r'<input[^>]*type="number"[^>]*step="[^"]*"[^>]*>')
+
+
+@pytest.mark.parametrize("role", ["superuser", "treasurer"])
+def test_it_asks_for_every_amount_in_a_text_field_on_every_admin_page(client, every_kind, role):
+    user = _user(role)
+    objects = {**every_kind, "auth.user": [user]}
+    client.force_login(user)
+    number_fields, amount_fields = [], 0
+    for model in admin.site._registry:
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        # The list too: its editable columns and its actions' forms.
+        urls = [reverse(f"{info}_changelist"), reverse(f"{info}_add")]
+        urls += [
+            reverse(f"{info}_change", args=[obj.pk])
+            for obj in objects.get(model._meta.label_lower, [])
+        ]
+        for url in urls:
+            response = client.get(url, follow=True)
+            if response.status_code != 200:
+                continue
+            html = response.content.decode()
+            number_fields += [f"{url}: {tag}" for tag in DECIMAL_NUMBER_INPUT.findall(html)]
+            amount_fields += html.count('inputmode="decimal"')
+    assert number_fields == []
+    assert amount_fields  # the money fields are there, as text fields

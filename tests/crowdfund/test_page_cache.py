@@ -10,8 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from crowdfund.money import format_eur
 from donations.models import Donation, StatusChange
-from donations.money import format_eur
 from donations.payments import payment_apply_status
 from donations.providers.base import PaymentReport
 from donations.selectors import campaign_totals

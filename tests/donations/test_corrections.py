@@ -101,7 +101,7 @@ def test_it_records_a_correction_as_a_new_dated_entry(client, treasurer, make_do
         ("-25.01", "x", "below nothing"),
         ("99999999.00", "x", "at most"),
         ("-5", "   ", "This field is required"),
-        ("abc", "x", "Enter a number"),
+        ("abc", "x", "Enter an amount in euros"),
         ("", "x", "This field is required"),
     ],
 )

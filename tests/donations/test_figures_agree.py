@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from crowdfund.money import format_eur
 from donations.corrections import donation_correct
 from donations.models import Refund
-from donations.money import format_eur
 from donations.reports.pdf import treasurer_report_pdf
 
 # Worked out by hand: 40.25 - 15 (refund) + 30 - 30 (chargeback) + 50 - 10.50 (correction)

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from crowdfund.money import format_eur
 from donations.corrections import donation_correct
 from donations.models import Category, Expense, FundTransfer, Refund
-from donations.money import format_eur
 from donations.reports import pdf as report_pdf
 from donations.reports.data import closed_years, financial_statements, treasurer_report
 from donations.reports.pdf import treasurer_report_pdf

@@ -11,10 +11,10 @@ from django.utils import translation
 from django.utils.functional import empty
 from PIL import Image
 
+from crowdfund.money import MAX_AMOUNT
 from donations.ledger import statement_line_record_donation
 from donations.models import Category, Donation, Expense, FundTransfer, StatementLine
 from donations.models.ledger import _receipt_name, private_storage
-from donations.money import MAX_AMOUNT
 from donations.statements.importer import statement_import
 from prisoners.models import Prisoner
 
@@ -248,10 +248,10 @@ def test_it_names_a_stored_receipt_by_a_receipts_suffix_only():
     ("amount", "message"),
     [
         ("10000000.00", "An amount may be at most €9,999,999.99."),
-        ("99999999999.99", "no more than 12 digits"),
+        ("99999999999.99", "Enter an amount in euros, for example 30 or 30,50."),
         ("0", "greater than or equal to 0.01"),
-        ("-5", "greater than or equal to 0.01"),
-        ("NaN", "Enter a number."),
+        ("-5", "Enter an amount in euros, for example 30 or 30,50."),
+        ("NaN", "Enter an amount in euros, for example 30 or 30,50."),
     ],
 )
 def test_it_refuses_spending_above_the_ledgers_ceiling(client, treasurer, legal, amount, message):

@@ -263,6 +263,21 @@ def test_its_fake_answers_with_the_shapes_of_mollies_published_examples(mollie_g
     assert again["_embedded"]["chargebacks"][0]["reversedAt"].endswith(".0Z")
 
 
+def test_its_fake_answers_an_authorization_with_the_shapes_of_the_derived_examples(
+    mollie_gift, fake_mollie
+):
+    _response, _donation, payment_id = mollie_gift
+    fake_mollie.authorize(payment_id)
+    held = _get(fake_mollie, f"/v2/payments/{payment_id}")
+    assert set(held) == _keys("mollie/payment_authorized")
+    assert (held["status"], held["method"]) == ("authorized", "creditcard")
+    fake_mollie.capture(payment_id, "20.00")
+    captured = _get(fake_mollie, f"/v2/payments/{payment_id}")
+    assert set(captured) == _keys("mollie/payment_captured")
+    assert captured["amountCaptured"] == {"currency": "EUR", "value": "20.00"}
+    assert captured["amount"] == {"currency": "EUR", "value": "25.00"}
+
+
 def test_it_books_a_new_years_eve_payment_reported_in_january_in_the_old_year(
     client, mollie_gift, fake_mollie
 ):

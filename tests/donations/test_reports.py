@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from donations.models import Category, Donation, Expense, FundTransfer, Refund, StatementLine
+from donations.reports.attention import treasurer_attention
 from donations.reports.data import treasurer_report
 from donations.reports.pdf import treasurer_report_html, treasurer_report_pdf
 
@@ -120,8 +121,9 @@ def test_the_figures_agree_with_the_ledger_to_the_cent(ledger):
         "bank_transfer": (Decimal("109.00"), Decimal("0.00")),
         "card": (Decimal("40.00"), Decimal("1.45")),
     }
-    assert report.attention.pending == (1, Decimal("15.00"))
-    assert report.attention.mismatched == (1, Decimal("4.00"))
+    attention = treasurer_attention(until=END)
+    assert attention.pending == (1, Decimal("15.00"))
+    assert attention.mismatched == (1, Decimal("4.00"))
 
 
 def test_the_median_of_an_even_number_of_gifts_is_the_mean_of_the_middle_two(campaign):
@@ -208,7 +210,7 @@ def test_it_lists_statement_lines_waiting_for_review(ledger):
             amount=Decimal(amount),
             is_credit=credit,
         )
-    attention = treasurer_report(START, END).attention
+    attention = treasurer_attention(until=END)
     assert attention.review_credits == (2, Decimal("10.00"))
     assert attention.review_debits == (1, Decimal("70.00"))
 

@@ -117,6 +117,20 @@ def test_it_lives_a_whole_sponsorship(
     assert campaign_totals().raised == Decimal("30.00")
 
 
+def test_it_records_mollies_fee_on_every_month(
+    sponsoring, fake_mollie, client, django_capture_on_commit_callbacks
+):
+    month = fake_mollie.charge_month(sponsoring.provider_subscription_id)
+    fake_mollie.set_status(month, "paid", settlement="14.61")
+    _deliver(client, month, django_capture_on_commit_callbacks)
+    fees = dict(Donation.objects.filter(sponsorship=sponsoring).values_list("pk", "fee"))
+    # The first month as Mollie's example settles it (all of it), the second less its fee.
+    assert fees == {
+        sponsoring.first_donation_id: Decimal("0.00"),
+        Donation.objects.get(provider_payment_id=month).pk: Decimal("0.39"),
+    }
+
+
 def test_it_suspends_when_the_bank_says_the_mandate_is_gone(
     sponsoring, fake_mollie, client, django_capture_on_commit_callbacks, mailoutbox
 ):

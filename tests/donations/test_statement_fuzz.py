@@ -9,8 +9,8 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crowdfund.money import MAX_AMOUNT
 from donations.models import BankStatement, Donation, StatementLine
-from donations.money import MAX_AMOUNT
 from donations.statements import StatementError
 from donations.statements.importer import statement_import
 from prisoners.models import Campaign

@@ -96,6 +96,11 @@ class FakeMollie(MollieRecurring, FakeAPI):
             "webhookUrl": data["webhookUrl"],
             "createdAt": utc(None),
             "paidAt": None,
+            "authorizedAt": None,
+            # What Mollie says it settles (default: the whole amount, as its examples show),
+            # and what was captured of an authorization (None: captured by itself).
+            "settlement": None,
+            "captured": None,
             "refunds": [],
             "chargebacks": [],
         }
@@ -122,15 +127,32 @@ class FakeMollie(MollieRecurring, FakeAPI):
             "createdAt": _payment_time(payment["createdAt"]),
         }
         if payment["status"] == "paid":
-            value = Decimal(payment["amount"]["value"])
+            value = Decimal(payment["captured"] or payment["amount"]["value"])
             refunded = sum((Decimal(r["value"]) for r in payment["refunds"]), Decimal(0))
+            paid = {
+                "paidAt": _payment_time(payment["paidAt"]),
+                "amountRefunded": _eur(refunded),
+                "amountRemaining": _eur(value - refunded),
+                "settlementAmount": _eur(payment["settlement"] or value),
+            }
+            if payment["captured"] is None:
+                data = overlay("mollie/payment_paid", **values, **paid)
+            else:
+                # An authorization, captured: the card example with what was captured.
+                data = overlay(
+                    "mollie/payment_captured",
+                    **values,
+                    **paid,
+                    authorizedAt=_payment_time(payment["authorizedAt"]),
+                    amountCaptured=_eur(value),
+                )
+        elif payment["status"] == "authorized":
+            authorized_at = payment["authorizedAt"]
             data = overlay(
-                "mollie/payment_paid",
+                "mollie/payment_authorized",
                 **values,
-                paidAt=_payment_time(payment["paidAt"]),
-                amountRefunded=_eur(refunded),
-                amountRemaining=_eur(value - refunded),
-                settlementAmount=_eur(value),
+                authorizedAt=_payment_time(authorized_at),
+                captureBefore=_payment_time(authorized_at + timedelta(days=7)),
             )
         else:
             data = overlay(
@@ -190,9 +212,35 @@ class FakeMollie(MollieRecurring, FakeAPI):
 
     # Control: what happens at Mollie's side (the donor pays, the treasurer refunds...).
     # Dates default to now, as at Mollie; pass aware datetimes to place them elsewhere.
-    def set_status(self, payment_id: str, status: str, *, amount: str | None = None, paid_at=None):
+    def set_status(
+        self,
+        payment_id: str,
+        status: str,
+        *,
+        amount: str | None = None,
+        paid_at=None,
+        settlement: str | None = None,
+    ):
+        """`settlement`: the payment's settlementAmount from now on (Mollie's fee is what
+        it keeps of the amount); without it, the whole amount, as in Mollie's examples."""
         with self.lock:
             self._set_status(payment_id, status, amount, paid_at)
+            if settlement is not None:
+                self.payments[payment_id]["settlement"] = settlement
+
+    def authorize(self, payment_id: str, *, authorized_at=None):
+        """The donor authorized a card payment that waits to be captured (captureMode manual)."""
+        with self.lock:
+            payment = self.payments[payment_id]
+            payment.update(status="authorized", method="creditcard")
+            payment["authorizedAt"] = utc(authorized_at)
+
+    def capture(self, payment_id: str, value: str | None = None, *, paid_at=None):
+        """The authorization is captured (all of it, or `value`): Mollie marks it paid."""
+        with self.lock:
+            payment = self.payments[payment_id]
+            payment["captured"] = value or payment["amount"]["value"]
+            self._set_status(payment_id, "paid", paid_at=paid_at)
 
     def refund(
         self, payment_id: str, value: str, *, status: str = "refunded", created_at=None

@@ -295,6 +295,9 @@ class MollieRecurring:
                 payment["subscriptionId"],
             )
         data = overlay(name, **values)
+        if "settlementAmount" in data:
+            settled = payment.get("settlement") or payment["amount"]["value"]
+            data["settlementAmount"] = {"currency": "EUR", "value": settled}
         if payment["status"] == "failed" and payment.get("failure"):
             code, reason = payment["failure"]
             if payment["method"] == "creditcard":

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from crowdfund.money import from_cents, to_cents
 from donations.models import Donation
-from donations.money import from_cents, to_cents
 from donations.providers.base import Checkout, PaymentReport, idempotency_key
 from donations.providers.stripe import sdk
 from donations.providers.stripe.objects import (

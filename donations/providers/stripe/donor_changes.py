@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from crowdfund.money import to_cents
 from donations.models import Sponsorship
-from donations.money import to_cents
 from donations.providers.base import SubscriptionReport, subscription_idempotency_key
 from donations.providers.stripe import sdk
 from donations.providers.stripe.objects import object_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from donations.money import from_cents
+from crowdfund.money import from_cents
 from donations.providers.base import RefundReport
 from donations.providers.stripe import sdk
 

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from django.conf import settings
 
+from crowdfund.money import from_cents, to_cents
 from donations.models import Donation, Sponsorship
-from donations.money import from_cents, to_cents
 from donations.providers.base import (
     PaymentReport,
     RecurringCheckout,

@@ -7,6 +7,13 @@ CENT = Decimal("0.01")
 # Currency words a donor may write before or after the number: "€ 25", "25 euro", "EUR 25".
 CURRENCY_WORDS = re.compile(r"(?:€|euros|euro|eur)?(?P<number>.*?)(?:€|euros|euro|eur)?", re.DOTALL)
 WHITESPACE = re.compile(r"\s+")
+# A space between digits groups thousands ("1 000") or it is a slip: "32 50" is not 3250.
+SPACED_DIGITS = re.compile(r"\d\s+(?!\d{3}(?!\d))\d")
+# One minus (a hyphen, or U+2212 as a copied amount may carry), before or after the
+# currency: "-5", "−€ 5", "€ -5".
+LEADING_MINUS = re.compile(r"(?P<currency>€|euros|euro|eur)?[-\u2212](?P<rest>.*)", re.DOTALL)
+# One to three digits, one separator, three digits: "32,500" (32,50? 32500?).
+LONE_SEPARATOR = re.compile(r"\d{1,3}(?P<mark>[.,])\d{3}")
 # "25,-" and "25,--": the Dutch way of writing whole euros.
 WHOLE_EUROS = re.compile(r"(?P<number>.*?)[.,]-{1,2}")
 PLAIN = re.compile(r"\d{1,9}")
@@ -31,16 +38,42 @@ def to_amount(value: Decimal | int | str) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_typed_amount(raw: str) -> Decimal | None:
-    """An amount as a donor types it, or None when it cannot be read one way only.
+def parse_typed_amount(
+    raw: str, *, signed: bool = False, language: str | None = None
+) -> Decimal | None:
+    """An amount as a person types it, or None when it cannot be read one way only.
 
     Understood: "30", "30,50", "30.50", "25,-", "€ 25", "25 euro", "EUR 25", "1.000" and
     "1,000" (one thousand: a single separator followed by exactly three digits groups
-    thousands), "1.000,50" and "1,000.50". Refused: signs, exponents, three decimals after
-    a grouped number ("1.000.5"), mixed grouping ("1.000,000") and anything else.
+    thousands), "1.000,50", "1,000.50" and "1 000,50". Refused: exponents, three decimals after
+    a grouped number ("1.000.5"), mixed grouping ("1.000,000"), a space that groups no
+    thousands ("32 50") and anything else.
+
+    `signed` also reads one leading minus ("-32,50", "€ −32,50"); otherwise a sign is refused.
+    With a `language`, a lone separator before three digits is refused where that language
+    writes its cents after it ("32,500" in Dutch or Spanish, "32.500" in English): the person
+    may have meant 32,50, and reading a thousand times more would be worse than asking.
     """
+    if SPACED_DIGITS.search(raw):
+        return None
     text = WHITESPACE.sub("", raw.lower())
-    text = CURRENCY_WORDS.fullmatch(text).group("number")
+    negative = False
+    minus = LEADING_MINUS.fullmatch(text) if signed else None
+    if minus:
+        text, negative = (minus.group("currency") or "") + minus.group("rest"), True
+    number = CURRENCY_WORDS.fullmatch(text).group("number")
+    if language is not None and _cents_mark_before_three_digits(number, language):
+        return None
+    amount = _unsigned(number)
+    return -amount if amount is not None and negative else amount
+
+
+def _cents_mark_before_three_digits(number: str, language: str) -> bool:
+    lone = LONE_SEPARATOR.fullmatch(number)
+    return bool(lone) and lone.group("mark") == ("." if language.startswith("en") else ",")
+
+
+def _unsigned(text: str) -> Decimal | None:
     whole = WHOLE_EUROS.fullmatch(text)
     if whole:
         text = whole.group("number")

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from donations.money import format_eur, to_amount
+from crowdfund.money import format_eur, to_amount
 
 
 @pytest.mark.parametrize(
