@@ -14,6 +14,7 @@ from donations.models import Sponsorship, SponsorshipEvent
 from donations.providers import get_provider
 from donations.sponsorships.cancel import sponsorship_cancel
 from donations.sponsorships.links import sponsorship_restart_url
+from donations.sponsorships.pledges import sponsorship_pledge_change
 from donors.models import AmountChange
 
 S = Sponsorship.Status
@@ -45,17 +46,9 @@ def sponsorship_amount_change(*, sponsorship_id: int, amount: Decimal) -> Sponso
         get_provider(sponsorship.provider).subscription_update_amount(
             sponsorship, amount, change_id=str(change.pk)
         )
-        sponsorship.amount = amount
-        sponsorship.save(update_fields=["amount", "updated_at"])
         change.applied_at = timezone.now()
         change.save(update_fields=["applied_at"])
-        SponsorshipEvent.objects.create(
-            sponsorship=sponsorship,
-            from_status=sponsorship.status,
-            to_status=sponsorship.status,
-            source=SponsorshipEvent.Source.DONOR,
-            note=f"amount {change.old_amount} → {amount}",
-        )
+        sponsorship_pledge_change(sponsorship=sponsorship, amount=amount)
     return sponsorship
 
 
