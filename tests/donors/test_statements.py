@@ -151,9 +151,7 @@ def test_a_receipt_pdf_for_a_paid_gift(client, donor_with_gifts):
     assert "123456782" in text and "Camila Ejemplo" in text
 
 
-def test_the_receipt_and_the_statement_are_in_the_donors_chosen_language(
-    client, donor_with_gifts
-):
+def test_the_receipt_and_the_statement_are_in_the_donors_chosen_language(client, donor_with_gifts):
     """The donor chose Spanish for their documents and reads their page in Dutch: both the
     receipt and the statement they download there are in Spanish."""
     donor, gifts = donor_with_gifts
