@@ -14,7 +14,6 @@ from donations.models import Sponsorship, SponsorshipEvent
 from donations.providers import get_provider
 from donations.sponsorships.cancel import sponsorship_cancel
 from donations.sponsorships.links import sponsorship_restart_url
-from donations.sponsorships.pledges import sponsorship_pledge_change
 from donors.models import AmountChange
 
 S = Sponsorship.Status
@@ -48,7 +47,7 @@ def sponsorship_amount_change(*, sponsorship_id: int, amount: Decimal) -> Sponso
         )
         change.applied_at = timezone.now()
         change.save(update_fields=["applied_at"])
-        sponsorship_pledge_change(sponsorship=sponsorship, amount=amount)
+        sponsorship.pledge_change(amount)
     return sponsorship
 
 

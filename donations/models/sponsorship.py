@@ -5,10 +5,11 @@ every total, report, refund path and export counts it without knowing about spon
 """
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -169,6 +170,46 @@ class Sponsorship(models.Model):
         """Charged to a card (Stripe, or Mollie's creditcard), not debited from an account:
         a failed month is then a declined or expired card, and the emails say so."""
         return self.method == Donation.Method.CARD
+
+    def pledge_change(self, amount: Decimal, *, on: date | None = None) -> "PledgeChange | None":
+        """The sponsor now gives `amount` a month, from the day `on` (today) on; the provider
+        already charges it. The one way the amount changes: the history keeps the old amount
+        for the months before, the audit trail records the change, and the sponsor gets an
+        email confirming it. Returns None when the amount is already `amount`.
+
+        Call it on the row locked with select_for_update, in the transaction that holds the
+        lock: a second change at the same moment would otherwise record an old amount that
+        was no longer true.
+        """
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("A pledge changes only under the sponsorship's row lock.")
+        from donations.tasks import send_sponsorship_mail
+
+        old = self.amount
+        if old == amount:
+            return None
+        self.amount = amount
+        self.save(update_fields=["amount", "updated_at"])
+        event = SponsorshipEvent.objects.create(
+            sponsorship=self,
+            from_status=self.status,
+            to_status=self.status,
+            source=SponsorshipEvent.Source.DONOR,
+            note=f"amount {old} → {amount}",
+        )
+        change = PledgeChange.objects.create(
+            sponsorship=self,
+            old_amount=old,
+            new_amount=amount,
+            applies_from=on or timezone.localdate(),
+            source=PledgeChange.Source.DONOR,
+            event=event,
+        )
+        mail = SponsorshipMail.objects.create(
+            sponsorship=self, kind=SponsorshipMail.Kind.AMOUNT, transition=event
+        )
+        transaction.on_commit(lambda: send_sponsorship_mail.enqueue(mail.pk))
+        return change
 
 
 class SponsorshipEvent(models.Model):

@@ -19,7 +19,6 @@ from donations.models import Donation, Donor, PledgeChange, Refund, Sponsorship,
 from donations.reports.monthly import last_months, monthly_giving
 from donations.reports.pdf import treasurer_report_pdf
 from donations.selectors import money_in
-from donations.sponsorships.pledges import sponsorship_pledge_change
 from donations.sponsorships.selectors import sponsorship_totals
 from donations.sponsorships.status import subscription_apply_status
 
@@ -266,7 +265,7 @@ def test_the_pdf_says_so_when_there_was_no_monthly_giving(campaign, make_donatio
 def _raise(sponsorship, amount: str, on: date) -> None:
     with transaction.atomic():
         locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
-        sponsorship_pledge_change(sponsorship=locked, amount=Decimal(amount), on=on)
+        locked.pledge_change(Decimal(amount), on=on)
 
 
 def test_a_changed_amount_leaves_the_months_before_it_at_the_old_amount(sponsorships):

@@ -91,12 +91,9 @@ def test_it_shows_a_treasurer_what_the_sponsor_pledged_before(client, treasurer,
 
     from django.db import transaction
 
-    from donations.sponsorships.pledges import sponsorship_pledge_change
-
     with transaction.atomic():
-        sponsorship_pledge_change(
-            sponsorship=sponsorship, amount=Decimal("20.00"), on=date(2026, 3, 15)
-        )
+        locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+        locked.pledge_change(Decimal("20.00"), on=date(2026, 3, 15))
     client.force_login(treasurer)
     html = client.get(f"{URL}{sponsorship.pk}/change/").content.decode()
     assert "Changes of the monthly amount" in html
