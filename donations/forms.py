@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from crowdfund.amount_field import AmountField
 from crowdfund.money import MAX_AMOUNT, format_eur, parse_typed_amount
+from donations.donate_summary import DonateSummaryMixin
 from donations.models import Donation, Purpose
-from donations.models.donation import fund_label
-from donations.providers import METHODS
+from donations.providers import charges_monthly
 from prisoners.models import Prisoner
 
 
@@ -113,18 +113,17 @@ METHOD_ICONS = {
 PREFERRED_METHODS = {"nl": ["ideal", "card"]}
 DEFAULT_PREFERRED = ["card", "ideal"]
 OFFLINE_METHODS = {"bank_transfer"}
-# What sponsorship_start can charge every month: the online methods (a mandate or a card).
-MONTHLY_METHODS = frozenset(METHODS)
 # A mandate without a first payment: only a sponsorship can use it. donate.css shows these
-# methods only while "monthly" is chosen.
+# methods only while "monthly" is chosen, and the methods that cannot be charged every month
+# (providers.charges_monthly) only while "one-off" is.
 MONTHLY_ONLY_METHODS = frozenset({"sepa_debit"})
 ONE_OFF_NEEDS_ANOTHER_METHOD = _(
     "SEPA Direct Debit is for monthly sponsorships. To give once, choose another way to pay."
 )
-MONTHLY_NEEDS_ONLINE = _(
-    "Monthly giving needs a payment method we can charge every month: iDEAL | Wero or a card."
-    " Choose one of those, or give once by bank transfer."
+CANNOT_BE_MONTHLY = _(
+    "%(method)s cannot be collected every month. Choose another way to pay, or give once."
 )
+NO_MONTHLY_METHOD = _("Monthly giving is not possible at the moment. You can give once.")
 
 
 def preferred_method(methods: list[str], language: str) -> str | None:
@@ -136,7 +135,7 @@ def preferred_method(methods: list[str], language: str) -> str | None:
     return online[0] if online else None
 
 
-class DonationForm(ErrorSummaryMixin, forms.Form):
+class DonationForm(DonateSummaryMixin, ErrorSummaryMixin, forms.Form):
     # Not required: a form without it (an old page, a bookmarked one) gives once.
     frequency = forms.TypedChoiceField(
         label=_("How often?"),
@@ -166,7 +165,10 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
         label=_("Another amount (EUR)"),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        # The blank placeholder lets donate.css tell a typed amount (:placeholder-shown).
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": " "}
+        ),
     )
     prisoner = forms.ModelChoiceField(
         label=_("Who is your gift for?"),
@@ -239,8 +241,21 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
             for p in settings.DONATION_MONTHLY_PRESETS
         ]
         self.fields["method"].choices = [(m, METHOD_LABELS[m]) for m in methods]
-        self.fields["method"].initial = preferred_method(methods, language)
+        self.monthly_methods = [m for m in methods if charges_monthly(m)]
+        self.once_only = [m for m in methods if m not in self.monthly_methods]
         self.language = language
+        if not self.monthly_methods:
+            # A link to monthly giving while no provider can charge every month: give once.
+            self.initial["frequency"] = Donation.Frequency.ONE_OFF
+        # Preselected among the methods the frequency chosen at first offers; donate.js
+        # moves the choice when the frequency changes and the method is not offered for it.
+        once = [m for m in methods if m not in MONTHLY_ONLY_METHODS]
+        self.method_defaults = {
+            "once": preferred_method(once, language) or "",
+            "monthly": preferred_method(self.monthly_methods, language) or "",
+        }
+        chosen = "monthly" if self.is_monthly() else "once"
+        self.fields["method"].initial = self.method_defaults[chosen] or None
 
     def clean_other_amount(self) -> Decimal | None:
         raw = self.cleaned_data["other_amount"]
@@ -259,8 +274,12 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
     def clean(self):
         data = super().clean()
         offline = data.get("method") in OFFLINE_METHODS
-        if self.is_monthly() and data.get("method") and data["method"] not in MONTHLY_METHODS:
-            self.add_error("method", MONTHLY_NEEDS_ONLINE)
+        if self.is_monthly() and not self.monthly_methods:
+            self.add_error(None, NO_MONTHLY_METHOD)
+            return data
+        if self.is_monthly() and data.get("method") in self.once_only:
+            label = dict(self.fields["method"].choices)[data["method"]]
+            self.add_error("method", CANNOT_BE_MONTHLY % {"method": label})
             return data
         if not self.is_monthly() and data.get("method") in MONTHLY_ONLY_METHODS:
             self.add_error("method", ONE_OFF_NEEDS_ANOTHER_METHOD)
@@ -297,75 +316,18 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
             data["amount"] = amount
 
     def method_options(self) -> list[tuple]:
-        """Each method's radio button, its mark (a static path), and whether it is monthly only."""
+        """Each method's radio button, its mark (a static path), and whether it is only for
+        monthly giving or only for giving once."""
         return [
-            (radio, METHOD_ICONS[radio.data["value"]], radio.data["value"] in MONTHLY_ONLY_METHODS)
+            (
+                radio,
+                METHOD_ICONS[radio.data["value"]],
+                radio.data["value"] in MONTHLY_ONLY_METHODS,
+                radio.data["value"] not in self.monthly_methods,
+            )
             for radio in self["method"]
         ]
 
-    def summary(self) -> str:
-        """ "€ 25 for Ana Ejemplo — iDEAL | Wero", from what is chosen now (or at first)."""
-        amount = self._chosen_amount()
-        prisoner = self._chosen_prisoner()
-        method = dict(self.fields["method"].choices).get(self._value("method"))
-        words = self.summary_templates()
-        if self.is_monthly():
-            words = {**words, "with_method": words["monthly_with_method"]}
-            words["without_method"] = words["monthly_without_method"]
-        parts = {
-            "amount": (
-                format_eur(amount, self.language, cents=amount != amount.to_integral_value())
-                if amount
-                else words["none"]
-            ),
-            "fund": fund_label(prisoner),
-            "method": method,
-        }
-        return (words["with_method"] if method else words["without_method"]) % parts
-
-    def summary_templates(self) -> dict[str, str]:
-        """The summary's wording, also handed to static/js/donate.js to refresh it."""
-        return {
-            "with_method": _("%(amount)s for %(fund)s — %(method)s"),
-            "without_method": _("%(amount)s for %(fund)s"),
-            "general": fund_label(None),
-            "none": _("Your gift"),
-            "monthly_with_method": _("%(amount)s a month for %(fund)s — %(method)s"),
-            "monthly_without_method": _("%(amount)s a month for %(fund)s"),
-            "button": _("Continue to payment"),
-            "monthly_button": _("Sponsor %(fund)s with %(amount)s a month"),
-        }
-
-    def is_monthly(self) -> bool:
-        return self._value("frequency") == Donation.Frequency.MONTHLY
-
-    def submit_label(self) -> str:
-        """The button's words: "Sponsor Ana Ejemplo with €15 a month" when monthly."""
-        words = self.summary_templates()
-        if not self.is_monthly():
-            return words["button"]
-        amount = self._chosen_amount()
-        if not amount:
-            return words["button"]
-        return words["monthly_button"] % {
-            "fund": fund_label(self._chosen_prisoner()),
-            "amount": format_eur(amount, self.language, cents=amount != amount.to_integral_value()),
-        }
-
-    def _chosen_prisoner(self) -> Prisoner | None:
-        slug = self._value("prisoner")
-        return next((p for p in self.fields["prisoner"].queryset if p.slug == slug), None)
-
-    def _value(self, name: str) -> str:
-        value = self[name].value()
-        return "" if value is None else str(value)
-
-    def _chosen_amount(self) -> Decimal | None:
-        other = self._value("other_amount").strip()
-        if other:
-            return parse_typed_amount(other)
-        # Only an offered preset: the posted value is whatever the client sent.
-        name = "monthly_preset" if self.is_monthly() else "preset"
-        preset = self._value(name)
-        offered = {value for value, _label in self.fields[name].choices}
-        return Decimal(preset) if preset in offered else None
+    def once_only_labels(self) -> list[str]:
+        """The methods offered that cannot be collected every month (bank transfer)."""
+        return [label for value, label in self.fields["method"].choices if value in self.once_only]

@@ -10,6 +10,7 @@ from donations.epc import epc_qr_png
 from donations.models import (
     Donation,
     ExpectedTransfer,
+    PledgeChange,
     Sponsorship,
     SponsorshipEvent,
     SponsorshipMail,
@@ -104,6 +105,7 @@ def send_sponsorship_mail(mail_id: int) -> None:
         sponsorship_retry_url,
     )
     from donations.sponsorships.months import bank_reason, failure_pauses_next_time
+    from donations.sponsorships.schedule import collection_when
 
     # Claim first ("update where unsent"), so a retried task never sends two.
     if not SponsorshipMail.objects.filter(pk=mail_id, sent_at__isnull=True).update(
@@ -130,8 +132,11 @@ def send_sponsorship_mail(mail_id: int) -> None:
         "retry_url": sponsorship_retry_url(first) if first else "",
         "pauses_next_time": failure_pauses_next_time(sponsorship),
     }
+    if mail.kind == SponsorshipMail.Kind.AMOUNT:
+        context["change"] = PledgeChange.objects.get(event_id=mail.transition_id)
     with translation.override(sponsorship.language):
         context["bank_reason"] = bank_reason(sponsorship.last_failure_code)
+        context["collection"] = collection_when(sponsorship)
         subject = render_to_string(f"email/sponsorship_{mail.kind}_subject.txt", context).strip()
         body = render_to_string(f"email/sponsorship_{mail.kind}.txt", context)
     send_mail(subject, body, None, [sponsorship.donor.email])

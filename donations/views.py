@@ -7,6 +7,7 @@ from django.core.files.storage import storages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import http_date, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -35,7 +36,8 @@ from donations.services import (
     donation_start,
 )
 from donations.sharing import share_links
-from donations.sponsorships.links import collection_day, first_month_of, monthly_invitation
+from donations.sponsorships.links import first_month_of, monthly_invitation
+from donations.sponsorships.schedule import collection_when
 from donations.sponsorships.start import sponsorship_checkout, sponsorship_start
 from donations.transparency import PURPOSES, money_flow
 from donations.webhooks import webhook_input
@@ -281,7 +283,8 @@ def donate(request):
                 request,
                 "donations/donate.html",
                 context,
-                varies_with=methods,
+                # The methods on offer, and the day (the monthly line says "around the 7th").
+                varies_with=[*methods, timezone.localdate().isoformat()],
                 attempt=attempt,
                 keep=lambda _context: donate_link_usual(request.GET),
             )
@@ -362,7 +365,7 @@ def thanks(request, public_id):
             "share": share_links(prisoner=donation.prisoner),
             "monthly_invitation": monthly_invitation(donation),
             "sponsorship": sponsorship,
-            "collection_day": collection_day(sponsorship, donation) if sponsorship else None,
+            "collection_when": collection_when(sponsorship, donation) if sponsorship else "",
         },
     )
 

@@ -45,17 +45,9 @@ def sponsorship_amount_change(*, sponsorship_id: int, amount: Decimal) -> Sponso
         get_provider(sponsorship.provider).subscription_update_amount(
             sponsorship, amount, change_id=str(change.pk)
         )
-        sponsorship.amount = amount
-        sponsorship.save(update_fields=["amount", "updated_at"])
         change.applied_at = timezone.now()
         change.save(update_fields=["applied_at"])
-        SponsorshipEvent.objects.create(
-            sponsorship=sponsorship,
-            from_status=sponsorship.status,
-            to_status=sponsorship.status,
-            source=SponsorshipEvent.Source.DONOR,
-            note=f"amount {change.old_amount} → {amount}",
-        )
+        sponsorship.pledge_change(amount)
     return sponsorship
 
 

@@ -132,7 +132,9 @@ def receipt(request, gift_id):
     gift = get_object_or_404(
         Donation.objects.select_related("prisoner").paid(), pk=gift_id, donor=request.donor
     )
-    pdf = receipt_pdf(donation=gift, language=get_language())
+    # In the language the donor chose for their documents, as their statements are; not
+    # the page's, which may be another.
+    pdf = receipt_pdf(donation=gift, language=request.donor.language)
     return _pdf_response(pdf, f"receipt-{gift.reference}.pdf")
 
 

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from donations.admin.base import ReadOnlyAdminMixin, ReadOnlyInline
-from donations.models import Donation, Donor, Sponsorship, SponsorshipEvent
+from donations.models import Donation, Donor, PledgeChange, Sponsorship, SponsorshipEvent
 from donations.providers.base import ProviderUnavailable
 from donations.sponsorships.cancel import sponsorship_cancel
 from donations.sponsorships.demo import sponsorship_demo_charge
@@ -73,6 +73,14 @@ class SponsorshipEventInline(_ReadOnlyInline):
         return request.user.has_perm("donations.view_sponsorship")
 
 
+class PledgeChangeInline(SponsorshipEventInline):
+    """What the sponsor pledged before: the monthly table's months before a change use it."""
+
+    model = PledgeChange
+    fields = ["applies_from", "old_amount", "new_amount", "source", "recorded_at"]
+    readonly_fields = fields
+
+
 class SponsorshipMonthInline(DonorGiftInline):
     verbose_name_plural = _("months")
 
@@ -116,7 +124,7 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
     ]
     readonly_fields = fields
-    inlines = [SponsorshipEventInline, SponsorshipMonthInline]
+    inlines = [SponsorshipEventInline, PledgeChangeInline, SponsorshipMonthInline]
     actions = ["cancel_sponsorships", "charge_demo_month"]
 
     def get_queryset(self, request):

@@ -5,11 +5,12 @@ every total, report, refund path and export counts it without knowing about spon
 """
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -170,6 +171,46 @@ class Sponsorship(models.Model):
         a failed month is then a declined or expired card, and the emails say so."""
         return self.method == Donation.Method.CARD
 
+    def pledge_change(self, amount: Decimal, *, on: date | None = None) -> "PledgeChange | None":
+        """The sponsor now gives `amount` a month, from the day `on` (today) on; the provider
+        already charges it. The one way the amount changes: the history keeps the old amount
+        for the months before, the audit trail records the change, and the sponsor gets an
+        email confirming it. Returns None when the amount is already `amount`.
+
+        Call it on the row locked with select_for_update, in the transaction that holds the
+        lock: a second change at the same moment would otherwise record an old amount that
+        was no longer true.
+        """
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("A pledge changes only under the sponsorship's row lock.")
+        from donations.tasks import send_sponsorship_mail
+
+        old = self.amount
+        if old == amount:
+            return None
+        self.amount = amount
+        self.save(update_fields=["amount", "updated_at"])
+        event = SponsorshipEvent.objects.create(
+            sponsorship=self,
+            from_status=self.status,
+            to_status=self.status,
+            source=SponsorshipEvent.Source.DONOR,
+            note=f"amount {old} → {amount}",
+        )
+        change = PledgeChange.objects.create(
+            sponsorship=self,
+            old_amount=old,
+            new_amount=amount,
+            applies_from=on or timezone.localdate(),
+            source=PledgeChange.Source.DONOR,
+            event=event,
+        )
+        mail = SponsorshipMail.objects.create(
+            sponsorship=self, kind=SponsorshipMail.Kind.AMOUNT, transition=event
+        )
+        transaction.on_commit(lambda: send_sponsorship_mail.enqueue(mail.pk))
+        return change
+
 
 class SponsorshipEvent(models.Model):
     """Audit trail: every status a sponsorship took, and what told us."""
@@ -200,6 +241,67 @@ class SponsorshipEvent(models.Model):
         return f"{self.from_status} → {self.to_status} ({self.source})"
 
 
+class PledgeChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValueError("The pledge history is append-only; record a new change instead.")
+
+    def delete(self):
+        raise ValueError("The pledge history is append-only; record a new change instead.")
+
+
+class PledgeChange(models.Model):
+    """A sponsorship's monthly amount changed: from `old_amount` to `new_amount` a month, from
+    the day `applies_from` on. Append-only, so the treasurer's monthly table keeps what each
+    month pledged: the amount on a day is the sponsorship's amount less every change that
+    applies after that day."""
+
+    class Source(models.TextChoices):
+        DONOR = "donor", _("The donor's page")
+        # Filled from the records kept before this history existed.
+        RECORDS = "records", _("Earlier records")
+
+    sponsorship = models.ForeignKey(
+        Sponsorship,
+        on_delete=models.PROTECT,
+        related_name="pledge_changes",
+        verbose_name=_("sponsorship"),
+    )
+    old_amount = models.DecimalField(_("was (EUR a month)"), max_digits=12, decimal_places=2)
+    new_amount = models.DecimalField(_("now (EUR a month)"), max_digits=12, decimal_places=2)
+    applies_from = models.DateField(_("applies from"))
+    source = models.CharField(_("source"), max_length=10, choices=Source)
+    event = models.OneToOneField(
+        SponsorshipEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = PledgeChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["applies_from", "id"]
+        verbose_name = _("change of the monthly amount")
+        verbose_name_plural = _("changes of the monthly amount")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(old_amount__gt=0) & Q(new_amount__gt=0) & ~Q(old_amount=F("new_amount"))
+                ),
+                name="pledge_change_positive_and_real",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applies_from}: {self.old_amount} → {self.new_amount} EUR"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The pledge history is append-only; record a new change instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The pledge history is append-only; record a new change instead.")
+
+
 class SponsorshipMail(models.Model):
     """An email to a sponsor, recorded with what caused it, then claimed once to send.
 
@@ -214,6 +316,7 @@ class SponsorshipMail(models.Model):
         FAILURE = "failure", _("Failed payment")
         SUSPENDED = "suspended", _("Suspension")
         CANCELLED = "cancelled", _("Cancellation")
+        AMOUNT = "amount", _("Amount change")
 
     sponsorship = models.ForeignKey(Sponsorship, on_delete=models.CASCADE, related_name="mails")
     kind = models.CharField(max_length=10, choices=Kind)

@@ -44,3 +44,12 @@ def enabled_methods() -> list[str]:
 def _switched_on(key: str) -> bool:
     switch = SWITCHED_METHODS.get(key)
     return switch is None or bool(getattr(settings, switch))
+
+
+def charges_monthly(key: str) -> bool:
+    """Whether the form's method `key` can start a sponsorship: its provider can charge the
+    method every month. Bank transfer, which has no provider, never can."""
+    if key not in METHODS:
+        return False
+    provider, method = METHODS[key]
+    return method in _PROVIDERS[provider].monthly_methods

@@ -189,6 +189,11 @@ class PaymentProvider(ABC):
     #: sponsorship cancelled before its first payment settled still has one to stop.
     #: Otherwise `activate_subscription` creates it (Mollie).
     subscribes_at_checkout: bool = False
+    #: The ledger's methods (`Donation.Method`) whose first payment gives this provider the
+    #: right to charge every month, so that a sponsorship can be started with them. Empty
+    #: for a provider without monthly giving; the donate form offers monthly giving only
+    #: with these.
+    monthly_methods: frozenset[str] = frozenset()
 
     @abstractmethod
     def is_enabled(self) -> bool:

@@ -44,6 +44,7 @@ OUTCOMES = [
 
 class DemoProvider(PaymentProvider):
     name = Donation.Provider.DEMO
+    monthly_methods = frozenset({Donation.Method.OTHER_ONLINE})
 
     def is_enabled(self) -> bool:
         return settings.DEMO_PAYMENTS

@@ -113,6 +113,9 @@ def _one_month_later(day: date) -> date:
 
 class MollieProvider(PaymentProvider):
     name = Donation.Provider.MOLLIE
+    # A first payment by iDEAL gives a SEPA Direct Debit mandate; without a method, Mollie's
+    # checkout offers only the methods that allow a first payment (Bancontact, card, …).
+    monthly_methods = frozenset({Donation.Method.IDEAL, Donation.Method.OTHER_ONLINE})
 
     def is_enabled(self) -> bool:
         return bool(settings.MOLLIE_API_KEY)

@@ -82,14 +82,6 @@ def first_month_of(donation: Donation) -> Sponsorship | None:
     return Sponsorship.objects.select_related("prisoner").filter(first_donation=donation).first()
 
 
-def collection_day(sponsorship: Sponsorship, first: Donation | None = None) -> int | None:
-    """The day of the month later months are collected: the day the sponsorship started
-    (the first month was paid), as the welcome email says. None before it was paid."""
-    first = first or sponsorship.first_donation
-    started = sponsorship.started_on or (first.received_on if first else None)
-    return started.day if started else None
-
-
 def monthly_invitation(donation: Donation) -> MonthlyInvitation | None:
     """For a paid one-off gift: the donate page, in the current language, preset to give
     monthly to the same fund. None for any other gift, or a prisoner no longer on the site."""

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from donations.models import Donation, Donor, Sponsorship, normalise_email
-from donations.providers import METHODS, get_provider
+from donations.providers import METHODS, charges_monthly, get_provider
 from donations.providers.base import ProviderUnavailable
 from donations.services import donation_checkout_opened
 
@@ -46,7 +46,7 @@ def sponsorship_start(*, attempt: uuid.UUID, data: dict, language: str) -> Donat
     same form attempt gives the same rows, so a double click starts one sponsorship.
     Raises ValueError for a method that cannot be charged monthly (bank transfer).
     """
-    if data["method"] not in METHODS:
+    if not charges_monthly(data["method"]):
         raise ValueError(f"{data['method']} cannot be charged monthly")
     existing = Donation.objects.filter(public_id=attempt).first()
     if existing is not None:

@@ -84,3 +84,13 @@ def post_stripe_event(client, event: dict, secret: str = WEBHOOK_SECRET, header=
 
 def post_mollie_webhook(client, payment_id: str):
     return client.post(reverse("webhook_mollie"), {"id": payment_id})
+
+
+def said_by_the_server(html: str, element_id: str) -> str:
+    """What an element by the donate button says on the server's own reading of the form
+    (its `initial` lines: what shows before anything is ticked, and without :has())."""
+    import re
+
+    inner = re.search(rf'id="{element_id}"[^>]*>(.*?)</(?:p|button)>', html, re.S).group(1)
+    spans = re.findall(r'<span class="pick [^"]*\binitial\b[^"]*">(.*?)</span>', inner, re.S)
+    return "".join(spans)

@@ -31,3 +31,11 @@ def start_sponsorship(method: str, language: str = "en", **overrides) -> tuple[D
     url = sponsorship_checkout(donation=donation)
     donation.refresh_from_db()
     return donation, url
+
+
+def english_when(day: int) -> str:
+    """How the English site says when a month is collected, worked out apart from the code."""
+    if day >= 29:
+        return "around the end of every month"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th") if day not in (11, 12, 13) else "th"
+    return f"on or around the {day}{suffix} of every month"

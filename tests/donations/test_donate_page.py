@@ -7,7 +7,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 
 from donations.models import Donation
-from tests.donations.conftest import form_data
+from tests.donations.conftest import form_data, said_by_the_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,13 +63,22 @@ def test_it_loads_its_own_stylesheet_only_on_the_donate_page(client, campaign, m
 def test_it_summarises_the_gift_next_to_the_button(client, campaign, all_methods, make_prisoner):
     make_prisoner(slug="ana", name="Ana Ejemplo")
     html = client.get("/en/donate/?prisoner=ana").content.decode()
-    assert "€25 for Ana Ejemplo — Card, Apple Pay or Google Pay" in html
+    summary = said_by_the_server(html, "donate-summary")
+    assert summary == "€25 for Ana Ejemplo — Card, Apple Pay or Google Pay"
 
 
 def test_it_summarises_what_was_posted(client, campaign, all_methods):
+    data = form_data("ideal", preset="50", donor_email="not-an-email")
+    html = client.post("/en/donate/", data).content.decode()
+    assert said_by_the_server(html, "donate-summary") == "€50 for General fund — iDEAL | Wero"
+
+
+def test_a_typed_amount_is_not_repeated_by_the_server(client, campaign, all_methods):
+    """Without a script nothing can read back what the donor types next, so the server's
+    line for a typed amount names none (donate.js writes it)."""
     data = form_data("ideal", other_amount="30,50", donor_email="not-an-email")
     html = client.post("/en/donate/", data).content.decode()
-    assert "€30.50 for General fund — iDEAL | Wero" in html
+    assert said_by_the_server(html, "donate-summary") == "Your gift for General fund — iDEAL | Wero"
 
 
 def test_it_gives_name_and_email_autocomplete_hints(client, campaign):

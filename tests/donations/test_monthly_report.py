@@ -4,16 +4,18 @@ new and stopped sponsorships, and the active ones at each month's end (issue #10
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
-from django.db import connection
+from django.apps import apps
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from donations.corrections import donation_correct
-from donations.models import Donation, Donor, Refund, Sponsorship, SponsorshipEvent
+from donations.models import Donation, Donor, PledgeChange, Refund, Sponsorship, SponsorshipEvent
 from donations.reports.monthly import last_months, monthly_giving
 from donations.reports.pdf import treasurer_report_pdf
 from donations.selectors import money_in
@@ -203,7 +205,7 @@ def test_it_runs_the_same_queries_however_many_sponsorships(sponsorships):
     few = queries()
     for n in range(20):
         _month(_sponsor("5.00", date(2025, 2, 1), email=f"s{n}@example.org"), date(2025, 3, 1))
-    assert queries() == few == 4
+    assert queries() == few == 5
 
 
 def test_last_months_runs_from_the_first_of_the_month_a_year_ago():
@@ -258,3 +260,117 @@ def test_the_pdf_says_so_when_there_was_no_monthly_giving(campaign, make_donatio
     text = _pdf_text()
     assert "No monthly giving in this period." in text
     assert "Active at the start of the period" not in text
+
+
+def _raise(sponsorship, amount: str, on: date) -> None:
+    with transaction.atomic():
+        locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+        locked.pledge_change(Decimal(amount), on=on)
+
+
+def test_a_changed_amount_leaves_the_months_before_it_at_the_old_amount(sponsorships):
+    """Ana's sponsor gives €20 instead of €15 from 15 March: January and February pledged
+    €15 for her, and keep saying so."""
+    for_ana = Sponsorship.objects.get(prisoner=sponsorships)
+    _raise(for_ana, "20.00", date(2025, 3, 15))
+    giving = monthly_giving(START, END)
+    assert giving.opening_pledged == Decimal("10.00")
+    assert [str(row.pledged) for row in giving.months] == [
+        "25.00",  # Carla 10 + Ana 15
+        "25.00",
+        "55.00",  # Carla 10 + Ana 20 + the general fund 25
+        "55.00",
+        "35.00",  # Ana's sponsorship stopped in May
+        "10.00",
+    ]
+    # Before the period, at its opening and after a later change too.
+    assert monthly_giving(date(2025, 2, 1), date(2025, 2, 28)).opening_pledged == Decimal("25.00")
+    _raise(Sponsorship.objects.get(donor__email="carla@example.org"), "12.00", date(2025, 6, 1))
+    giving = monthly_giving(START, END)
+    assert [str(row.pledged) for row in giving.months][-2:] == ["35.00", "12.00"]
+    assert giving.opening_pledged == Decimal("10.00")
+
+
+def test_a_changed_amount_before_the_period_counts_in_all_of_it(sponsorships):
+    carla = Sponsorship.objects.get(donor__email="carla@example.org")
+    _raise(carla, "11.00", date(2024, 12, 20))
+    giving = monthly_giving(START, END)
+    assert giving.opening_pledged == Decimal("11.00")
+    assert str(giving.months[-1].pledged) == "11.00"
+
+
+def test_the_pdf_keeps_the_old_amount_in_the_months_before_a_change(sponsorships):
+    _raise(Sponsorship.objects.get(prisoner=sponsorships), "20.00", date(2025, 3, 15))
+    lines = _pdf_text().splitlines()
+    assert "January 2025 2 €25.00 €0.00 €25.00 1 0 2 €25.00" in lines
+    assert "February 2025 2 €25.00 €0.00 €25.00 0 0 2 €25.00" in lines
+    assert "March 2025 2 €40.00 €0.00 €40.00 1 0 3 €55.00" in lines
+
+
+def test_the_pledge_history_is_append_only(sponsorships):
+    _raise(Sponsorship.objects.get(prisoner=sponsorships), "20.00", date(2025, 3, 15))
+    change = PledgeChange.objects.get()
+    assert (change.old_amount, change.new_amount) == (Decimal("15.00"), Decimal("20.00"))
+    change.new_amount = Decimal("30.00")
+    with pytest.raises(ValueError, match="append-only"):
+        change.save()
+    with pytest.raises(ValueError, match="append-only"):
+        PledgeChange.objects.filter(pk=change.pk).update(new_amount=Decimal("30.00"))
+    with pytest.raises(ValueError, match="append-only"):
+        PledgeChange.objects.all().delete()
+    assert PledgeChange.objects.get().new_amount == Decimal("20.00")
+
+
+def test_the_migration_fills_the_history_from_what_was_recorded(sponsorships):
+    """Before the history existed: Ana's sponsor changed €15 to €20 on their page on 15 March
+    (recorded as an AmountChange), and the general fund's €25 became €30 without a record,
+    the May month being the first charged at €30."""
+    from donors.models import AmountChange
+
+    fill = import_module("donations.migrations.0029_pledge_history_fill").fill
+    for_ana = Sponsorship.objects.get(prisoner=sponsorships)
+    Sponsorship.objects.filter(pk=for_ana.pk).update(amount=Decimal("20.00"))
+    AmountChange.objects.create(
+        sponsorship=for_ana,
+        old_amount=Decimal("15.00"),
+        new_amount=Decimal("20.00"),
+        requested_at=_aware(date(2025, 3, 15)),
+        applied_at=_aware(date(2025, 3, 15)),
+    )
+    audit = SponsorshipEvent.objects.create(
+        sponsorship=for_ana,
+        from_status="active",
+        to_status="active",
+        source="donor",
+        note="amount 15.00 → 20.00",
+        created_at=_aware(date(2025, 3, 15)),
+    )
+    general = Sponsorship.objects.get(amount=Decimal("25.00"))
+    Sponsorship.objects.filter(pk=general.pk).update(amount=Decimal("30.00"))
+    Donation.objects.filter(sponsorship=general, received_on=date(2025, 5, 5)).update(
+        amount=Decimal("30.00")
+    )
+    fill(apps, None)
+    fill(apps, None)  # run twice: nothing doubles
+    recorded = PledgeChange.objects.get(sponsorship=for_ana)
+    assert (recorded.applies_from, recorded.event, recorded.source) == (
+        date(2025, 3, 15),
+        audit,
+        "records",
+    )
+    guessed = PledgeChange.objects.get(sponsorship=general)
+    assert (guessed.old_amount, guessed.new_amount, guessed.applies_from) == (
+        Decimal("25.00"),
+        Decimal("30.00"),
+        date(2025, 5, 5),
+    )
+    assert PledgeChange.objects.count() == 2
+    giving = monthly_giving(START, END)
+    assert [str(r.pledged) for r in giving.months] == [
+        "25.00",
+        "25.00",
+        "55.00",
+        "55.00",
+        "40.00",
+        "10.00",
+    ]

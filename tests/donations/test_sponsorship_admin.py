@@ -84,3 +84,19 @@ def test_it_refuses_everyone_else(client, request, sponsorship, role):
     assert client.post(URL, data).status_code == 403
     sponsorship.refresh_from_db()
     assert sponsorship.status == Sponsorship.Status.ACTIVE
+
+
+def test_it_shows_a_treasurer_what_the_sponsor_pledged_before(client, treasurer, sponsorship):
+    from datetime import date
+
+    from django.db import transaction
+
+    with transaction.atomic():
+        locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+        locked.pledge_change(Decimal("20.00"), on=date(2026, 3, 15))
+    client.force_login(treasurer)
+    html = client.get(f"{URL}{sponsorship.pk}/change/").content.decode()
+    assert "Changes of the monthly amount" in html
+    row = html.split("Changes of the monthly amount", 1)[1]
+    assert "March 15, 2026" in row and "15.00" in row and "20.00" in row
+    assert "The donor&#x27;s page" in row

@@ -195,3 +195,23 @@ def test_it_sends_no_monthly_receipt_when_the_foundation_sends_only_the_annual_o
         "Thank you for your monthly sponsorship",
         "This month's payment for your sponsorship did not go through",
     ]
+
+
+def test_the_monthly_receipt_carries_the_anbi_and_rsin_block_of_the_one_off_receipt(
+    client, campaign, mailoutbox, django_capture_on_commit_callbacks
+):
+    campaign.is_anbi, campaign.rsin, campaign.kvk_number = True, "123456782", "12345678"
+    campaign.postal_address = "Postbus 1\n1000 AA Amsterdam"
+    campaign.save()
+    donation, url = start_sponsorship("demo", language="nl")
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay_first(client, donation, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo_charge_month")
+    welcome, receipt = mailoutbox
+    assert receipt.subject == "Ontvangstbevestiging voor je maandelijkse sponsoring"
+    for mail in (welcome, receipt):
+        assert "De stichting is een geregistreerde ANBI" in mail.body
+        assert "RSIN 123456782 · KvK 12345678" in mail.body
+        assert "Postbus 1\n1000 AA Amsterdam" in mail.body
+        assert f"IBAN {campaign.iban_display}" in mail.body

@@ -149,3 +149,19 @@ def test_a_receipt_pdf_for_a_paid_gift(client, donor_with_gifts):
     assert reader.trailer["/Root"]["/Lang"] == "nl" and "/StructTreeRoot" in reader.trailer["/Root"]
     assert gifts[0].reference in text and "€ 50,00" in text and "€ 30,00" in text
     assert "123456782" in text and "Camila Ejemplo" in text
+
+
+def test_the_receipt_and_the_statement_are_in_the_donors_chosen_language(client, donor_with_gifts):
+    """The donor chose Spanish for their documents and reads their page in Dutch: both the
+    receipt and the statement they download there are in Spanish."""
+    donor, gifts = donor_with_gifts
+    donor.language = "es"
+    donor.save()
+    open_page(client, donor, lang="nl")
+    receipt, reader = _text(client.get(f"/nl/my-gifts/page/receipts/{gifts[0].pk}.pdf").content)
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert "Comprobante" in receipt and "Monto" in receipt and "Bedrag" not in receipt
+    response = client.post("/nl/my-gifts/page/statements/", {"year": LAST_YEAR})
+    statement, reader = _text(client.get(response["Location"]).content)
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert "Resumen anual de donaciones" in statement and "Jaaroverzicht" not in statement

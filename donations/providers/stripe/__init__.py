@@ -34,6 +34,9 @@ class StripeProvider(PaymentProvider):
     retries_failed_months = True
     # Checkout in subscription mode creates the subscription, before the money has arrived.
     subscribes_at_checkout = True
+    # A card, or a SEPA Direct Debit mandate (only with STRIPE_SEPA_DEBIT): see
+    # subscriptions.PAYMENT_METHOD_TYPES.
+    monthly_methods = frozenset({Donation.Method.CARD, Donation.Method.SEPA_DEBIT})
 
     def is_enabled(self) -> bool:
         return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)
