@@ -18,9 +18,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from crowdfund.money import format_eur
 from donations.models import Donation
 from donations.models.donation import fund_label
-from crowdfund.money import format_eur
 from donations.sponsorships.schedule import collection_day_if_started, collection_words
 
 # donate.css has a rule for this many preset amounts of each frequency, and for this many
