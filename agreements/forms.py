@@ -13,6 +13,12 @@ from donations.models import normalise_email
 from donations.money import MAX_AMOUNT
 
 Agreement = PeriodicGiftAgreement
+Way = Agreement.PaymentWay
+# What the product can collect: a sponsorship is charged monthly (Sponsorship.Interval has no
+# other interval), and a bank transfer the donor makes themselves.
+OFFERED_PAYMENT_WAYS = [
+    (way.value, way.label) for way in (Way.MONTHLY_SPONSORSHIP, Way.BANK_TRANSFER)
+]
 # Dates as people type them where the browser shows no date picker.
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
 ADULT_AGE = 18
@@ -50,7 +56,7 @@ class AgreementForm(ErrorSummaryMixin, forms.Form):
     first_year = forms.TypedChoiceField(label=_("First year of payment"), coerce=int)
     payment_way = forms.ChoiceField(
         label=_("How will you pay?"),
-        choices=Agreement.PaymentWay.choices,
+        choices=OFFERED_PAYMENT_WAYS,
         widget=forms.RadioSelect,
     )
     given_names = forms.CharField(

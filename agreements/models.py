@@ -80,6 +80,7 @@ class PeriodicGiftAgreement(models.Model):
 
     class PaymentWay(models.TextChoices):
         MONTHLY_SPONSORSHIP = "monthly_sponsorship", _("A monthly sponsorship")
+        # No longer offered (see OFFERED_PAYMENT_WAYS); kept for the agreements that say it.
         YEARLY_SPONSORSHIP = "yearly_sponsorship", _("A yearly sponsorship")
         BANK_TRANSFER = "bank_transfer", _("By bank transfer")
 

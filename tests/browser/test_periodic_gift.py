@@ -35,7 +35,7 @@ def _fill(page):
     for name, value in FIELDS.items():
         page.fill(f"#id_{name}", value)
     page.check("#id_duration_0")
-    page.check("#id_payment_way_2")
+    page.check("input[name=payment_way][value=bank_transfer]")
     page.check("#id_consent")
 
 
