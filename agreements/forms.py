@@ -87,7 +87,7 @@ class AgreementForm(ErrorSummaryMixin, forms.Form):
     street = forms.CharField(
         label=_("Street and house number"),
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     postcode = forms.CharField(
         label=_("Postcode"),

@@ -1,5 +1,6 @@
 """The public form: clear errors for bad input, and nothing recorded or mailed."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -103,3 +104,13 @@ def test_it_stops_a_script_that_mails_strangers(client, anbi, settings, mailoutb
 def test_it_says_to_check_the_email(client, anbi):
     html = client.get("/en/periodic-gift/check-your-email/").content.decode()
     assert "Check your email" in html and "14 days" in html
+
+
+def test_its_address_fields_use_autocomplete_tokens_valid_on_an_input(client, anbi):
+    """`street-address` is multi-line: HTML allows it on a <textarea> only (the Nu Html
+    Checker reports it); one line of street and number is `address-line1`."""
+    html = client.get("/en/periodic-gift/").content.decode()
+    inputs = re.findall(r"<input [^>]*>", html)
+    assert not [tag for tag in inputs if 'autocomplete="street-address"' in tag]
+    [street] = [tag for tag in inputs if 'name="street"' in tag]
+    assert 'autocomplete="address-line1"' in street
