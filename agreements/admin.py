@@ -96,7 +96,7 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "first_year", "payment_way"]
-    search_fields = ["number", "surname", "given_names", "donor__email"]
+    search_fields = ["number", "surname", "given_names", "email"]
     list_select_related = ["donor"]
     date_hierarchy = "created_at"
     inlines = [SignatureInline, AgreementGiftInline]
@@ -121,6 +121,7 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
             _("The donor"),
             {
                 "fields": [
+                    "email",
                     "donor",
                     "given_names",
                     "surname",

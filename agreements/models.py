@@ -91,9 +91,14 @@ class PeriodicGiftAgreement(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("transaction number"), max_length=20, unique=True, editable=False)
+    # Whoever fills in the form types an address, maybe someone else's: the agreement joins
+    # that donor's records only when the owner of the address signs from the link sent to it.
+    email = models.EmailField(_("donor's email"))
     donor = models.ForeignKey(
         Donor,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="periodic_gift_agreements",
         verbose_name=_("donor"),
     )
@@ -173,7 +178,7 @@ class PeriodicGiftAgreement(models.Model):
     # What the signers agreed to: never changed once the agreement exists.
     TERMS = (
         "number",
-        "donor_id",
+        "email",
         "language",
         "surname",
         "given_names",
@@ -194,8 +199,8 @@ class PeriodicGiftAgreement(models.Model):
         "rsin",
         "created_at",
     )
-    # Written once, then fixed.
-    WRITE_ONCE = ("terms_pdf", "terms_pdf_sha256", "final_pdf", "final_pdf_sha256")
+    # Written once, then fixed. The donor is set when they sign, and never changed.
+    WRITE_ONCE = ("donor_id", "terms_pdf", "terms_pdf_sha256", "final_pdf", "final_pdf_sha256")
 
     class Meta:
         ordering = ["-created_at"]

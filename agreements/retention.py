@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
+from donations.models import Donor
 
 DRAFT = PeriodicGiftAgreement.Status.DRAFT
 ENDED = PeriodicGiftAgreement.Status.ENDED
@@ -50,8 +51,12 @@ def drafts_delete(agreement_ids: list[int]) -> int:
 
 
 def donor_drafts_delete(donor_ids: list[int]) -> None:
-    """DONOR_RECORD_CLEANUPS: an anonymised donor keeps no draft naming them."""
-    ids = PeriodicGiftAgreement.objects.filter(donor_id__in=donor_ids, status=DRAFT)
+    """DONOR_RECORD_CLEANUPS: an anonymised donor keeps no draft naming them, theirs or one
+    started with their address by someone else (it joins nobody until it is signed)."""
+    emails = Donor.objects.filter(pk__in=donor_ids).values("email")
+    ids = PeriodicGiftAgreement.objects.filter(
+        Q(donor_id__in=donor_ids) | Q(email__in=emails), status=DRAFT
+    )
     drafts_delete(list(ids.order_by("pk").values_list("pk", flat=True)))
 
 

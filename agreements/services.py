@@ -19,6 +19,7 @@ from agreements.models import (
     PeriodicGiftAgreement,
     agreement_number_allocate,
 )
+from donations.models import normalise_email
 from donations.sponsorships.selectors import sponsorships_running
 from donations.sponsorships.start import donor_get_or_create
 from prisoners.models import Campaign
@@ -64,23 +65,22 @@ def agreement_create(*, data: dict, language: str, notify: bool = True) -> Perio
     """Record the agreement with its transaction number and the foundation's RSIN.
 
     `data` is the form's cleaned data (`email` and TERM_FIELDS). The document to sign is
-    rendered and the donor's link sent by a task once this is committed.
+    rendered and the donor's link sent by a task once this is committed. Whoever sent the
+    form may not own the address: no donor record is looked up, made or changed until the
+    owner signs (`agreement_sign`), so the answer and the work are the same for any address.
     """
     from agreements.tasks import send_signing_link
 
     campaign = Campaign.objects.first()
-    full_name = f"{data['given_names']} {data['surname']}".strip()
-    donor = donor_get_or_create(email=data["email"], name=full_name, language=language)
     with transaction.atomic():
         agreement = PeriodicGiftAgreement.objects.create(
             number=agreement_number_allocate(year=timezone.localdate().year),
-            donor=donor,
+            email=normalise_email(data["email"]),
             language=language,
             foundation_name=campaign.foundation_name if campaign else "",
             rsin=campaign.rsin if campaign else "",
             **{name: data.get(name) or _empty(name) for name in TERM_FIELDS},
         )
-        _link_the_sponsorship(agreement)
         if notify:
             transaction.on_commit(lambda: send_signing_link.enqueue(agreement.pk, str(Role.DONOR)))
     return agreement
@@ -88,6 +88,18 @@ def agreement_create(*, data: dict, language: str, notify: bool = True) -> Perio
 
 def _empty(name: str):
     return None if name == "duration_years" else ""
+
+
+def _donor_attach(agreement: PeriodicGiftAgreement) -> None:
+    """The owner of the address signed from the link sent to it: the agreement is theirs now,
+    on their page and in their records. The caller holds the row lock."""
+    if agreement.donor_id is not None:
+        return
+    agreement.donor = donor_get_or_create(
+        email=agreement.email, name=agreement.donor_full_name, language=agreement.language
+    )
+    agreement.save(update_fields=["donor"])
+    _link_the_sponsorship(agreement)
 
 
 def _link_the_sponsorship(agreement: PeriodicGiftAgreement) -> None:
@@ -130,6 +142,9 @@ def agreement_sign(*, agreement_id: int, role: str, ip: str, document_sha256: st
         )
         agreement.status = SIGNED_TO[role]
         agreement.save(update_fields=["status"])
+        if role == Role.DONOR:
+            # Not when the link is merely opened: mail scanners open links too.
+            _donor_attach(agreement)
         if role == Role.DONOR and agreement.has_partner:
             transaction.on_commit(
                 lambda: send_signing_link.enqueue(agreement.pk, str(Role.PARTNER))

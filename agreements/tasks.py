@@ -33,13 +33,15 @@ def send_signing_link(agreement_id: int, role: str, again: bool = False) -> None
         return
     # The document must exist before anyone can open the link to it.
     agreement = agreement_terms_document_ensure(agreement_id=agreement_id)
-    recipient = agreement.donor.email if role == Role.DONOR else agreement.partner_email
+    recipient = agreement.email if role == Role.DONOR else agreement.partner_email
     context = {
         "agreement": agreement,
         "role": role,
         "name": agreement.donor_full_name if role == Role.DONOR else agreement.partner_name,
         "url": signing_url(agreement, role),
         "days": MAX_AGE // (24 * 60 * 60),
+        # Retention deletes an unsigned agreement as old as an unfinished gift attempt.
+        "kept_days": settings.RETENTION_UNFINISHED_GIFT_DAYS,
         "site_url": settings.SITE_URL,
     }
     with translation.override(agreement.language):
@@ -56,11 +58,11 @@ def send_signed_agreement(agreement_id: int) -> None:
     ).update(final_sent_at=timezone.now())
     if not claimed:
         return
-    agreement = PeriodicGiftAgreement.objects.select_related("donor").get(pk=agreement_id)
+    agreement = PeriodicGiftAgreement.objects.get(pk=agreement_id)
     context = {"agreement": agreement, "site_url": settings.SITE_URL}
     with translation.override(agreement.language):
         subject = render_to_string("email/agreement_signed_subject.txt", context).strip()
         body = render_to_string("email/agreement_signed.txt", context)
-    message = EmailMessage(subject, body, None, [agreement.donor.email])
+    message = EmailMessage(subject, body, None, [agreement.email])
     message.attach(f"{agreement.number}.pdf", stored_bytes(agreement.final_pdf), "application/pdf")
     message.send()

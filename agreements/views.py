@@ -12,7 +12,7 @@ from agreements.links import signing_token_check
 from agreements.models import AgreementSignature
 from agreements.services import agreement_create, agreement_sign
 from crowdfund.client_ip import client_ip
-from donations.ratelimit import sending_allowed
+from donations.ratelimit import sending_allowed, unasked_mail_allowed
 from prisoners.selectors import campaign_get
 
 Role = AgreementSignature.Role
@@ -30,7 +30,9 @@ def agreement_start(request):
             return render(
                 request, "agreements/rate_limited.html", {"campaign": campaign}, status=429
             )
-        agreement_create(data=form.cleaned_data, language=get_language())
+        # Over the address's own limit nothing is recorded or sent, and the page is the same.
+        if unasked_mail_allowed(email=form.cleaned_data["email"]):
+            agreement_create(data=form.cleaned_data, language=get_language())
         return redirect("agreements:check_email")
     status = 400 if form.is_bound else 200
     return render(

@@ -222,6 +222,10 @@ DONATION_FAILURES_PER_EMAIL = 5
 DONOR_LINK_RATE_LIMIT_WINDOW = 60 * 60
 DONOR_LINK_RATE_LIMIT_PER_IP = 20
 DONOR_LINK_RATE_LIMIT_PER_EMAIL = 5
+# A periodic-gift agreement's signing link goes to whatever address the form was given, maybe
+# a stranger's: at most this many to one address in this many seconds, from any connection.
+UNASKED_MAIL_WINDOW = 24 * 60 * 60
+UNASKED_MAIL_PER_ADDRESS = 3
 # A cautious donor on a shared device: the page closes after this long, however busy.
 DONOR_SESSION_MAX_AGE = 2 * 60 * 60
 # A checkout left open this long without an answer counts as abandoned.
