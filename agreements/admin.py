@@ -1,11 +1,13 @@
 """The treasurer's view of periodic-gift agreements: the terms read-only, the countersignature
 as an action, and the gifts that count under each agreement."""
 
+import io
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -13,7 +15,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
+from agreements.models import (
+    AgreementGift,
+    AgreementSignature,
+    DocumentDamaged,
+    PeriodicGiftAgreement,
+)
 from agreements.selectors import agreement_years
 from agreements.services import agreement_countersign, agreement_end
 from crowdfund.client_ip import client_ip
@@ -22,6 +29,11 @@ from donations.models import Donation, Sponsorship
 from donations.money import format_eur
 
 Agreement = PeriodicGiftAgreement
+DAMAGED = _(
+    "This document does not match the SHA-256 recorded when it was stored: it was changed or "
+    "lost, so it is not shown and nobody can sign it. The error is logged; restore the file "
+    "from a backup."
+)
 
 
 class SignatureInline(ReadOnlyInline):
@@ -216,11 +228,15 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
         agreement = get_object_or_404(Agreement, pk=pk)
         if kind not in ("terms", "final"):
             raise Http404
-        field = getattr(agreement, f"{kind}_pdf")
-        if not field:
+        if not getattr(agreement, f"{kind}_pdf"):
             raise Http404
+        try:
+            pdf = agreement.document_bytes(kind)
+        except DocumentDamaged:
+            self.message_user(request, DAMAGED, messages.ERROR)
+            return redirect("admin:agreements_periodicgiftagreement_change", agreement.pk)
         name = f"{agreement.number}{'' if kind == 'final' else '-to-sign'}.pdf"
-        response = FileResponse(field.open("rb"), as_attachment=True, filename=name)
+        response = FileResponse(io.BytesIO(pdf), as_attachment=True, filename=name)
         response["Cache-Control"] = "private, no-store"
         return response
 

@@ -9,6 +9,8 @@ refuses any change to them, whoever asks.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import uuid
 from decimal import Decimal
 
@@ -23,6 +25,7 @@ from donations.models import Donation, Donor, Sponsorship
 from donations.models.ledger import private_storage_get
 from donations.money import MAX_AMOUNT
 
+logger = logging.getLogger(__name__)
 NUMBER_PREFIX = "PG"
 # The agreement runs at least five years: the law's condition for full deduction.
 MIN_YEARS = 5
@@ -31,6 +34,11 @@ MAX_YEARS = 50
 
 class AgreementLocked(Exception):
     """A write that would change an agreement's terms or documents after they were fixed."""
+
+
+class DocumentDamaged(Exception):
+    """A stored PDF that is gone, or whose bytes no longer have the SHA-256 recorded when it
+    was stored: someone or something changed it, and nobody may be shown or sign it."""
 
 
 class AgreementNumberCounter(models.Model):
@@ -246,6 +254,32 @@ class PeriodicGiftAgreement(models.Model):
     @property
     def has_partner(self) -> bool:
         return bool(self.partner_email)
+
+    def document_bytes(self, kind: str) -> bytes:
+        """The stored document, "terms" (to sign) or "final", once its bytes are checked
+        against the SHA-256 recorded when it was stored. Raises DocumentDamaged, logged as
+        an error, for a file that was changed or lost."""
+        field = getattr(self, f"{kind}_pdf")
+        recorded = getattr(self, f"{kind}_pdf_sha256")
+        try:
+            with field.open("rb") as handle:
+                data = handle.read()
+        except (OSError, ValueError) as exc:
+            # ValueError: no file was ever stored.
+            logger.error("Agreement %s: its %s PDF cannot be read (%s)", self.number, kind, exc)
+            raise DocumentDamaged(f"{self.number} {kind}") from exc
+        found = hashlib.sha256(data).hexdigest()
+        if not recorded or found != recorded:
+            logger.error(
+                "Agreement %s: its stored %s PDF %s has SHA-256 %s, not the %s recorded; refused",
+                self.number,
+                kind,
+                field.name,
+                found,
+                recorded or "(none)",
+            )
+            raise DocumentDamaged(f"{self.number} {kind}")
+        return data
 
     @property
     def last_year(self) -> int | None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from agreements.documents import agreement_final_document_store
 from agreements.models import (
     AgreementSignature,
+    DocumentDamaged,
     PeriodicGiftAgreement,
     agreement_number_allocate,
 )
@@ -34,7 +35,8 @@ SIGNED_TO = {Role.DONOR: Status.DONOR_SIGNED, Role.PARTNER: Status.PARTNER_SIGNE
 @dataclass(frozen=True)
 class Transition:
     """The outcome of a signature: `applied`, or the reason it was not ("already_signed",
-    "not_yet", "closed", "document_changed")."""
+    "not_yet", "closed", "document_changed" when the signer was shown another document,
+    "document_damaged" when the stored one no longer has its recorded fingerprint)."""
 
     agreement: PeriodicGiftAgreement
     applied: bool
@@ -133,6 +135,8 @@ def agreement_sign(*, agreement_id: int, role: str, ip: str, document_sha256: st
             return Transition(agreement, False, problem)
         if not agreement.terms_pdf_sha256 or document_sha256 != agreement.terms_pdf_sha256:
             return Transition(agreement, False, "document_changed")
+        if not _document_intact(agreement):
+            return Transition(agreement, False, "document_damaged")
         AgreementSignature.objects.create(
             agreement=agreement,
             role=role,
@@ -150,6 +154,16 @@ def agreement_sign(*, agreement_id: int, role: str, ip: str, document_sha256: st
                 lambda: send_signing_link.enqueue(agreement.pk, str(Role.PARTNER))
             )
     return Transition(agreement, True)
+
+
+def _document_intact(agreement: PeriodicGiftAgreement) -> bool:
+    """The stored document to sign still has the fingerprint the signers were shown; checked
+    under the lock, since the file may change between the page and the click."""
+    try:
+        agreement.document_bytes("terms")
+    except DocumentDamaged:
+        return False
+    return True
 
 
 def ready_to_countersign(agreement: PeriodicGiftAgreement) -> bool:
@@ -178,6 +192,8 @@ def agreement_countersign(
             return Transition(agreement, False, "already_signed")
         if not ready_to_countersign(agreement):
             return Transition(agreement, False, "not_yet")
+        if not _document_intact(agreement):
+            return Transition(agreement, False, "document_damaged")
         AgreementSignature.objects.create(
             agreement=agreement,
             role=Role.FOUNDATION,

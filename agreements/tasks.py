@@ -12,9 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
-from agreements.documents import agreement_terms_document_ensure, stored_bytes
+from agreements.documents import agreement_terms_document_ensure
 from agreements.links import MAX_AGE, signing_url
-from agreements.models import AgreementSignature, PeriodicGiftAgreement
+from agreements.models import AgreementSignature, DocumentDamaged, PeriodicGiftAgreement
 
 Role = AgreementSignature.Role
 CLAIM_FIELDS = {Role.DONOR: "donor_link_sent_at", Role.PARTNER: "partner_link_sent_at"}
@@ -59,10 +59,16 @@ def send_signed_agreement(agreement_id: int) -> None:
     if not claimed:
         return
     agreement = PeriodicGiftAgreement.objects.get(pk=agreement_id)
+    try:
+        pdf = agreement.document_bytes("final")
+    except DocumentDamaged:
+        # Logged; unclaimed, so it is sent once the file is restored and the task runs again.
+        PeriodicGiftAgreement.objects.filter(pk=agreement_id).update(final_sent_at=None)
+        return
     context = {"agreement": agreement, "site_url": settings.SITE_URL}
     with translation.override(agreement.language):
         subject = render_to_string("email/agreement_signed_subject.txt", context).strip()
         body = render_to_string("email/agreement_signed.txt", context)
     message = EmailMessage(subject, body, None, [agreement.email])
-    message.attach(f"{agreement.number}.pdf", stored_bytes(agreement.final_pdf), "application/pdf")
+    message.attach(f"{agreement.number}.pdf", pdf, "application/pdf")
     message.send()
