@@ -50,8 +50,7 @@ def demo_agreement_load() -> PeriodicGiftAgreement:
         document_sha256=agreement.terms_pdf_sha256,
     )
     treasurer = User.objects.filter(username="treasurer").first()
-    agreement_countersign(
-        agreement_id=agreement.pk, user=treasurer, name="Demo Penningmeester", notify=False
-    )
+    name = (treasurer.get_full_name() if treasurer else "") or "Demo Penningmeester"
+    agreement_countersign(agreement_id=agreement.pk, user=treasurer, name=name, notify=False)
     agreement.refresh_from_db()
     return agreement

@@ -36,7 +36,8 @@ SIGNED_TO = {Role.DONOR: Status.DONOR_SIGNED, Role.PARTNER: Status.PARTNER_SIGNE
 class Transition:
     """The outcome of a signature: `applied`, or the reason it was not ("already_signed",
     "not_yet", "closed", "document_changed" when the signer was shown another document,
-    "document_damaged" when the stored one no longer has its recorded fingerprint)."""
+    "document_damaged" when the stored one no longer has its recorded fingerprint, "no_name"
+    when the foundation's signer has no full name)."""
 
     agreement: PeriodicGiftAgreement
     applied: bool
@@ -179,7 +180,8 @@ def agreement_countersign(
     ip: str = "",
     notify: bool = True,
 ) -> Transition:
-    """The treasurer signs for the foundation; the final document is stored and mailed.
+    """A staff member signs for the foundation under their full `name`; the final document
+    is stored and mailed.
 
     The final PDF is rendered inside the transaction: a countersignature without its
     document is never committed.
@@ -192,12 +194,15 @@ def agreement_countersign(
             return Transition(agreement, False, "already_signed")
         if not ready_to_countersign(agreement):
             return Transition(agreement, False, "not_yet")
+        if not name.strip():
+            # The signature names a person; a login name ("treasurer") is no signature.
+            return Transition(agreement, False, "no_name")
         if not _document_intact(agreement):
             return Transition(agreement, False, "document_damaged")
         AgreementSignature.objects.create(
             agreement=agreement,
             role=Role.FOUNDATION,
-            name=name,
+            name=name.strip(),
             user=user,
             ip_address=ip or None,
             document_sha256=agreement.terms_pdf_sha256,

@@ -1,5 +1,5 @@
-"""The treasurer's view of periodic-gift agreements: the terms read-only, the countersignature
-as an action, and the gifts that count under each agreement."""
+"""The treasurer's view of periodic-gift agreements: the terms read-only, the gifts that count
+under each agreement, and the way to the pages that sign for the foundation."""
 
 import io
 
@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from agreements.admin.decisions import DAMAGED, DecisionPages
 from agreements.models import (
     AgreementGift,
     AgreementSignature,
@@ -22,18 +23,12 @@ from agreements.models import (
     PeriodicGiftAgreement,
 )
 from agreements.selectors import agreement_years
-from agreements.services import agreement_countersign, agreement_end
-from crowdfund.client_ip import client_ip
+from agreements.services import agreement_end, ready_to_countersign
 from donations.admin.base import ReadOnlyInline
 from donations.models import Donation, Sponsorship
 from donations.money import format_eur
 
 Agreement = PeriodicGiftAgreement
-DAMAGED = _(
-    "This document does not match the SHA-256 recorded when it was stored: it was changed or "
-    "lost, so it is not shown and nobody can sign it. The error is logged; restore the file "
-    "from a backup."
-)
 
 
 class SignatureInline(ReadOnlyInline):
@@ -95,8 +90,9 @@ class AgreementForm(forms.ModelForm):
 
 
 @admin.register(Agreement)
-class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
+class PeriodicGiftAgreementAdmin(DecisionPages, admin.ModelAdmin):
     form = AgreementForm
+    change_form_template = "admin/agreements/periodicgiftagreement/change_form.html"
     list_display = [
         "number",
         "status",
@@ -112,7 +108,8 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
     list_select_related = ["donor"]
     date_hierarchy = "created_at"
     inlines = [SignatureInline, AgreementGiftInline]
-    actions = ["countersign", "send_link_again", "end_donor_died", "end_term_over"]
+    # No countersignature from the list: it signs a legal document, after its own page.
+    actions = ["send_link_again", "end_donor_died", "end_term_over"]
     fieldsets = [
         (None, {"fields": ["number", "status", "rsin", "foundation_name", "documents"]}),
         (
@@ -165,9 +162,6 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_countersign_permission(self, request):
-        return request.user.has_perm("agreements.countersign_periodicgiftagreement")
-
     @admin.display(description=_("donor"), ordering="surname")
     def donor_name(self, agreement):
         return agreement.donor_full_name
@@ -218,8 +212,18 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view(self.document_view)
         return [
             path("<int:pk>/document/<str:kind>/", view, name="agreements_document"),
+            *self.decision_urls(),
             *super().get_urls(),
         ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        agreement = self.get_object(request, object_id)
+        may_sign = agreement is not None and self.has_countersign_permission(request)
+        extra_context = {
+            **(extra_context or {}),
+            "may_countersign": may_sign and ready_to_countersign(agreement),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def document_view(self, request, pk, kind):
         # The documents hold the donor's address and date of birth: treasurers only.
@@ -246,34 +250,6 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
             link.save()
         for link in formset.deleted_objects:
             link.delete()
-
-    @admin.action(description=_("Countersign for the foundation"), permissions=["countersign"])
-    def countersign(self, request, queryset):
-        name = request.user.get_full_name() or request.user.get_username()
-        done = refused = 0
-        for agreement in queryset:
-            result = agreement_countersign(
-                agreement_id=agreement.pk, user=request.user, name=name, ip=client_ip(request)
-            )
-            done += int(result.applied)
-            refused += int(not result.applied)
-        if done:
-            self.message_user(
-                request,
-                _("%(count)d countersigned; the signed agreement is emailed to the donor.")
-                % {"count": done},
-                messages.SUCCESS,
-            )
-        if refused:
-            self.message_user(
-                request,
-                _(
-                    "%(count)d not countersigned: an agreement is countersigned once, after the"
-                    " donor (and their partner, if any) signed."
-                )
-                % {"count": refused},
-                messages.WARNING,
-            )
 
     @admin.action(description=_("Send the signing link again"), permissions=["change"])
     def send_link_again(self, request, queryset):
