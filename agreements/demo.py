@@ -48,6 +48,7 @@ def demo_agreement_load() -> PeriodicGiftAgreement:
         role=AgreementSignature.Role.DONOR,
         ip="",
         document_sha256=agreement.terms_pdf_sha256,
+        notify=False,
     )
     treasurer = User.objects.filter(username="treasurer").first()
     name = (treasurer.get_full_name() if treasurer else "") or "Demo Penningmeester"

@@ -174,6 +174,9 @@ class PeriodicGiftAgreement(models.Model):
     # Each email is claimed once ("update where unset"), so a retried task never sends two.
     donor_link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     partner_link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    treasurers_told_at = models.DateTimeField(
+        _("countersignature asked for"), null=True, blank=True, editable=False
+    )
     final_sent_at = models.DateTimeField(
         _("signed agreement sent"), null=True, blank=True, editable=False
     )

@@ -120,9 +120,12 @@ def _link_the_sponsorship(agreement: PeriodicGiftAgreement) -> None:
         agreement.save(update_fields=["sponsorship"])
 
 
-def agreement_sign(*, agreement_id: int, role: str, ip: str, document_sha256: str) -> Transition:
-    """The donor or the partner signs the document whose fingerprint they were shown."""
-    from agreements.tasks import send_signing_link
+def agreement_sign(
+    *, agreement_id: int, role: str, ip: str, document_sha256: str, notify: bool = True
+) -> Transition:
+    """The donor or the partner signs the document whose fingerprint they were shown. The
+    partner is sent their link next; after the last signer, the treasurers are told."""
+    from agreements.tasks import send_signing_link, tell_treasurers_to_countersign
 
     with transaction.atomic():
         # The lock: two clicks on "Sign" at once would otherwise both see "not signed yet".
@@ -150,10 +153,12 @@ def agreement_sign(*, agreement_id: int, role: str, ip: str, document_sha256: st
         if role == Role.DONOR:
             # Not when the link is merely opened: mail scanners open links too.
             _donor_attach(agreement)
-        if role == Role.DONOR and agreement.has_partner:
+        if notify and role == Role.DONOR and agreement.has_partner:
             transaction.on_commit(
                 lambda: send_signing_link.enqueue(agreement.pk, str(Role.PARTNER))
             )
+        elif notify and ready_to_countersign(agreement):
+            transaction.on_commit(lambda: tell_treasurers_to_countersign.enqueue(agreement.pk))
     return Transition(agreement, True)
 
 

@@ -1,4 +1,5 @@
-"""The agreement's emails: each signer's link, and the signed agreement for the donor.
+"""The agreement's emails: each signer's link, the treasurers' "waiting for your
+countersignature", and the signed agreement for the donor.
 
 Each is claimed before it is sent ("update where unsent, then check the count"), so a
 retried task never sends the same email twice.
@@ -6,9 +7,13 @@ retried task never sends the same email twice.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -16,7 +21,9 @@ from agreements.documents import agreement_terms_document_ensure
 from agreements.links import MAX_AGE, signing_url
 from agreements.models import AgreementSignature, DocumentDamaged, PeriodicGiftAgreement
 
+logger = logging.getLogger(__name__)
 Role = AgreementSignature.Role
+COUNTERSIGN = "agreements.countersign_periodicgiftagreement"
 CLAIM_FIELDS = {Role.DONOR: "donor_link_sent_at", Role.PARTNER: "partner_link_sent_at"}
 
 
@@ -48,6 +55,51 @@ def send_signing_link(agreement_id: int, role: str, again: bool = False) -> None
         subject = render_to_string("email/agreement_sign_subject.txt", context).strip()
         body = render_to_string("email/agreement_sign.txt", context)
     EmailMessage(subject, body, None, [recipient]).send()
+
+
+def countersigners():
+    """Active staff who may countersign, by their role or in person, and have an address.
+    Not superusers as such: they hold every permission without being the foundation's
+    treasurer."""
+    return (
+        User.objects.with_perm(
+            COUNTERSIGN,
+            include_superusers=False,
+            # The backend that holds permissions (axes, the other one, holds none).
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
+        .filter(is_active=True, is_staff=True)
+        .exclude(email="")
+        .order_by("pk")
+    )
+
+
+@task()
+def tell_treasurers_to_countersign(agreement_id: int) -> None:
+    """Email everyone who may countersign that this agreement waits for it: its number and
+    the admin page, nothing of the donor (that stays behind the admin's login)."""
+    claimed = PeriodicGiftAgreement.objects.filter(
+        pk=agreement_id, treasurers_told_at__isnull=True
+    ).update(treasurers_told_at=timezone.now())
+    if not claimed:
+        return
+    agreement = PeriodicGiftAgreement.objects.get(pk=agreement_id)
+    recipients = list(countersigners())
+    if not recipients:
+        logger.warning(
+            "Agreement %s waits for a countersignature, but nobody who may countersign has an "
+            "email address",
+            agreement.number,
+        )
+        return
+    path = reverse("admin:agreements_countersign", args=[agreement.pk])
+    # Staff have no language of their own here: the site's first language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for user in recipients:
+            context = {"agreement": agreement, "user": user, "url": settings.SITE_URL + path}
+            subject = render_to_string("email/agreement_countersign_subject.txt", context).strip()
+            body = render_to_string("email/agreement_countersign.txt", context)
+            EmailMessage(subject, body, None, [user.email]).send()
 
 
 @task()

@@ -111,7 +111,19 @@ class PeriodicGiftAgreementAdmin(DecisionPages, admin.ModelAdmin):
     # No countersignature from the list: it signs a legal document, after its own page.
     actions = ["send_link_again", "end_donor_died", "end_term_over"]
     fieldsets = [
-        (None, {"fields": ["number", "status", "rsin", "foundation_name", "documents"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "status",
+                    "treasurers_told_at",
+                    "rsin",
+                    "foundation_name",
+                    "documents",
+                ]
+            },
+        ),
         (
             _("The gift"),
             {
