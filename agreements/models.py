@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import Donation, Donor, Sponsorship
+from donations.models import Donation, Donor, ExpectedTransfer, Sponsorship
 from donations.models.ledger import private_storage_get
 from donations.money import MAX_AMOUNT
 
@@ -170,6 +170,17 @@ class PeriodicGiftAgreement(models.Model):
         blank=True,
         related_name="periodic_gift_agreement",
         verbose_name=_("sponsorship paying it"),
+    )
+    # A donor who pays by bank transfer writes their own reference on each year's transfer,
+    # so that the statement import knows the gift is theirs. Given at the countersignature.
+    transfer = models.OneToOneField(
+        ExpectedTransfer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="periodic_gift_agreement",
+        verbose_name=_("payment reference"),
     )
     # Each email is claimed once ("update where unset"), so a retried task never sends two.
     donor_link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)

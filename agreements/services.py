@@ -20,12 +20,14 @@ from agreements.models import (
     PeriodicGiftAgreement,
     agreement_number_allocate,
 )
+from donations.expected_transfers import expected_transfer_create
 from donations.models import normalise_email
 from donations.sponsorships.selectors import sponsorships_running
 from donations.sponsorships.start import donor_get_or_create
 from prisoners.models import Campaign
 
 Status = PeriodicGiftAgreement.Status
+PaymentWay = PeriodicGiftAgreement.PaymentWay
 Role = AgreementSignature.Role
 # Who may sign from which status: the donor first, then the partner (if any).
 SIGNS_FROM = {Role.DONOR: Status.DRAFT, Role.PARTNER: Status.DONOR_SIGNED}
@@ -108,7 +110,7 @@ def _donor_attach(agreement: PeriodicGiftAgreement) -> None:
 def _link_the_sponsorship(agreement: PeriodicGiftAgreement) -> None:
     """A donor who pays by their one running sponsorship has it linked at once; with none or
     several, the treasurer links the right one in the admin."""
-    if agreement.payment_way != PeriodicGiftAgreement.PaymentWay.MONTHLY_SPONSORSHIP:
+    if agreement.payment_way != PaymentWay.MONTHLY_SPONSORSHIP:
         return
     # Not one whose first payment failed: the donor's "try again" is the one that runs.
     running = sponsorships_running().filter(
@@ -214,10 +216,28 @@ def agreement_countersign(
         )
         agreement.status = Status.COUNTERSIGNED
         agreement.save(update_fields=["status"])
+        _transfer_reference_give(agreement)
         agreement_final_document_store(agreement)
         if notify:
             transaction.on_commit(lambda: send_signed_agreement.enqueue(agreement.pk))
     return Transition(agreement, True)
+
+
+def _transfer_reference_give(agreement: PeriodicGiftAgreement) -> None:
+    """A donor paying by bank transfer gets a reference of their own, which the mail with
+    the signed agreement gives them with the account and the due dates. The caller holds the
+    row lock."""
+    if agreement.payment_way != PaymentWay.BANK_TRANSFER or agreement.transfer_id:
+        return
+    agreement.transfer = expected_transfer_create(
+        email=agreement.email,
+        language=agreement.language,
+        amount=agreement.yearly_amount,
+        prisoner=None,
+        donor_name=agreement.donor_full_name,
+        notify=False,
+    )
+    agreement.save(update_fields=["transfer"])
 
 
 def agreement_end(*, agreement_id: int, on: date, reason: str) -> Transition:

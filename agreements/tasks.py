@@ -8,6 +8,7 @@ retried task never sends the same email twice.
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -20,6 +21,7 @@ from django_tasks import task
 from agreements.documents import agreement_terms_document_ensure
 from agreements.links import MAX_AGE, signing_url
 from agreements.models import AgreementSignature, DocumentDamaged, PeriodicGiftAgreement
+from prisoners.models import Campaign
 
 logger = logging.getLogger(__name__)
 Role = AgreementSignature.Role
@@ -55,6 +57,11 @@ def send_signing_link(agreement_id: int, role: str, again: bool = False) -> None
         subject = render_to_string("email/agreement_sign_subject.txt", context).strip()
         body = render_to_string("email/agreement_sign.txt", context)
     EmailMessage(subject, body, None, [recipient]).send()
+
+
+def payment_due(year: int) -> date:
+    """A year's payment counts for that year: it is due by its last day."""
+    return date(year, 12, 31)
 
 
 def countersigners():
@@ -110,14 +117,22 @@ def send_signed_agreement(agreement_id: int) -> None:
     ).update(final_sent_at=timezone.now())
     if not claimed:
         return
-    agreement = PeriodicGiftAgreement.objects.get(pk=agreement_id)
+    agreement = PeriodicGiftAgreement.objects.select_related("transfer").get(pk=agreement_id)
     try:
         pdf = agreement.document_bytes("final")
     except DocumentDamaged:
         # Logged; unclaimed, so it is sent once the file is restored and the task runs again.
         PeriodicGiftAgreement.objects.filter(pk=agreement_id).update(final_sent_at=None)
         return
-    context = {"agreement": agreement, "site_url": settings.SITE_URL}
+    context = {
+        "agreement": agreement,
+        "site_url": settings.SITE_URL,
+        # How to pay, for a donor paying by bank transfer: the account and their reference.
+        "transfer": agreement.transfer,
+        "campaign": Campaign.objects.first(),
+        "first_due": payment_due(agreement.first_year),
+        "last_due": payment_due(agreement.last_year) if agreement.last_year else None,
+    }
     with translation.override(agreement.language):
         subject = render_to_string("email/agreement_signed_subject.txt", context).strip()
         body = render_to_string("email/agreement_signed.txt", context)

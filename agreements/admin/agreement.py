@@ -158,7 +158,10 @@ class PeriodicGiftAgreementAdmin(DecisionPages, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Money under the agreement"), {"fields": ["sponsorship", "years_received"]}),
+        (
+            _("Money under the agreement"),
+            {"fields": ["sponsorship", "transfer", "years_received"]},
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -10,9 +10,11 @@ from agreements.documents import stored_bytes
 from agreements.models import AgreementGift, PeriodicGiftAgreement
 from agreements.selectors import agreement_years
 from agreements.services import agreement_countersign
-from donations.models import Sponsorship
-from tests.agreements.conftest import form_data, pdf_text
+from donations.models import Donation, Sponsorship
+from donations.statements.importer import statement_import
+from tests.agreements.conftest import form_data, link_in, pdf_text
 from tests.agreements.helpers import agreement_signed
+from tests.donations.statement_samples import camt, ntry
 
 YEAR = timezone.localdate().year
 Way = PeriodicGiftAgreement.PaymentWay
@@ -59,3 +61,79 @@ def test_an_agreement_with_a_yearly_sponsorship_still_renders_and_counts(
     assert this_year.received == Decimal("1200.50") and this_year.shortfall == 0
     # The final document is drawn again at the countersignature: it must still say it.
     assert "yearly sponsorship" in " ".join(pdf_text(stored_bytes(agreement.final_pdf)).split())
+
+
+def test_a_donor_paying_by_bank_transfer_is_told_how_and_when_after_signing(
+    client, anbi, treasurer, mailoutbox, commit
+):
+    """In the donor's language: the account, their own reference, and when each payment is
+    due (one a calendar year, by 31 December, from the first year to the last)."""
+    with commit(execute=True):
+        client.post("/nl/periodic-gift/", form_data(first_year=str(YEAR + 1)))
+    agreement = PeriodicGiftAgreement.objects.get()
+    with commit(execute=True):
+        client.post(link_in(mailoutbox[0]), {"document_sha256": _terms_sha(agreement)})
+    client.force_login(treasurer)
+    with commit(execute=True):
+        client.post(f"/admin/agreements/periodicgiftagreement/{agreement.pk}/countersign/")
+    agreement.refresh_from_db()
+    transfer = agreement.transfer
+    assert transfer.reference.startswith("DT")
+    assert (transfer.email, transfer.amount) == ("camila@example.org", Decimal("1200.50"))
+    [signed] = [m for m in mailoutbox if m.to == ["camila@example.org"]][1:]
+    body = " ".join(signed.body.split())
+    for detail in (
+        "De Solidaire Diaspora Stg",  # the account holder
+        "NL91 ABNA 0417 1643 00",
+        "ABNANL2A",
+        transfer.reference,
+        "€ 1.200,50",
+        f"31 december {YEAR + 1}",
+        f"van {YEAR + 1} tot en met {YEAR + 5}",
+    ):
+        assert detail in body, detail
+    # The reference is the donor's own: their transfer from the bank statement is theirs.
+    statement_import(
+        file_name="march.xml", data=camt(ntry("1200.50", text=f"{transfer.reference} gift"))
+    )
+    gift = Donation.objects.get(provider=Donation.Provider.BANK)
+    assert gift.donor == agreement.donor
+
+
+def test_a_donor_paying_by_sponsorship_gets_no_bank_details(
+    client, anbi, treasurer, mailoutbox, commit
+):
+    with commit(execute=True):
+        client.post("/en/periodic-gift/", form_data(payment_way="monthly_sponsorship"))
+    agreement = PeriodicGiftAgreement.objects.get()
+    with commit(execute=True):
+        client.post(link_in(mailoutbox[0]), {"document_sha256": _terms_sha(agreement)})
+    client.force_login(treasurer)
+    with commit(execute=True):
+        client.post(f"/admin/agreements/periodicgiftagreement/{agreement.pk}/countersign/")
+    agreement.refresh_from_db()
+    assert agreement.status == PeriodicGiftAgreement.Status.COUNTERSIGNED
+    assert agreement.transfer is None
+    signed = mailoutbox[-1]
+    assert signed.to == ["camila@example.org"] and "IBAN" not in signed.body
+
+
+def test_an_open_ended_agreement_says_its_payments_run_on(
+    client, anbi, treasurer, mailoutbox, commit
+):
+    with commit(execute=True):
+        client.post("/es/periodic-gift/", form_data(duration="open_ended"))
+    agreement = PeriodicGiftAgreement.objects.get()
+    with commit(execute=True):
+        client.post(link_in(mailoutbox[0]), {"document_sha256": _terms_sha(agreement)})
+    client.force_login(treasurer)
+    with commit(execute=True):
+        client.post(f"/admin/agreements/periodicgiftagreement/{agreement.pk}/countersign/")
+    body = " ".join(mailoutbox[-1].body.split())
+    assert f"31 de diciembre de {YEAR}" in body
+    assert "mientras el acuerdo siga vigente" in body
+
+
+def _terms_sha(agreement) -> str:
+    agreement.refresh_from_db()
+    return agreement.terms_pdf_sha256
