@@ -80,6 +80,8 @@ class PeriodicGiftAgreement(models.Model):
         PARTNER_SIGNED = "partner_signed", _("Signed by the donor's partner")
         COUNTERSIGNED = "countersigned", _("Countersigned: in force")
         ENDED = "ended", _("Ended")
+        # Never in force: cancelled by the foundation before its countersignature.
+        CANCELLED = "cancelled", _("Cancelled before the countersignature")
 
     class Duration(models.TextChoices):
         FIVE_YEARS = "five_years", _("5 years")
@@ -91,6 +93,12 @@ class PeriodicGiftAgreement(models.Model):
         # No longer offered (see OFFERED_PAYMENT_WAYS); kept for the agreements that say it.
         YEARLY_SPONSORSHIP = "yearly_sponsorship", _("A yearly sponsorship")
         BANK_TRANSFER = "bank_transfer", _("By bank transfer")
+
+    class CancelReason(models.TextChoices):
+        DONOR_ASKED = "donor_asked", _("The donor asked for it")
+        DETAILS_WRONG = "details_wrong", _("Its details are wrong")
+        DUPLICATE = "duplicate", _("It was made twice")
+        OTHER = "other", _("Another reason (see the note)")
 
     class EndReason(models.TextChoices):
         DEATH = "death", _("The donor died")
@@ -195,6 +203,21 @@ class PeriodicGiftAgreement(models.Model):
     end_reason = models.CharField(
         _("why it ended"), max_length=10, choices=EndReason, blank=True, editable=False
     )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(
+        _("why it was cancelled"), max_length=16, choices=CancelReason, blank=True, editable=False
+    )
+    cancel_note = models.TextField(_("cancellation note"), blank=True, editable=False)
+    cancel_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
     created_at = models.DateTimeField(_("made"), default=timezone.now, editable=False)
 
     # What the signers agreed to: never changed once the agreement exists.
@@ -245,6 +268,12 @@ class PeriodicGiftAgreement(models.Model):
                 condition=Q(partner_name="", partner_email="")
                 | (~Q(partner_name="") & ~Q(partner_email="")),
                 name="agreement_partner_complete",
+            ),
+            # A cancellation always says when and why; nothing else carries either.
+            models.CheckConstraint(
+                condition=(Q(status="cancelled", cancelled_at__isnull=False) & ~Q(cancel_reason=""))
+                | (~Q(status="cancelled") & Q(cancelled_at__isnull=True, cancel_reason="")),
+                name="agreement_cancellation_recorded",
             ),
         ]
 

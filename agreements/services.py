@@ -1,4 +1,5 @@
-"""What happens to a periodic-gift agreement: made, signed, countersigned, ended.
+"""What happens to a periodic-gift agreement: made, signed, countersigned, ended, or
+cancelled before the countersignature.
 
 Every transition locks the agreement's row and lists the statuses it may start from, so a
 double click, two tabs or a retried request never signs twice or skips a signer.
@@ -32,6 +33,8 @@ Role = AgreementSignature.Role
 # Who may sign from which status: the donor first, then the partner (if any).
 SIGNS_FROM = {Role.DONOR: Status.DRAFT, Role.PARTNER: Status.DONOR_SIGNED}
 SIGNED_TO = {Role.DONOR: Status.DONOR_SIGNED, Role.PARTNER: Status.PARTNER_SIGNED}
+# What the foundation may still cancel: whatever it has not countersigned.
+CANCELLABLE = [Status.DRAFT, Status.DONOR_SIGNED, Status.PARTNER_SIGNED]
 
 
 @dataclass(frozen=True)
@@ -250,4 +253,31 @@ def agreement_end(*, agreement_id: int, on: date, reason: str) -> Transition:
         agreement.ended_on = on
         agreement.end_reason = reason
         agreement.save(update_fields=["status", "ended_on", "end_reason"])
+    return Transition(agreement, True)
+
+
+def agreement_cancel(
+    *, agreement_id: int, user: AbstractBaseUser | None, reason: str, note: str, notify=True
+) -> Transition:
+    """The foundation cancels an agreement it never countersigned, saying why. It binds
+    nobody, and its signing links sign nothing any more. A donor who signed is told."""
+    from agreements.tasks import send_cancellation
+
+    with transaction.atomic():
+        # The lock: a countersignature at the same moment either comes first (and this is
+        # refused) or finds it cancelled.
+        agreement = PeriodicGiftAgreement.objects.select_for_update().get(pk=agreement_id)
+        if agreement.status not in CANCELLABLE:
+            return Transition(agreement, False, "closed")
+        agreement.status = Status.CANCELLED
+        agreement.cancelled_at = timezone.now()
+        agreement.cancel_reason = reason
+        agreement.cancel_note = note.strip()
+        agreement.cancelled_by = user
+        agreement.save(
+            update_fields=["status", "cancelled_at", "cancel_reason", "cancel_note", "cancelled_by"]
+        )
+        # A draft's address was never confirmed by its owner: it may be a stranger's.
+        if notify and agreement.donor_id is not None:
+            transaction.on_commit(lambda: send_cancellation.enqueue(agreement.pk))
     return Transition(agreement, True)

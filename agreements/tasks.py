@@ -139,3 +139,25 @@ def send_signed_agreement(agreement_id: int) -> None:
     message = EmailMessage(subject, body, None, [agreement.email])
     message.attach(f"{agreement.number}.pdf", pdf, "application/pdf")
     message.send()
+
+
+@task()
+def send_cancellation(agreement_id: int) -> None:
+    """Tell the donor who signed that the foundation cancelled the agreement before its
+    countersignature, and why (the reason, not the treasurer's own note)."""
+    claimed = PeriodicGiftAgreement.objects.filter(
+        pk=agreement_id, status=PeriodicGiftAgreement.Status.CANCELLED, cancel_sent_at__isnull=True
+    ).update(cancel_sent_at=timezone.now())
+    if not claimed:
+        return
+    agreement = PeriodicGiftAgreement.objects.get(pk=agreement_id)
+    context = {
+        "agreement": agreement,
+        "campaign": Campaign.objects.first(),
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override(agreement.language):
+        context["form_url"] = settings.SITE_URL + reverse("agreements:start")
+        subject = render_to_string("email/agreement_cancelled_subject.txt", context).strip()
+        body = render_to_string("email/agreement_cancelled.txt", context)
+    EmailMessage(subject, body, None, [agreement.email]).send()

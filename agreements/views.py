@@ -83,13 +83,17 @@ def sign(request, token, role=Role.DONOR):
             return redirect(request.path)
         outcome, status = result.problem, 409
         agreement = result.agreement
+    signature = agreement.signatures.filter(role=role).first()
     context = {
         "campaign": campaign,
         "agreement": agreement,
         "role": role,
         "token": token,
-        "signature": agreement.signatures.filter(role=role).first(),
+        "signature": signature,
         "outcome": outcome,
+        # The form again after "you were shown another document"; never once cancelled.
+        "can_sign": agreement.status != agreement.Status.CANCELLED
+        and (outcome == "document_changed" or not (signature or outcome)),
         "name": agreement.donor_full_name if role == Role.DONOR else agreement.partner_name,
     }
     return render(request, "agreements/sign.html", context, status=status)

@@ -30,7 +30,7 @@ auditlog.register(Category)
 
 # Periodic-gift agreements: each signature (the treasurer's countersignature with its actor),
 # the gifts linked under an agreement, and the agreement's status, donor (set when the owner
-# of its address signs) and documents. Not its
+# of its address signs), documents, and a cancellation with its reason and note. Not its
 # terms' personal fields (address, date of birth): they never change, and the trail would
 # only keep a second copy of them.
 auditlog.register(AgreementSignature)
@@ -47,6 +47,10 @@ auditlog.register(
         "final_sent_at",
         "ended_on",
         "end_reason",
+        "cancelled_at",
+        "cancel_reason",
+        "cancel_note",
+        "cancelled_by",
     ],
 )
 

@@ -23,12 +23,13 @@ from agreements.models import (
     PeriodicGiftAgreement,
 )
 from agreements.selectors import agreement_years
-from agreements.services import agreement_end, ready_to_countersign
+from agreements.services import CANCELLABLE, agreement_end, ready_to_countersign
 from donations.admin.base import ReadOnlyInline
 from donations.models import Donation, Sponsorship
 from donations.money import format_eur
 
 Agreement = PeriodicGiftAgreement
+CANCELLATION = ["cancelled_at", "cancelled_by", "cancel_reason", "cancel_note"]
 
 
 class SignatureInline(ReadOnlyInline):
@@ -164,11 +165,16 @@ class PeriodicGiftAgreementAdmin(DecisionPages, admin.ModelAdmin):
         ),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or obj.status != Agreement.Status.CANCELLED:
+            return self.fieldsets
+        return [*self.fieldsets, (_("Cancelled"), {"fields": CANCELLATION})]
+
     def get_readonly_fields(self, request, obj=None):
         # The terms are what the signers agreed to: nobody edits them here, superusers
         # included. Only the sponsorship that pays it may be linked.
         fields = [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]
-        return [f for f in fields if f != "sponsorship"]
+        return [f for f in [*fields, *CANCELLATION] if f != "sponsorship"]
 
     def has_add_permission(self, request):
         # Agreements are made by donors through the public form, and signed by them.
@@ -237,6 +243,7 @@ class PeriodicGiftAgreementAdmin(DecisionPages, admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "may_countersign": may_sign and ready_to_countersign(agreement),
+            "may_cancel": may_sign and agreement.status in CANCELLABLE,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
