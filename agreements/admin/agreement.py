@@ -209,6 +209,8 @@ class PeriodicGiftAgreementAdmin(DecisionPages, admin.ModelAdmin):
 
     @admin.display(description=_("per year"))
     def years_received(self, agreement):
+        if agreement.status == Agreement.Status.CANCELLED:
+            return _("Cancelled before it came into force: nothing was due under it.")
         rows = agreement_years(agreement)
         lang = get_language() or "en"
         if not rows:
