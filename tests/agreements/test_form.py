@@ -77,9 +77,14 @@ def test_it_reads_the_amount_as_people_type_it(client, anbi, typed, amount):
 
 
 def test_it_records_the_chosen_duration(client, anbi):
-    client.post("/en/periodic-gift/", form_data(duration="years", duration_years="8"))
+    # Three donors: one address gets one signing link a day.
+    client.post(
+        "/en/periodic-gift/", form_data(duration="years", duration_years="8", email="a@x.nl")
+    )
     client.post("/en/periodic-gift/", form_data(duration="open_ended", duration_years="8"))
-    client.post("/en/periodic-gift/", form_data(duration="five_years", duration_years="9"))
+    client.post(
+        "/en/periodic-gift/", form_data(duration="five_years", duration_years="9", email="c@x.nl")
+    )
     rows = PeriodicGiftAgreement.objects.order_by("number").values_list(
         "duration", "duration_years"
     )
