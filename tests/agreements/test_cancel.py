@@ -216,3 +216,20 @@ def _staff_client(user):
     session[DEVICE_ID_SESSION_KEY] = confirmed_totp(user).persistent_id
     session.save()
     return staff
+
+
+def test_it_needs_the_csrf_token_and_the_second_factor(client, treasurer, signed):
+    from django.test import Client
+
+    from tests.staff.conftest import password_login
+
+    browser = _staff_client(treasurer)
+    browser.handler.enforce_csrf_checks = True
+    assert browser.get(_url(signed)).status_code == 200
+    assert browser.post(_url(signed), REASON).status_code == 403
+    password_only = Client(HTTP_ACCEPT_LANGUAGE="en")
+    password_login(password_only, "treasurer")
+    response = password_only.post(_url(signed), REASON)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("staff:verify"))
+    assert _unchanged(signed)
