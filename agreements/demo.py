@@ -37,7 +37,7 @@ DEMO_DONOR = {
 def demo_agreement_load() -> PeriodicGiftAgreement:
     """The demo agreement, made the first time and left as it is after that. No email is
     sent: the demo donor's address belongs to nobody."""
-    existing = PeriodicGiftAgreement.objects.filter(donor__email=DEMO_EMAIL).first()
+    existing = PeriodicGiftAgreement.objects.filter(email=DEMO_EMAIL).first()
     if existing is not None:
         return existing
     data = {**DEMO_DONOR, "first_year": timezone.localdate().year}
@@ -48,10 +48,10 @@ def demo_agreement_load() -> PeriodicGiftAgreement:
         role=AgreementSignature.Role.DONOR,
         ip="",
         document_sha256=agreement.terms_pdf_sha256,
+        notify=False,
     )
     treasurer = User.objects.filter(username="treasurer").first()
-    agreement_countersign(
-        agreement_id=agreement.pk, user=treasurer, name="Demo Penningmeester", notify=False
-    )
+    name = (treasurer.get_full_name() if treasurer else "") or "Demo Penningmeester"
+    agreement_countersign(agreement_id=agreement.pk, user=treasurer, name=name, notify=False)
     agreement.refresh_from_db()
     return agreement

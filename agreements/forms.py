@@ -14,6 +14,12 @@ from donations.forms import ErrorSummaryMixin
 from donations.models import normalise_email
 
 Agreement = PeriodicGiftAgreement
+Way = Agreement.PaymentWay
+# What the product can collect: a sponsorship is charged monthly (Sponsorship.Interval has no
+# other interval), and a bank transfer the donor makes themselves.
+OFFERED_PAYMENT_WAYS = [
+    (way.value, way.label) for way in (Way.MONTHLY_SPONSORSHIP, Way.BANK_TRANSFER)
+]
 # Dates as people type them where the browser shows no date picker.
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"]
 ADULT_AGE = 18
@@ -51,7 +57,7 @@ class AgreementForm(ErrorSummaryMixin, forms.Form):
     first_year = forms.TypedChoiceField(label=_("First year of payment"), coerce=int)
     payment_way = forms.ChoiceField(
         label=_("How will you pay?"),
-        choices=Agreement.PaymentWay.choices,
+        choices=OFFERED_PAYMENT_WAYS,
         widget=forms.RadioSelect,
     )
     given_names = forms.CharField(
@@ -82,7 +88,7 @@ class AgreementForm(ErrorSummaryMixin, forms.Form):
     street = forms.CharField(
         label=_("Street and house number"),
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     postcode = forms.CharField(
         label=_("Postcode"),

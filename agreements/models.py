@@ -9,6 +9,8 @@ refuses any change to them, whoever asks.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import uuid
 from decimal import Decimal
 
@@ -20,9 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crowdfund.money import MAX_AMOUNT
-from donations.models import Donation, Donor, Sponsorship
+from donations.models import Donation, Donor, ExpectedTransfer, Sponsorship
 from donations.models.ledger import private_storage_get
 
+logger = logging.getLogger(__name__)
 NUMBER_PREFIX = "PG"
 # The agreement runs at least five years: the law's condition for full deduction.
 MIN_YEARS = 5
@@ -31,6 +34,11 @@ MAX_YEARS = 50
 
 class AgreementLocked(Exception):
     """A write that would change an agreement's terms or documents after they were fixed."""
+
+
+class DocumentDamaged(Exception):
+    """A stored PDF that is gone, or whose bytes no longer have the SHA-256 recorded when it
+    was stored: someone or something changed it, and nobody may be shown or sign it."""
 
 
 class AgreementNumberCounter(models.Model):
@@ -72,6 +80,8 @@ class PeriodicGiftAgreement(models.Model):
         PARTNER_SIGNED = "partner_signed", _("Signed by the donor's partner")
         COUNTERSIGNED = "countersigned", _("Countersigned: in force")
         ENDED = "ended", _("Ended")
+        # Never in force: cancelled by the foundation before its countersignature.
+        CANCELLED = "cancelled", _("Cancelled before the countersignature")
 
     class Duration(models.TextChoices):
         FIVE_YEARS = "five_years", _("5 years")
@@ -80,8 +90,15 @@ class PeriodicGiftAgreement(models.Model):
 
     class PaymentWay(models.TextChoices):
         MONTHLY_SPONSORSHIP = "monthly_sponsorship", _("A monthly sponsorship")
+        # No longer offered (see OFFERED_PAYMENT_WAYS); kept for the agreements that say it.
         YEARLY_SPONSORSHIP = "yearly_sponsorship", _("A yearly sponsorship")
         BANK_TRANSFER = "bank_transfer", _("By bank transfer")
+
+    class CancelReason(models.TextChoices):
+        DONOR_ASKED = "donor_asked", _("The donor asked for it")
+        DETAILS_WRONG = "details_wrong", _("Its details are wrong")
+        DUPLICATE = "duplicate", _("It was made twice")
+        OTHER = "other", _("Another reason (see the note)")
 
     class EndReason(models.TextChoices):
         DEATH = "death", _("The donor died")
@@ -90,9 +107,14 @@ class PeriodicGiftAgreement(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("transaction number"), max_length=20, unique=True, editable=False)
+    # Whoever fills in the form types an address, maybe someone else's: the agreement joins
+    # that donor's records only when the owner of the address signs from the link sent to it.
+    email = models.EmailField(_("donor's email"))
     donor = models.ForeignKey(
         Donor,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="periodic_gift_agreements",
         verbose_name=_("donor"),
     )
@@ -157,9 +179,23 @@ class PeriodicGiftAgreement(models.Model):
         related_name="periodic_gift_agreement",
         verbose_name=_("sponsorship paying it"),
     )
+    # A donor who pays by bank transfer writes their own reference on each year's transfer,
+    # so that the statement import knows the gift is theirs. Given at the countersignature.
+    transfer = models.OneToOneField(
+        ExpectedTransfer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="periodic_gift_agreement",
+        verbose_name=_("payment reference"),
+    )
     # Each email is claimed once ("update where unset"), so a retried task never sends two.
     donor_link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     partner_link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    treasurers_told_at = models.DateTimeField(
+        _("countersignature asked for"), null=True, blank=True, editable=False
+    )
     final_sent_at = models.DateTimeField(
         _("signed agreement sent"), null=True, blank=True, editable=False
     )
@@ -167,12 +203,27 @@ class PeriodicGiftAgreement(models.Model):
     end_reason = models.CharField(
         _("why it ended"), max_length=10, choices=EndReason, blank=True, editable=False
     )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(
+        _("why it was cancelled"), max_length=16, choices=CancelReason, blank=True, editable=False
+    )
+    cancel_note = models.TextField(_("cancellation note"), blank=True, editable=False)
+    cancel_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
     created_at = models.DateTimeField(_("made"), default=timezone.now, editable=False)
 
     # What the signers agreed to: never changed once the agreement exists.
     TERMS = (
         "number",
-        "donor_id",
+        "email",
         "language",
         "surname",
         "given_names",
@@ -193,8 +244,8 @@ class PeriodicGiftAgreement(models.Model):
         "rsin",
         "created_at",
     )
-    # Written once, then fixed.
-    WRITE_ONCE = ("terms_pdf", "terms_pdf_sha256", "final_pdf", "final_pdf_sha256")
+    # Written once, then fixed. The donor is set when they sign, and never changed.
+    WRITE_ONCE = ("donor_id", "terms_pdf", "terms_pdf_sha256", "final_pdf", "final_pdf_sha256")
 
     class Meta:
         ordering = ["-created_at"]
@@ -218,6 +269,12 @@ class PeriodicGiftAgreement(models.Model):
                 | (~Q(partner_name="") & ~Q(partner_email="")),
                 name="agreement_partner_complete",
             ),
+            # A cancellation always says when and why; nothing else carries either.
+            models.CheckConstraint(
+                condition=(Q(status="cancelled", cancelled_at__isnull=False) & ~Q(cancel_reason=""))
+                | (~Q(status="cancelled") & Q(cancelled_at__isnull=True, cancel_reason="")),
+                name="agreement_cancellation_recorded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -240,6 +297,32 @@ class PeriodicGiftAgreement(models.Model):
     @property
     def has_partner(self) -> bool:
         return bool(self.partner_email)
+
+    def document_bytes(self, kind: str) -> bytes:
+        """The stored document, "terms" (to sign) or "final", once its bytes are checked
+        against the SHA-256 recorded when it was stored. Raises DocumentDamaged, logged as
+        an error, for a file that was changed or lost."""
+        field = getattr(self, f"{kind}_pdf")
+        recorded = getattr(self, f"{kind}_pdf_sha256")
+        try:
+            with field.open("rb") as handle:
+                data = handle.read()
+        except (OSError, ValueError) as exc:
+            # ValueError: no file was ever stored.
+            logger.error("Agreement %s: its %s PDF cannot be read (%s)", self.number, kind, exc)
+            raise DocumentDamaged(f"{self.number} {kind}") from exc
+        found = hashlib.sha256(data).hexdigest()
+        if not recorded or found != recorded:
+            logger.error(
+                "Agreement %s: its stored %s PDF %s has SHA-256 %s, not the %s recorded; refused",
+                self.number,
+                kind,
+                field.name,
+                found,
+                recorded or "(none)",
+            )
+            raise DocumentDamaged(f"{self.number} {kind}")
+        return data
 
     @property
     def last_year(self) -> int | None:

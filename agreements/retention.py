@@ -1,10 +1,11 @@
 """A draft agreement (never signed by the donor) holds their name, address and date of
 birth, and binds nobody: it goes, with its stored document, when the donor is erased or
-anonymised, and once it is as old as an unfinished gift attempt. A signed agreement is a
-fiscal record and stays (its donor's erasure is refused while it runs) until the books no
-longer need it: RETENTION_DONOR_YEARS after the end of the year it ended, it goes with its
-signatures, the links to its gifts (the gifts stay in the books), its audit entries and both
-documents."""
+anonymised, and once it is as old as an unfinished gift attempt. So does one the foundation
+cancelled before countersigning it, counted from its cancellation, with its signatures and
+audit entries. A signed agreement is a fiscal record and stays (its donor's erasure is refused
+while it runs) until the books no longer need it: RETENTION_DONOR_YEARS after the end of the
+year it ended, it goes with its signatures, the links to its gifts (the gifts stay in the
+books), its audit entries and both documents."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
+from donations.models import Donor
 
 DRAFT = PeriodicGiftAgreement.Status.DRAFT
 ENDED = PeriodicGiftAgreement.Status.ENDED
 COUNTERSIGNED = PeriodicGiftAgreement.Status.COUNTERSIGNED
+CANCELLED = PeriodicGiftAgreement.Status.CANCELLED
 
 
 def drafts_delete(agreement_ids: list[int]) -> int:
@@ -49,15 +52,31 @@ def drafts_delete(agreement_ids: list[int]) -> int:
     return deleted
 
 
-def donor_drafts_delete(donor_ids: list[int]) -> None:
-    """DONOR_RECORD_CLEANUPS: an anonymised donor keeps no draft naming them."""
-    ids = PeriodicGiftAgreement.objects.filter(donor_id__in=donor_ids, status=DRAFT)
-    drafts_delete(list(ids.order_by("pk").values_list("pk", flat=True)))
+def donor_unbound_delete(donor_ids: list[int]) -> None:
+    """DONOR_RECORD_CLEANUPS: an anonymised donor keeps no agreement that binds nobody: no
+    draft, theirs or one started with their address by someone else (it joins nobody until
+    it is signed), and none the foundation cancelled."""
+    emails = Donor.objects.filter(pk__in=donor_ids).values("email")
+    theirs = PeriodicGiftAgreement.objects.filter(Q(donor_id__in=donor_ids) | Q(email__in=emails))
+    drafts_delete(list(theirs.filter(status=DRAFT).order_by("pk").values_list("pk", flat=True)))
+    cancelled_delete(
+        list(theirs.filter(status=CANCELLED).order_by("pk").values_list("pk", flat=True))
+    )
 
 
 def old_drafts(cutoff: datetime):
     """UNFINISHED_RECORDS: drafts made before the cutoff, never signed."""
     return PeriodicGiftAgreement.objects.filter(status=DRAFT, created_at__lt=cutoff)
+
+
+def old_cancelled(cutoff: datetime):
+    """UNFINISHED_RECORDS: agreements the foundation cancelled before the cutoff."""
+    return PeriodicGiftAgreement.objects.filter(status=CANCELLED, cancelled_at__lt=cutoff)
+
+
+def cancelled_delete(agreement_ids: list[int]) -> int:
+    """Delete these cancelled agreements, as `long_ended_delete` does signed ones."""
+    return _agreements_delete(agreement_ids, [CANCELLED])
 
 
 def long_ended(cutoff: datetime):
@@ -74,18 +93,24 @@ def long_ended(cutoff: datetime):
 
 
 def long_ended_delete(agreement_ids: list[int]) -> int:
-    """Delete these agreements with their signatures, gift links and documents.
+    return _agreements_delete(agreement_ids, [ENDED, COUNTERSIGNED])
 
-    The model refuses to delete a signed agreement: this is the one way, for retention only.
-    Their audit entries go too (a signer's address, the reason it ended, which gift it
-    covered), and the deletion itself writes none that would keep a copy.
+
+def _agreements_delete(agreement_ids: list[int], statuses: list[str]) -> int:
+    """Delete these agreements, if still in one of `statuses`, with their signatures, gift
+    links and documents.
+
+    The model refuses to delete a signed agreement: this is the one way, for retention and
+    erasure only. Their audit entries go too (a signer's address, the reason it ended or was
+    cancelled, which gift it covered), and the deletion itself writes none that would keep a
+    copy.
     """
     deleted = 0
     for agreement_id in agreement_ids:
         with transaction.atomic(), disable_auditlog():
             agreement = (
                 PeriodicGiftAgreement.objects.select_for_update()
-                .filter(pk=agreement_id, status__in=[ENDED, COUNTERSIGNED])
+                .filter(pk=agreement_id, status__in=statuses)
                 .first()
             )
             if agreement is None:

@@ -1,5 +1,7 @@
 """The donor's side: the form, "check your email", and each signer's page behind their link."""
 
+import io
+
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -9,15 +11,16 @@ from django.views.decorators.http import require_http_methods, require_safe
 from agreements.documents import agreement_terms_document_ensure
 from agreements.forms import AgreementForm
 from agreements.links import signing_token_check
-from agreements.models import AgreementSignature
+from agreements.models import AgreementSignature, DocumentDamaged
 from agreements.services import agreement_create, agreement_sign
 from crowdfund.client_ip import client_ip
-from donations.ratelimit import sending_allowed
+from donations.ratelimit import sending_allowed, unasked_mail_allowed
 from prisoners.selectors import campaign_get
 
 Role = AgreementSignature.Role
-# A bad link's page: "invalid" is forged or cut short (404), "expired" is too old (410).
-LINK_STATUS = {"invalid": 404, "expired": 410}
+# A bad link's page: "invalid" is forged or cut short (404), "expired" is too old (410);
+# "damaged": the stored document is not the one whose fingerprint was recorded (409).
+LINK_STATUS = {"invalid": 404, "expired": 410, "damaged": 409}
 
 
 @never_cache
@@ -30,7 +33,9 @@ def agreement_start(request):
             return render(
                 request, "agreements/rate_limited.html", {"campaign": campaign}, status=429
             )
-        agreement_create(data=form.cleaned_data, language=get_language())
+        # Over the address's own limit nothing is recorded or sent, and the page is the same.
+        if unasked_mail_allowed(email=form.cleaned_data["email"]):
+            agreement_create(data=form.cleaned_data, language=get_language())
         return redirect("agreements:check_email")
     status = 400 if form.is_bound else 200
     return render(
@@ -61,6 +66,10 @@ def sign(request, token, role=Role.DONOR):
         # Forged, mistyped, for another signer, or too old: say so, change nothing.
         return _link_problem(request, campaign, check.problem)
     agreement = agreement_terms_document_ensure(agreement_id=check.agreement.pk)
+    try:
+        agreement.document_bytes("terms")
+    except DocumentDamaged:
+        return _link_problem(request, campaign, "damaged")
     outcome = ""
     status = 200
     if request.method == "POST":
@@ -74,13 +83,17 @@ def sign(request, token, role=Role.DONOR):
             return redirect(request.path)
         outcome, status = result.problem, 409
         agreement = result.agreement
+    signature = agreement.signatures.filter(role=role).first()
     context = {
         "campaign": campaign,
         "agreement": agreement,
         "role": role,
         "token": token,
-        "signature": agreement.signatures.filter(role=role).first(),
+        "signature": signature,
         "outcome": outcome,
+        # The form again after "you were shown another document"; never once cancelled.
+        "can_sign": agreement.status != agreement.Status.CANCELLED
+        and (outcome == "document_changed" or not (signature or outcome)),
         "name": agreement.donor_full_name if role == Role.DONOR else agreement.partner_name,
     }
     return render(request, "agreements/sign.html", context, status=status)
@@ -89,14 +102,18 @@ def sign(request, token, role=Role.DONOR):
 @never_cache
 @require_safe
 def document(request, token, role=Role.DONOR):
-    """The exact PDF the signer is asked to sign (the stored bytes whose fingerprint the
-    signing form carries)."""
+    """The exact PDF the signer is asked to sign: the stored bytes, checked against the
+    fingerprint the signing form carries."""
     check = signing_token_check(token, role)
     if check.agreement is None:
         raise Http404
     agreement = agreement_terms_document_ensure(agreement_id=check.agreement.pk)
+    try:
+        pdf = agreement.document_bytes("terms")
+    except DocumentDamaged:
+        return _link_problem(request, campaign_get(), "damaged")
     response = FileResponse(
-        agreement.terms_pdf.open("rb"),
+        io.BytesIO(pdf),
         content_type="application/pdf",
         filename=f"{agreement.number}.pdf",
     )

@@ -222,6 +222,12 @@ DONATION_FAILURES_PER_EMAIL = 5
 DONOR_LINK_RATE_LIMIT_WINDOW = 60 * 60
 DONOR_LINK_RATE_LIMIT_PER_IP = 20
 DONOR_LINK_RATE_LIMIT_PER_EMAIL = 5
+# A periodic-gift agreement's signing link goes to whatever address the form was given, maybe
+# a stranger's: at most this many to one address in this many seconds, from any connection.
+# One: a stranger's address gets one email a day however often it is typed in; a donor who
+# wants to correct theirs uses the first link and writes to the foundation, as the page says.
+UNASKED_MAIL_WINDOW = 24 * 60 * 60
+UNASKED_MAIL_PER_ADDRESS = 1
 # A cautious donor on a shared device: the page closes after this long, however busy.
 DONOR_SESSION_MAX_AGE = 2 * 60 * 60
 # A checkout left open this long without an answer counts as abandoned.

@@ -23,8 +23,10 @@ def expected_transfer_create(
     prisoner: Prisoner | None,
     purpose: str = "",
     donor_name: str = "",
+    notify: bool = True,
 ) -> ExpectedTransfer:
-    """Give the donor a reference of their own and email them the bank details."""
+    """Give the donor a reference of their own and email them the bank details (unless the
+    caller's own email gives them, `notify=False`)."""
     for attempt in range(REFERENCE_TRIES):
         try:
             with transaction.atomic():
@@ -40,7 +42,8 @@ def expected_transfer_create(
         except IntegrityError:
             if attempt == REFERENCE_TRIES - 1:
                 raise
-    transaction.on_commit(lambda: send_transfer_details.enqueue(expected.pk))
+    if notify:
+        transaction.on_commit(lambda: send_transfer_details.enqueue(expected.pk))
     return expected
 
 

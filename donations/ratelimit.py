@@ -92,6 +92,16 @@ def sending_allowed(*, ip: str) -> bool:
     return _hit("mail", ip or "unknown", settings.DONATION_RATE_LIMIT_STARTS_PER_IP)
 
 
+def unasked_mail_allowed(*, email: str) -> bool:
+    """May the site email this address something that whoever typed it may have asked for in
+    someone else's name (a signing link)? Counts it, per address, from any connection.
+
+    The caller answers the same either way: a different answer would tell a stranger that
+    the address was given before.
+    """
+    return _hit("unasked", email, settings.UNASKED_MAIL_PER_ADDRESS, settings.UNASKED_MAIL_WINDOW)
+
+
 def donor_link_allowed(*, ip: str, email: str) -> bool:
     """May this address ask for another link to a donor's page, for this email? Counts it.
 

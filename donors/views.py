@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from agreements.models import PeriodicGiftAgreement
+from agreements.models import DocumentDamaged, PeriodicGiftAgreement
 from crowdfund.client_ip import client_ip
 from donations.models import Donation, Sponsorship
 from donations.providers.base import ProviderUnavailable
@@ -168,11 +168,20 @@ def statement(request, statement_id):
 def agreement(request, agreement_id):
     """The agreement as countersigned, or as the donor signed it while it waits for us."""
     own = get_object_or_404(PeriodicGiftAgreement, pk=agreement_id, donor=request.donor)
-    document = own.final_pdf or own.terms_pdf
-    if not document:
+    if not (own.final_pdf or own.terms_pdf):
         raise Http404
-    with document.open("rb") as file:
-        return _pdf_response(file.read(), f"{own.number}.pdf")
+    try:
+        pdf = own.document_bytes("final" if own.final_pdf else "terms")
+    except DocumentDamaged:
+        messages.error(
+            request,
+            _(
+                "This document does not match the one we recorded, so we do not show it. We "
+                "have been alerted; please write to us."
+            ),
+        )
+        return redirect("donors:page")
+    return _pdf_response(pdf, f"{own.number}.pdf")
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -175,6 +175,8 @@ def _agreement(agreement: PeriodicGiftAgreement) -> dict:
         "partner_email": agreement.partner_email,
         "language": agreement.language,
         "ended_on": _moment(agreement.ended_on),
+        "cancelled_at": _moment(agreement.cancelled_at),
+        "why_cancelled": agreement.cancel_reason,
         "signatures": [
             {
                 "role": signature.role,

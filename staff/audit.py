@@ -29,7 +29,8 @@ for model in (Donation, Correction, Refund, Expense, FundTransfer, BankStatement
 auditlog.register(Category)
 
 # Periodic-gift agreements: each signature (the treasurer's countersignature with its actor),
-# the gifts linked under an agreement, and the agreement's status and documents. Not its
+# the gifts linked under an agreement, and the agreement's status, donor (set when the owner
+# of its address signs), documents, and a cancellation with its reason and note. Not its
 # terms' personal fields (address, date of birth): they never change, and the trail would
 # only keep a second copy of them.
 auditlog.register(AgreementSignature)
@@ -39,12 +40,17 @@ auditlog.register(
     include_fields=[
         "number",
         "status",
+        "donor",
         "sponsorship",
         "terms_pdf_sha256",
         "final_pdf_sha256",
         "final_sent_at",
         "ended_on",
         "end_reason",
+        "cancelled_at",
+        "cancel_reason",
+        "cancel_note",
+        "cancelled_by",
     ],
 )
 

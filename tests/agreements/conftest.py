@@ -78,3 +78,11 @@ def link_in(message) -> str:
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture
+def treasurer(treasurer):
+    """A treasurer with a full name: the foundation's signature carries it."""
+    treasurer.first_name, treasurer.last_name = "Ana", "Tesorera"
+    treasurer.save()
+    return treasurer

@@ -23,9 +23,7 @@ def _change_url(agreement) -> str:
 
 
 def _countersign(client, agreement):
-    return client.post(
-        LIST, {"action": "countersign", "_selected_action": [agreement.pk]}, follow=True
-    )
+    return client.post(f"{LIST}{agreement.pk}/countersign/", follow=True)
 
 
 def _change_form(agreement, **fields) -> dict:
@@ -89,7 +87,7 @@ def test_it_refuses_to_countersign_before_every_signer_signed(client, treasurer,
     PeriodicGiftAgreement.objects.filter(pk=agreement.pk).update(status=Status.DONOR_SIGNED)
     client.force_login(treasurer)
     response = _countersign(client, agreement)
-    assert "1 not countersigned" in response.content.decode()
+    assert "Not countersigned" in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.status == Status.DONOR_SIGNED
     assert not agreement.final_pdf

@@ -21,6 +21,8 @@ def test_it_loads_one_countersigned_demo_agreement_once(db, mailoutbox):
     assert agreement.rsin == "000000000"
     assert agreement.final_pdf_sha256 and agreement.terms_pdf_sha256
     assert set(agreement.signatures.values_list("role", flat=True)) == {"donor", "foundation"}
+    # Signed by the demo treasurer under their full name, as the admin's page does.
+    assert agreement.signatures.get(role="foundation").name == "Demo Penningmeester"
     assert mailoutbox == []
 
 

@@ -1,5 +1,6 @@
 """The public form: clear errors for bad input, and nothing recorded or mailed."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -76,9 +77,14 @@ def test_it_reads_the_amount_as_people_type_it(client, anbi, typed, amount):
 
 
 def test_it_records_the_chosen_duration(client, anbi):
-    client.post("/en/periodic-gift/", form_data(duration="years", duration_years="8"))
+    # Three donors: one address gets one signing link a day.
+    client.post(
+        "/en/periodic-gift/", form_data(duration="years", duration_years="8", email="a@x.nl")
+    )
     client.post("/en/periodic-gift/", form_data(duration="open_ended", duration_years="8"))
-    client.post("/en/periodic-gift/", form_data(duration="five_years", duration_years="9"))
+    client.post(
+        "/en/periodic-gift/", form_data(duration="five_years", duration_years="9", email="c@x.nl")
+    )
     rows = PeriodicGiftAgreement.objects.order_by("number").values_list(
         "duration", "duration_years"
     )
@@ -103,3 +109,13 @@ def test_it_stops_a_script_that_mails_strangers(client, anbi, settings, mailoutb
 def test_it_says_to_check_the_email(client, anbi):
     html = client.get("/en/periodic-gift/check-your-email/").content.decode()
     assert "Check your email" in html and "14 days" in html
+
+
+def test_its_address_fields_use_autocomplete_tokens_valid_on_an_input(client, anbi):
+    """`street-address` is multi-line: HTML allows it on a <textarea> only (the Nu Html
+    Checker reports it); one line of street and number is `address-line1`."""
+    html = client.get("/en/periodic-gift/").content.decode()
+    inputs = re.findall(r"<input [^>]*>", html)
+    assert not [tag for tag in inputs if 'autocomplete="street-address"' in tag]
+    [street] = [tag for tag in inputs if 'name="street"' in tag]
+    assert 'autocomplete="address-line1"' in street

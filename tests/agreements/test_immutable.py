@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agreements.documents import agreement_terms_document_ensure
 from agreements.models import AgreementLocked, PeriodicGiftAgreement
+from donations.models import Donor
 from tests.agreements.helpers import agreement_in_force, agreement_signed
 from tests.agreements.test_admin import _change_form, _change_url
 
@@ -29,6 +30,7 @@ def signed(anbi):
         ("number", "PG-1999-0001"),
         ("rsin", "000000000"),
         ("terms_pdf_sha256", "0" * 64),
+        ("email", "someone.else@example.org"),
     ],
 )
 def test_it_refuses_to_change_a_signed_agreement(signed, field, value):
@@ -37,6 +39,17 @@ def test_it_refuses_to_change_a_signed_agreement(signed, field, value):
     with pytest.raises(AgreementLocked):
         signed.save()
     assert PeriodicGiftAgreement.objects.values().get(pk=signed.pk) == before
+
+
+def test_it_never_moves_to_another_donor(signed):
+    """Its donor is set once, when the owner of its address signs."""
+    signed.donor = Donor.objects.create(email="someone.else@example.org")
+    with pytest.raises(AgreementLocked):
+        signed.save()
+    signed.donor = None
+    with pytest.raises(AgreementLocked):
+        signed.save()
+    assert PeriodicGiftAgreement.objects.get(pk=signed.pk).donor.email == "camila@example.org"
 
 
 def test_it_still_records_what_happens_to_it(signed):

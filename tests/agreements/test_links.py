@@ -86,7 +86,7 @@ def test_it_never_lets_the_partners_link_sign_as_the_donor(client, with_partner)
 
 
 def test_it_refuses_a_token_made_for_another_purpose(client, with_partner):
-    donor = Donor.objects.get()
+    donor = Donor.objects.create(email="camila@example.org")
     sponsorship = Sponsorship.objects.create(
         donor=donor, amount="10.00", provider="demo", method="card"
     )

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from agreements.models import PeriodicGiftAgreement
 from tests.browser.conftest import axe_violations
@@ -35,7 +36,7 @@ def _fill(page):
     for name, value in FIELDS.items():
         page.fill(f"#id_{name}", value)
     page.check("#id_duration_0")
-    page.check("#id_payment_way_2")
+    page.check("input[name=payment_way][value=bank_transfer]")
     page.check("#id_consent")
 
 
@@ -55,7 +56,7 @@ def test_it_makes_and_signs_an_agreement_on_a_phone(page, demo_site):
     _fill(page)
     page.get_by_role("button").last.click()
     page.wait_for_url("**/check-your-email/")
-    agreement = PeriodicGiftAgreement.objects.exclude(donor__email__startswith="demo.").get()
+    agreement = PeriodicGiftAgreement.objects.exclude(email__startswith="demo.").get()
     page.goto(demo_site.url + _signing_link())
     assert _fits(page)
     if SHOTS:
@@ -83,3 +84,29 @@ def test_its_pages_pass_axe(axe_page, demo_site):
     assert axe_violations(axe_page) == []
     axe_page.goto(link.replace("/sign/", "/co-sign/"))  # the donor's link, as the partner
     assert axe_violations(axe_page) == []
+
+
+def test_its_refusals_pass_axe_and_fit_a_phone(axe_page, demo_site):
+    """A link to an agreement the foundation cancelled, and one whose stored document was
+    changed: each says so in words, offers no signature, and passes axe."""
+    from django.core.files.base import ContentFile
+
+    from agreements.links import signing_token
+    from agreements.services import agreement_cancel
+    from tests.agreements.helpers import agreement_signed
+
+    axe_page.set_viewport_size(PHONE)
+    year = timezone.localdate().year
+    cancelled = agreement_signed(first_year=year, email="cancelled@example.org")
+    agreement_cancel(
+        agreement_id=cancelled.pk, user=None, reason="other", note="test", notify=False
+    )
+    damaged = agreement_signed(first_year=year, email="damaged@example.org")
+    damaged.terms_pdf.storage.delete(damaged.terms_pdf.name)
+    damaged.terms_pdf.storage.save(damaged.terms_pdf.name, ContentFile(b"%PDF-changed"))
+    for agreement, words in ((cancelled, "canceló"), (damaged, "no coincide")):
+        axe_page.goto(f"{demo_site.url}/es/periodic-gift/sign/{signing_token(agreement, 'donor')}/")
+        assert words in axe_page.locator("main").inner_text()
+        assert axe_page.locator("form button[type=submit]").count() == 0
+        assert _fits(axe_page)
+        assert axe_violations(axe_page) == []

@@ -14,6 +14,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.models import AgreementSignature, PeriodicGiftAgreement
 from agreements.services import agreement_create
@@ -103,12 +104,20 @@ def _agreement_of_every_status() -> list[PeriodicGiftAgreement]:
     for n, status in enumerate(PeriodicGiftAgreement.Status.values):
         data = cleaned(email=f"a{n}@example.org", partner_name="P", partner_email="p@x.org")
         agreement = agreement_create(data=data, language="en", notify=False)
-        roles = {"draft": [], "donor_signed": ["donor"], "partner_signed": ["donor", "partner"]}
+        roles = {
+            "draft": [],
+            "donor_signed": ["donor"],
+            "partner_signed": ["donor", "partner"],
+            "cancelled": ["donor"],
+        }
         for role in roles.get(status, ["donor", "partner", "foundation"]):
             AgreementSignature.objects.create(
                 agreement=agreement, role=role, name=role, document_sha256="0" * 64
             )
-        PeriodicGiftAgreement.objects.filter(pk=agreement.pk).update(status=status)
+        cancelled = {"cancelled_at": timezone.now(), "cancel_reason": "other", "cancel_note": "x"}
+        PeriodicGiftAgreement.objects.filter(pk=agreement.pk).update(
+            status=status, **(cancelled if status == "cancelled" else {})
+        )
         agreement.status = status
         made.append(agreement)
     return made

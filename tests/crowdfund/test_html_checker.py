@@ -18,13 +18,6 @@ from tests.crowdfund.public_pages import VISITS
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LANGUAGES = ["es", "nl", "en"]
-# Another branch moves the street onto a <textarea>, where the autofill name is allowed; the
-# merge makes these pass, and strict=True then asks for the marks to go.
-STREET_ADDRESS_ON_INPUT = pytest.mark.xfail(
-    strict=True,
-    reason='autocomplete="street-address" on the periodic-gift form\'s <input> (fixed apart)',
-)
-KNOWN = {"periodic-gift": STREET_ADDRESS_ON_INPUT, "periodic-gift-errors": STREET_ADDRESS_ON_INPUT}
 
 
 def _checker_ready() -> None:
@@ -99,9 +92,7 @@ def _serve_and_check(settings, folder: Path) -> dict:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "visit", [pytest.param(name, marks=KNOWN.get(name, ())) for name in VISITS]
-)
+@pytest.mark.parametrize("visit", [name for name in VISITS])
 def test_it_serves_html_without_errors(checked, visit):
     errors = [_describe(label, m) for label, m in checked[visit] if _is_error(m)]
     assert errors == []

@@ -15,12 +15,23 @@ from tests.donors.conftest import open_page
 
 @pytest.fixture
 def agreements(campaign):
+    """Each signed by its donor: an agreement joins a donor's page only with their signature."""
     campaign.is_anbi, campaign.rsin = True, "851954534"
     campaign.save()
     mine = agreement_create(data=cleaned(email="camila@example.org"), language="en", notify=False)
     theirs = agreement_create(data=cleaned(email="other@example.org"), language="en", notify=False)
-    # The document to sign is drawn when its signer first opens it.
-    return [agreement_terms_document_ensure(agreement_id=a.pk) for a in (mine, theirs)]
+    signed = []
+    for made in (mine, theirs):
+        # The document to sign is drawn when its signer first opens it.
+        agreement = agreement_terms_document_ensure(agreement_id=made.pk)
+        result = agreement_sign(
+            agreement_id=agreement.pk,
+            role="donor",
+            ip="192.0.2.7",
+            document_sha256=agreement.terms_pdf_sha256,
+        )
+        signed.append(result.agreement)
+    return signed
 
 
 def test_the_page_lists_the_donors_own_agreement_and_serves_its_document(client, agreements):
@@ -42,10 +53,7 @@ def test_another_donors_agreement_answers_404(client, agreements):
 
 def test_erasure_is_refused_while_an_agreement_runs_and_changes_nothing(client, agreements):
     mine, _theirs = agreements
-    signed = agreement_sign(
-        agreement_id=mine.pk, role="donor", ip="192.0.2.1", document_sha256=mine.terms_pdf_sha256
-    )
-    assert signed.agreement.status == PeriodicGiftAgreement.Status.DONOR_SIGNED
+    assert mine.status == PeriodicGiftAgreement.Status.DONOR_SIGNED
     open_page(client, mine.donor)
     response = client.post("/en/my-gifts/page/erase/", follow=True)
     assert "periodic-gift agreement still runs" in response.content.decode()
@@ -69,9 +77,6 @@ def test_the_data_export_holds_the_donors_agreements_and_only_theirs(client, agr
     """The agreement keeps the donor's address, date and place of birth: a copy of their data
     (GDPR art. 15) must include it, with the record of their signature."""
     mine, theirs = agreements
-    agreement_sign(
-        agreement_id=mine.pk, role="donor", ip="192.0.2.7", document_sha256=mine.terms_pdf_sha256
-    )
     open_page(client, mine.donor)
     data = client.get("/en/my-gifts/page/my-data.json").json()
     [exported] = data["periodic_gift_agreements"]

@@ -219,13 +219,20 @@ class Command(BaseCommand):
             self.stdout.write(f"Or open the demo donor's page at once: {manage_url(donor, 'es')}")
 
     def _demo_staff(self) -> None:
-        for username, group, superuser in [
-            ("admin", None, True),
-            ("editor", "Editors", False),
-            ("treasurer", "Treasurers", False),
+        # Full names: the foundation's countersignature carries the signer's name.
+        for username, group, superuser, name in [
+            ("admin", None, True, ("Demo", "Beheerder")),
+            ("editor", "Editors", False, ("Demo", "Redacteur")),
+            ("treasurer", "Treasurers", False, ("Demo", "Penningmeester")),
         ]:
             user, created = User.objects.get_or_create(
-                username=username, defaults={"is_staff": True, "is_superuser": superuser}
+                username=username,
+                defaults={
+                    "is_staff": True,
+                    "is_superuser": superuser,
+                    "first_name": name[0],
+                    "last_name": name[1],
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)

@@ -1,11 +1,13 @@
-"""The treasurer's view of periodic-gift agreements: the terms read-only, the countersignature
-as an action, and the gifts that count under each agreement."""
+"""The treasurer's view of periodic-gift agreements: the terms read-only, the gifts that count
+under each agreement, and the way to the pages that sign for the foundation."""
+
+import io
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -13,16 +15,22 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from agreements.admin.decisions import DAMAGED, DecisionPages
 from agreements.attention import WaitingForFilter
-from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
+from agreements.models import (
+    AgreementGift,
+    AgreementSignature,
+    DocumentDamaged,
+    PeriodicGiftAgreement,
+)
 from agreements.selectors import agreement_years
-from agreements.services import agreement_countersign, agreement_end
-from crowdfund.client_ip import client_ip
+from agreements.services import CANCELLABLE, agreement_end, ready_to_countersign
 from crowdfund.money import format_eur
 from donations.admin.base import ReadOnlyInline
 from donations.models import Donation, Sponsorship
 
 Agreement = PeriodicGiftAgreement
+CANCELLATION = ["cancelled_at", "cancelled_by", "cancel_reason", "cancel_note"]
 
 
 class SignatureInline(ReadOnlyInline):
@@ -84,8 +92,9 @@ class AgreementForm(forms.ModelForm):
 
 
 @admin.register(Agreement)
-class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
+class PeriodicGiftAgreementAdmin(DecisionPages, admin.ModelAdmin):
     form = AgreementForm
+    change_form_template = "admin/agreements/periodicgiftagreement/change_form.html"
     list_display = [
         "number",
         "status",
@@ -97,13 +106,26 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", WaitingForFilter, "first_year", "payment_way"]
-    search_fields = ["number", "surname", "given_names", "donor__email"]
+    search_fields = ["number", "surname", "given_names", "email"]
     list_select_related = ["donor"]
     date_hierarchy = "created_at"
     inlines = [SignatureInline, AgreementGiftInline]
-    actions = ["countersign", "send_link_again", "end_donor_died", "end_term_over"]
+    # No countersignature from the list: it signs a legal document, after its own page.
+    actions = ["send_link_again", "end_donor_died", "end_term_over"]
     fieldsets = [
-        (None, {"fields": ["number", "status", "rsin", "foundation_name", "documents"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "status",
+                    "treasurers_told_at",
+                    "rsin",
+                    "foundation_name",
+                    "documents",
+                ]
+            },
+        ),
         (
             _("The gift"),
             {
@@ -122,6 +144,7 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
             _("The donor"),
             {
                 "fields": [
+                    "email",
                     "donor",
                     "given_names",
                     "surname",
@@ -137,14 +160,22 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Money under the agreement"), {"fields": ["sponsorship", "years_received"]}),
+        (
+            _("Money under the agreement"),
+            {"fields": ["sponsorship", "transfer", "years_received"]},
+        ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or obj.status != Agreement.Status.CANCELLED:
+            return self.fieldsets
+        return [*self.fieldsets, (_("Cancelled"), {"fields": CANCELLATION})]
 
     def get_readonly_fields(self, request, obj=None):
         # The terms are what the signers agreed to: nobody edits them here, superusers
         # included. Only the sponsorship that pays it may be linked.
         fields = [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]
-        return [f for f in fields if f != "sponsorship"]
+        return [f for f in [*fields, *CANCELLATION] if f != "sponsorship"]
 
     def has_add_permission(self, request):
         # Agreements are made by donors through the public form, and signed by them.
@@ -152,9 +183,6 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def has_countersign_permission(self, request):
-        return request.user.has_perm("agreements.countersign_periodicgiftagreement")
 
     @admin.display(description=_("donor"), ordering="surname")
     def donor_name(self, agreement):
@@ -182,6 +210,8 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("per year"))
     def years_received(self, agreement):
+        if agreement.status == Agreement.Status.CANCELLED:
+            return _("Cancelled before it came into force: nothing was due under it.")
         rows = agreement_years(agreement)
         lang = get_language() or "en"
         if not rows:
@@ -206,8 +236,19 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view(self.document_view)
         return [
             path("<int:pk>/document/<str:kind>/", view, name="agreements_document"),
+            *self.decision_urls(),
             *super().get_urls(),
         ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        agreement = self.get_object(request, object_id)
+        may_sign = agreement is not None and self.has_countersign_permission(request)
+        extra_context = {
+            **(extra_context or {}),
+            "may_countersign": may_sign and ready_to_countersign(agreement),
+            "may_cancel": may_sign and agreement.status in CANCELLABLE,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def document_view(self, request, pk, kind):
         # The documents hold the donor's address and date of birth: treasurers only.
@@ -216,11 +257,15 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
         agreement = get_object_or_404(Agreement, pk=pk)
         if kind not in ("terms", "final"):
             raise Http404
-        field = getattr(agreement, f"{kind}_pdf")
-        if not field:
+        if not getattr(agreement, f"{kind}_pdf"):
             raise Http404
+        try:
+            pdf = agreement.document_bytes(kind)
+        except DocumentDamaged:
+            self.message_user(request, DAMAGED, messages.ERROR)
+            return redirect("admin:agreements_periodicgiftagreement_change", agreement.pk)
         name = f"{agreement.number}{'' if kind == 'final' else '-to-sign'}.pdf"
-        response = FileResponse(field.open("rb"), as_attachment=True, filename=name)
+        response = FileResponse(io.BytesIO(pdf), as_attachment=True, filename=name)
         response["Cache-Control"] = "private, no-store"
         return response
 
@@ -230,34 +275,6 @@ class PeriodicGiftAgreementAdmin(admin.ModelAdmin):
             link.save()
         for link in formset.deleted_objects:
             link.delete()
-
-    @admin.action(description=_("Countersign for the foundation"), permissions=["countersign"])
-    def countersign(self, request, queryset):
-        name = request.user.get_full_name() or request.user.get_username()
-        done = refused = 0
-        for agreement in queryset:
-            result = agreement_countersign(
-                agreement_id=agreement.pk, user=request.user, name=name, ip=client_ip(request)
-            )
-            done += int(result.applied)
-            refused += int(not result.applied)
-        if done:
-            self.message_user(
-                request,
-                _("%(count)d countersigned; the signed agreement is emailed to the donor.")
-                % {"count": done},
-                messages.SUCCESS,
-            )
-        if refused:
-            self.message_user(
-                request,
-                _(
-                    "%(count)d not countersigned: an agreement is countersigned once, after the"
-                    " donor (and their partner, if any) signed."
-                )
-                % {"count": refused},
-                messages.WARNING,
-            )
 
     @admin.action(description=_("Send the signing link again"), permissions=["change"])
     def send_link_again(self, request, queryset):
