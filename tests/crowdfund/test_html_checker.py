@@ -92,7 +92,7 @@ def _serve_and_check(settings, folder: Path) -> dict:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("visit", [name for name in VISITS])
+@pytest.mark.parametrize("visit", VISITS)
 def test_it_serves_html_without_errors(checked, visit):
     errors = [_describe(label, m) for label, m in checked[visit] if _is_error(m)]
     assert errors == []
