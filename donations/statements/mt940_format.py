@@ -4,11 +4,12 @@ The library is lenient: it skips tags it does not expect, ignores what follows a
 could half read ("22.62" becomes 22) and keeps the last of several balances. We are not: the
 order of the fields is checked here (a `:25:` where a `:86:` belongs refuses the file), each
 field is handed to the library on its own so that a refusal names the right line, and a
-pre-processor makes the library refuse an amount that is not written with a decimal comma.
+pre-processor makes the library refuse an amount written with a dot.
 
-A statement may be split over several messages (ABN AMRO does): the parts are linked by the
-intermediate balances `:62M:` and `:60M:`, read as one statement, and each part's balances
-are checked. SNS, ASN and RegioBank (de Volksbank) put an IBAN in the `:61:`
+A statement may be split over several messages (ABN AMRO does): a part that opens with
+`:60M:` continues the statement before it, after a `:62M:` or, as ABN AMRO also writes, after
+a `:62F:` whose balance it carries on. The parts are read as one statement and each part's
+balances are checked. SNS, ASN and RegioBank (de Volksbank) put an IBAN in the `:61:`
 reference field; the library's `StatementASNB` tag reads that dialect. What stands around
 and between the messages is read in `mt940_envelope`.
 """
@@ -40,8 +41,11 @@ __all__ = ["iter_statement", "parse_details"]
 
 # re.ASCII: \d alone would also take other scripts' digits (٣٤), which no bank writes.
 BALANCE = re.compile(r"[CD]\d{6}[A-Z]{3}\d{1,15},\d{0,2}", re.ASCII)
-AMOUNT = re.compile(r"\d{1,15},\d{0,2}", re.ASCII)
+# Knab writes a whole amount without its comma ("C500NTRF"): the transaction type's letter
+# right after the digits leaves no doubt. A dot never separates cents in MT940.
+AMOUNT = re.compile(r"\d{1,15}(?:,\d{0,2})?", re.ASCII)
 MARKS = {"C", "D", "RC", "RD"}
+TYPE_LETTERS = {"S", "N", "F"}
 # de Volksbank's banks, by the bank code in the IBAN
 VOLKSBANK = {"SNSB", "ASNB", "RBRB"}
 OPTIONS = mt940.Options(unbounded_details=True, merge_keeps_values=True)
@@ -77,11 +81,14 @@ class _Refused(Exception):
 
 def _strict_amount(transactions, tag, tag_dict, *args):
     """Pre-processor for `:61:`: the library would read "22.62NTRF" as 22 and go on."""
-    if not AMOUNT.fullmatch(tag_dict.get("amount") or "") or not tag_dict.get("id"):
+    # The type is S (a SWIFT transfer), N (any other) or F (a first advice), then three more.
+    kind = tag_dict.get("id") or ""
+    if not AMOUNT.fullmatch(tag_dict.get("amount") or "") or kind[:1] not in TYPE_LETTERS:
         raise _Refused(
             _(
-                "the amount on this :61: line is not written as MT940 requires: digits with "
-                "a decimal comma (22,62), then the transaction type (such as NTRF)"
+                "the amount on this :61: line is not written as MT940 requires: digits, "
+                "with a decimal comma before the cents (22,62 or 500), then the transaction "
+                "type (such as NTRF)"
             )
         )
     if (tag_dict.get("status") or "").upper() not in MARKS:
@@ -241,9 +248,9 @@ class _Reader:
 
     def tag_60M(self, item: Field):
         amount, currency = self.balance(item)
-        if not self.continues or self.header is None:
+        if self.header is None:
             raise self.error(
-                _("this part continues a statement (:60M:), but no earlier part closed with :62M:"),
+                _("this part continues a statement (:60M:), but no part comes before it"),
                 item.line,
             )
         if _account_iban(self.account, currency) != self.header.account_iban:
@@ -253,6 +260,16 @@ class _Reader:
         if currency != self.header.currency:
             raise self.error(
                 _("this part is in another currency than the part before it"), item.line
+            )
+        if not self.continues and amount != self.last_closing:
+            # After a final closing balance only a part that carries it on continues.
+            raise self.error(
+                _(
+                    "this part continues a statement (:60M:) with %(opening)s, but the "
+                    "statement before it closed with %(closing)s (:62F:)"
+                )
+                % {"opening": amount, "closing": self.last_closing},
+                item.line,
             )
         self.parts += 1
         if amount != self.last_closing:

@@ -25,7 +25,8 @@ from prisoners.models import Campaign
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "statements"
 FILES = sorted(p.name for p in CORPUS.iterdir() if not p.name.endswith(".expected.json"))
-MT940_LINE = re.compile(r"^:61:\d{6}(?:\d{4})?(R?[CD])[A-Z]?(\d+,\d*)", re.MULTILINE)
+# Knab writes a whole amount without a comma: the transaction type's letter follows it.
+MT940_LINE = re.compile(r"^:61:\d{6}(?:\d{4})?(R?[CD])[A-Z]?(\d+(?:,\d*)?)(?=[A-Z])", re.MULTILINE)
 NTRY = re.compile(r"<Ntry>(.*?)</Ntry>", re.DOTALL)
 STMT = re.compile(r"<Stmt>(.*?)</Stmt>", re.DOTALL)
 MESSAGE = re.compile(r"^:20:.*?(?=^:20:|\Z)", re.MULTILINE | re.DOTALL)
@@ -138,6 +139,9 @@ BROKEN = [
     ("asn_mt940_daily.sta", "C50,00NOVB", "C21.61NOVB", 1, 6, "decimal comma"),
     ("ing_mt940_header.sta", "940 00", "942 00", 1, 3, "MT942"),
     ("ing_mt940_header.sta", "C25,00NTRF", "C21.61NTRF", 1, 8, "decimal comma"),
+    ("knab_mt940_whole_amounts.sta", "C500NTRF", "C500.NTRF", 1, 5, "decimal comma"),
+    ("abnamro_mt940_continued.sta", "C240403EUR2065,00", "C240403EUR2056,00", 1, 20, "2065.00"),
+    ("abnamro_mt940_continued.sta", "C25,00N654", "C21.61N654", 1, 8, "decimal comma"),
 ]
 
 

@@ -176,3 +176,55 @@ def test_it_refuses_a_structurally_wrong_file_whole(campaign, text, line):
         statement_import(file_name="bad.sta", data=text.encode())
     assert excinfo.value.line == line
     assert StatementLine.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [("500", "500.00"), ("500,", "500.00"), ("12,5", "12.50"), ("0001213,28", "1213.28")],
+)
+def test_it_reads_knabs_whole_amounts(amount, expected):
+    data = mt940(f":61:2404020402C{amount}NTRFNONREF", ":86:x", closing=expected.replace(".", ","))
+    (statement,) = parse_statement("knab.sta", data)
+    assert [line.amount for line in statement.lines] == [Decimal(expected)]
+    assert statement.balance_problem() == ""
+
+
+@pytest.mark.parametrize("amount", ["500.", "500.00", "21.61", "500 ", "5OO"])
+def test_it_still_refuses_a_dot_or_a_gap_after_the_digits(amount):
+    data = mt940(":61:240402C1,00NTRFNONREF", ":86:x", f":61:240402C{amount}NTRFNONREF", ":86:y")
+    with pytest.raises(StatementError, match="decimal comma") as excinfo:
+        parse_statement("knab.sta", data)
+    assert excinfo.value.line == 7
+
+
+def continued(second_opening: str) -> bytes:
+    return "\n".join(
+        [
+            abn_part(1, ":60F:C240402EUR100,00", GIFT, ":62F:C240402EUR125,00"),
+            abn_part(2, f":60M:C240403EUR{second_opening}", SECOND, ":62F:C240403EUR135,00"),
+        ]
+    ).encode()
+
+
+def test_it_reads_abn_amros_part_that_continues_after_a_final_balance():
+    (statement,) = parse_statement("abn.sta", continued("125,00"))
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("100.00"),
+        Decimal("135.00"),
+    )
+    assert [line.amount for line in statement.lines] == [Decimal("25.00"), Decimal("10.00")]
+    assert statement.balance_problem() == ""
+
+
+def test_it_refuses_a_continuation_whose_balance_does_not_carry_on():
+    with pytest.raises(StatementError) as excinfo:
+        parse_statement("abn.sta", continued("120,00"))
+    assert excinfo.value.line == 18
+    assert "with 120.00, but the statement before it closed with 125.00" in str(excinfo.value)
+
+
+def test_it_refuses_a_continuation_of_another_account():
+    data = continued("125,00").decode().replace(f":25:{FOUNDATION}", ":25:NL20INGB0001234567")
+    with pytest.raises(StatementError, match="another account") as excinfo:
+        parse_statement("abn.sta", data.replace("NL20INGB0001234567", FOUNDATION, 1).encode())
+    assert excinfo.value.line == 18
