@@ -44,6 +44,11 @@ BALANCE = re.compile(r"[CD]\d{6}[A-Z]{3}\d{1,15},\d{0,2}", re.ASCII)
 # Knab writes a whole amount without its comma ("C500NTRF"): the transaction type's letter
 # right after the digits leaves no doubt. A dot never separates cents in MT940.
 AMOUNT = re.compile(r"\d{1,15}(?:,\d{0,2})?", re.ASCII)
+# Older exports name the account by its old number, which the importer finds inside the
+# foundation's IBAN: Triodos "TRIODOSBANK/0390123456", Rabobank "1291.99.348EUR".
+OLD_ACCOUNT = re.compile(r"(?:[A-Z]+/)?(\d+(?:\.\d+)*)", re.ASCII)
+# Rabobank's old layout writes each line of a description as a :86: field of its own.
+OLD_RABOBANK = re.compile(r"\d{2,4}\.\d{2}\.\d{3}(?:[A-Z]{3})?", re.ASCII)
 MARKS = {"C", "D", "RC", "RD"}
 TYPE_LETTERS = {"S", "N", "F"}
 # de Volksbank's banks, by the bank code in the IBAN
@@ -97,11 +102,13 @@ def _strict_amount(transactions, tag, tag_dict, *args):
 
 
 def _account_iban(account: str, currency: str) -> str:
+    """The IBAN, or the old account number's digits; anything else as written, to be refused."""
     # ING writes "NL20INGB0001234567EUR", Rabobank "NL86RABO0123456712 EUR".
     for candidate in (account, account.removesuffix(currency)):
         with contextlib.suppress(SchwiftyException):
             return IBAN(candidate).compact
-    return account  # an old-style account number, or nonsense that check_header refuses
+    old = OLD_ACCOUNT.fullmatch(account.removesuffix(currency))
+    return old[1].replace(".", "") if old else account
 
 
 class _Reader:
@@ -109,6 +116,7 @@ class _Reader:
         self.file_name, self.text = file_name, text
         self.state: str | None = None
         self.account = ""
+        self.details_per_line = False  # Rabobank's old layout
         self.statement_id = ""
         self.statement_line: int | None = None
         self.header: StatementHeader | None = None
@@ -144,6 +152,9 @@ class _Reader:
 
     def take(self, item: Field) -> Iterator[StatementHeader | ParsedLine]:
         tag = "info" if item.tag == "86" and self.state in ENDS_MESSAGE else item.tag
+        if tag == "86" and self.state == "86" and self.details_per_line:
+            self.details.more.append(item.value)
+            return
         if tag == "20" and self.state is not None:
             yield from self.end_message(item)
         allowed = FOLLOWS[self.state if tag != "20" else None]
@@ -192,6 +203,7 @@ class _Reader:
 
     def tag_25(self, item: Field):
         self.account = item.value.replace(" ", "").strip()
+        self.details_per_line = OLD_RABOBANK.fullmatch(self.account) is not None
 
     def balance(self, item: Field) -> tuple[Decimal, str]:
         raw = item.value.strip()

@@ -142,6 +142,8 @@ BROKEN = [
     ("knab_mt940_whole_amounts.sta", "C500NTRF", "C500.NTRF", 1, 5, "decimal comma"),
     ("abnamro_mt940_continued.sta", "C240403EUR2065,00", "C240403EUR2056,00", 1, 20, "2065.00"),
     ("abnamro_mt940_continued.sta", "C25,00N654", "C21.61N654", 1, 8, "decimal comma"),
+    ("triodos_mt940_old_account.sta", "/0390123456", "/0390123457", -1, 1, "not for the found"),
+    ("triodos_mt940_old_account.sta", "C25,00N000", "C21.61N000", 1, 5, "decimal comma"),
 ]
 
 

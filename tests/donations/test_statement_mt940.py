@@ -8,6 +8,7 @@ from django.utils import translation
 from donations.models import StatementLine
 from donations.statements import StatementError, parse_statement
 from donations.statements.importer import statement_import
+from prisoners.models import Campaign
 from tests.donations.statement_samples import FOUNDATION, mt940
 
 
@@ -228,3 +229,73 @@ def test_it_refuses_a_continuation_of_another_account():
     with pytest.raises(StatementError, match="another account") as excinfo:
         parse_statement("abn.sta", data.replace("NL20INGB0001234567", FOUNDATION, 1).encode())
     assert excinfo.value.line == 18
+
+
+OLD_RABOBANK = [
+    ":20:940A240402",
+    ":25:1291.99.348EUR",
+    ":28:00000/00",
+    ":60F:C240401EUR000000000100,00",
+    ":61:240402C000000000025,00N0990121470966      J. DE VRIES",
+    ":86:DSA3KM",
+    ":86:GIFT VOOR DE ADVOCAAT",
+    ":62F:C240402EUR000000000125,00",
+]
+
+
+def test_it_reads_rabobanks_old_layout_with_a_description_field_per_line():
+    (statement,) = parse_statement("rabo.swi", "\n".join([":940:", *OLD_RABOBANK]).encode())
+    (line,) = statement.lines
+    assert (statement.account_iban, line.counterparty_name) == ("129199348", "J. DE VRIES")
+    assert line.remittance == "DSA3KM GIFT VOOR DE ADVOCAAT"
+    assert statement.balance_problem() == ""
+
+
+def test_it_reads_triodos_description_subfields_cut_mid_word():
+    data = mt940(
+        ":61:240402C25,00N000NONREF",
+        ":86:000>100912345670",
+        ">20DONATIE VOOR DSA>213KM>31NL91ABNA0417164300>32J. DE VRIES",
+        account="TRIODOSBANK/0390123456",
+        closing="25,00",
+    )
+    (statement,) = parse_statement("triodos.sta", data)
+    (line,) = statement.lines
+    assert statement.account_iban == "0390123456"
+    assert (line.remittance, line.counterparty_name, line.counterparty_iban) == (
+        "DONATIE VOOR DSA3KM",
+        "J. DE VRIES",
+        "NL91ABNA0417164300",
+    )
+
+
+@pytest.mark.parametrize(
+    ("account", "iban"),
+    [
+        ("TRIODOSBANK/0390123456", "NL49TRIO0390123456"),
+        ("1291.99.348EUR", "NL19RABO0129199348"),
+        ("1291.99.348 EUR", "NL19RABO0129199348"),
+        ("0390123456", "NL49TRIO0390123456"),
+    ],
+)
+def test_it_imports_the_old_account_forms_of_the_foundations_iban(campaign, account, iban):
+    Campaign.objects.update(iban=iban)
+    data = mt940(":61:240402C5,00NTRFNONREF", ":86:DSA3KM", account=account, closing="5,00")
+    assert statement_import(file_name="old.sta", data=data).lines_new == 1
+
+
+@pytest.mark.parametrize(
+    ("account", "iban"),
+    [
+        ("TRIODOSBANK/0390123457", "NL49TRIO0390123456"),
+        ("1291.99.349EUR", "NL19RABO0129199348"),
+        ("TRIODOSBANK/03901234X6", "NL49TRIO0390123456"),
+    ],
+)
+def test_it_still_refuses_another_account_in_an_old_form(campaign, account, iban):
+    Campaign.objects.update(iban=iban)
+    data = mt940(":61:240402C5,00NTRFNONREF", ":86:DSA3KM", account=account, closing="5,00")
+    with pytest.raises(StatementError, match=f"not for the foundation's account {iban}") as exc:
+        statement_import(file_name="old.sta", data=data)
+    assert exc.value.line == 1
+    assert StatementLine.objects.count() == 0
