@@ -30,8 +30,19 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
+class SkippedStatement:
+    """A statement of another account in the same file: read and checked, never saved."""
+
+    account: str
+    statement_id: str
+    line: int | None
+    lines: int = 0
+
+
+@dataclass
 class ImportResult:
     file_name: str
+    account: str = ""  # the foundation's IBAN, which the imported statements are of
     statements: int = 0
     lines_read: int = 0
     lines_new: int = 0
@@ -39,10 +50,19 @@ class ImportResult:
     review: int = 0
     not_donation: int = 0
     balance_problems: list[str] = field(default_factory=list)
+    skipped: list[SkippedStatement] = field(default_factory=list)
 
     @property
     def duplicates(self) -> int:
         return self.lines_read - self.lines_new
+
+    def skipped_by_account(self) -> dict[str, tuple[int, int]]:
+        """Each other account, in file order: how many statements and lines were skipped."""
+        found: dict[str, tuple[int, int]] = {}
+        for skipped in self.skipped:
+            statements, lines = found.get(skipped.account, (0, 0))
+            found[skipped.account] = (statements + 1, lines + skipped.lines)
+        return found
 
 
 # (status, note, prisoner, the donor's expected transfer when the reference is theirs)
@@ -207,6 +227,7 @@ class _Import:
         self.keys = LineKeys()
         self.header: StatementHeader | None = None
         self.statement: BankStatement | None = None
+        self.skipping: SkippedStatement | None = None
         self.chunk: list[tuple[StatementLine, ParsedLine]] = []
         self.movements = Decimal("0.00")
 
@@ -216,6 +237,9 @@ class _Import:
                 self.finish()
                 self.start(item)
                 continue
+            if self.skipping:
+                self.skipping.lines += 1
+                continue
             row = _row(self.statement, self.header, item)
             row.dedupe_key = self.keys(row)
             self.chunk.append((row, item))
@@ -223,6 +247,18 @@ class _Import:
             if len(self.chunk) >= BATCH:
                 self.flush()
         self.finish()
+        if not self.result.statements and self.result.skipped:
+            # Nothing in the file is the foundation's: the wrong file, not a mixed one.
+            first = self.result.skipped[0]
+            raise StatementError(
+                _(
+                    "this statement is for account %(account)s, not for the foundation's "
+                    "account %(iban)s (from the campaign settings)"
+                )
+                % {"account": first.account, "iban": self.matcher.iban},
+                file_name=self.file_name,
+                line=first.line,
+            )
 
     def start(self, header: StatementHeader) -> None:
         iban = self.matcher.iban
@@ -231,16 +267,12 @@ class _Import:
                 _("set the foundation's IBAN in the campaign settings before importing"),
                 file_name=self.file_name,
             )
+        self.result.account = iban
         if not _same_account(header.account_iban, iban):
-            raise StatementError(
-                _(
-                    "this statement is for account %(account)s, not for the foundation's "
-                    "account %(iban)s (from the campaign settings)"
-                )
-                % {"account": header.account_iban, "iban": iban},
-                file_name=self.file_name,
-                line=header.line,
-            )
+            # A bank's export may hold every account of the customer (Rabobank's does).
+            self.skipping = SkippedStatement(header.account_iban, header.statement_id, header.line)
+            self.result.skipped.append(self.skipping)
+            return
         self.header, self.movements = header, Decimal("0.00")
         self.result.statements += 1
         self.statement = BankStatement.objects.create(
@@ -267,10 +299,17 @@ class _Import:
         self.statement.lines_read += len(self.chunk)
         self.statement.lines_new += len(new)
         self.chunk = []
+        self.report_progress()
+
+    def report_progress(self) -> None:
         if self.progress:
-            self.progress(self.result.lines_read)
+            skipped = sum(statement.lines for statement in self.result.skipped)
+            self.progress(self.result.lines_read + skipped)
 
     def finish(self) -> None:
+        if self.skipping:
+            self.skipping = None
+            self.report_progress()
         if self.statement is None:
             return
         self.flush()

@@ -3,8 +3,8 @@ refused whole with a message that names the line (issue #8 F).
 
 The corpus (tests/fixtures/statements/) holds files in the shape of ING, Rabobank, ABN AMRO,
 SNS/ASN, Triodos, bunq and Knab exports. Each has a hand-written `<file>.expected.json`: the
-account, the statements and donations it holds and whether its balances agree, or the
-refusal and its line. The lines and totals are counted
+account, the statements and donations it holds, whether its balances agree and which other
+accounts' statements it skips, or the refusal and its line. The lines and totals are counted
 here from the raw `:61:` and `<Ntry>` text with a regular expression, never with the
 importer's own parser, and only in the statements of the foundation's account.
 """
@@ -124,6 +124,8 @@ def test_it_imports_every_corpus_file_or_refuses_it_whole(funds, name):
             Decimal(expected["out"]),
         )
     assert result.statements == expected["statements"]
+    skipped = {account: list(counts) for account, counts in result.skipped_by_account().items()}
+    assert skipped == expected.get("skipped", {})
     assert result.donations == expected["donations"] == Donation.objects.count()
     assert (result.balance_problems == []) is expected["balances_agree"]
     again = statement_import(file_name=name, data=data)
@@ -142,8 +144,12 @@ BROKEN = [
     ("knab_mt940_whole_amounts.sta", "C500NTRF", "C500.NTRF", 1, 5, "decimal comma"),
     ("abnamro_mt940_continued.sta", "C240403EUR2065,00", "C240403EUR2056,00", 1, 20, "2065.00"),
     ("abnamro_mt940_continued.sta", "C25,00N654", "C21.61N654", 1, 8, "decimal comma"),
+    ("rabobank_camt053_two_accounts.xml", ">3.12<", ">3,12<", 1, 66, "is not an amount"),
     ("triodos_mt940_old_account.sta", "/0390123456", "/0390123457", -1, 1, "not for the found"),
     ("triodos_mt940_old_account.sta", "C25,00N000", "C21.61N000", 1, 5, "decimal comma"),
+    ("rabobank_mt940_old_account.swi", "1291.99.348", "1291.99.349", -1, 2, "not for the found"),
+    ("rabobank_mt940_old_account.swi", ":62F:", ":940:\r\n:62F:", 1, 11, "before its closing"),
+    ("rabobank_mt940_old_account.swi", "C000000000025,00", "C21.61", 1, 6, "decimal comma"),
 ]
 
 
