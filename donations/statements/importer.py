@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations.expected_transfers import expected_transfer_receive
-from donations.models import BankStatement, Donation, ExpectedTransfer, StatementLine, StatusChange
-from donations.sponsorships.start import donor_get_or_create
+from donations.models import BankStatement, Donation, StatementLine, StatusChange
 from donations.statements import ParsedLine, StatementError, StatementHeader, iter_statement
 from donations.statements.keys import LineKeys
-from donations.statements.references import find_reference
-from prisoners.models import Campaign, Prisoner
+from donations.statements.matching import LineMatcher, donation_from_line
 
-# Payouts of online gifts: already counted from the providers' webhooks, never twice.
-PAYOUT_NAMES = re.compile(r"\b(mollie|stripe)\b", re.IGNORECASE)
 BATCH = 1000
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a duplicate key
 logger = logging.getLogger(__name__)
@@ -63,97 +56,6 @@ class ImportResult:
             statements, lines = found.get(skipped.account, (0, 0))
             found[skipped.account] = (statements + 1, lines + skipped.lines)
         return found
-
-
-# (status, note, prisoner, the donor's expected transfer when the reference is theirs)
-Classified = tuple[str, str, Prisoner | None, ExpectedTransfer | None]
-
-
-class _Matcher:
-    def __init__(self):
-        campaign = Campaign.objects.first()
-        self.iban = campaign.iban.replace(" ", "").upper() if campaign else ""
-        self.general = campaign.general_reference.upper() if campaign else None
-        self.prisoners = {p.payment_reference.upper(): p for p in Prisoner.objects.all()}
-        # A donor's own reference from the bank-transfer page: the gift is theirs.
-        self.expected = {
-            e.reference.upper(): e for e in ExpectedTransfer.objects.select_related("prisoner")
-        }
-        self.references = (
-            set(self.prisoners) | set(self.expected) | ({self.general} if self.general else set())
-        )
-
-    def classify(self, line: ParsedLine) -> Classified:
-        """(status, note, prisoner, expected transfer) for a new line."""
-        if line.is_reversal:
-            return StatementLine.Status.REVIEW, "reversal of an earlier entry", None, None
-        if not line.is_credit:
-            return StatementLine.Status.REVIEW, "money out: possible spending", None, None
-        if PAYOUT_NAMES.search(line.counterparty_name):
-            return (
-                StatementLine.Status.NOT_DONATION,
-                "payout of online gifts, counted already",
-                None,
-                None,
-            )
-        if line.currency != "EUR":
-            return StatementLine.Status.REVIEW, f"booked in {line.currency}", None, None
-        found = find_reference(f"{line.remittance} {line.end_to_end_id}", self.references)
-        if len(found) == 1:
-            (reference,) = found
-            expected = self.expected.get(reference)
-            if expected is not None:
-                note = f"reference {reference} (expected transfer)"
-                return StatementLine.Status.MATCHED, note, expected.prisoner, expected
-            return (
-                StatementLine.Status.MATCHED,
-                f"reference {reference}",
-                self.prisoners.get(reference),
-                None,
-            )
-        if found:
-            return (
-                StatementLine.Status.REVIEW,
-                "several references: " + ", ".join(sorted(found)),
-                None,
-                None,
-            )
-        return StatementLine.Status.REVIEW, "no payment reference found", None, None
-
-
-def donation_from_line(
-    line: StatementLine, prisoner: Prisoner | None, expected: ExpectedTransfer | None = None
-) -> Donation:
-    booked = timezone.make_aware(datetime.combine(line.booking_date, time(12)))
-    donor = (
-        {
-            "donor_name": expected.donor_name or line.counterparty_name,
-            "donor_email": expected.email,
-            "language": expected.language,
-            "purpose": expected.purpose,
-            # The donor who left this email: one donor record holds all their gifts.
-            "donor": donor_get_or_create(
-                email=expected.email, name=expected.donor_name, language=expected.language
-            ),
-        }
-        if expected
-        else {"donor_name": line.counterparty_name}
-    )
-    return Donation(
-        amount=line.amount,
-        amount_paid=line.amount,
-        prisoner=prisoner,
-        method=Donation.Method.BANK_TRANSFER,
-        provider=Donation.Provider.BANK,
-        provider_payment_id=line.dedupe_key,
-        status=Donation.Status.PAID,
-        **donor,
-        # Bank donors never chose to be named in public.
-        is_anonymous=True,
-        received_on=line.booking_date,
-        paid_at=booked,
-        created_at=booked,
-    )
 
 
 def estimate_lines(data: bytes) -> int:
@@ -223,7 +125,7 @@ def _same_account(account: str, iban: str) -> bool:
 class _Import:
     def __init__(self, file_name, user, result, progress):
         self.file_name, self.user, self.result, self.progress = file_name, user, result, progress
-        self.matcher = _Matcher()
+        self.matcher = LineMatcher()
         self.keys = LineKeys()
         self.header: StatementHeader | None = None
         self.statement: BankStatement | None = None
