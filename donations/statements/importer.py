@@ -131,6 +131,7 @@ class _Import:
         self.statement: BankStatement | None = None
         self.skipping: SkippedStatement | None = None
         self.chunk: list[tuple[StatementLine, ParsedLine]] = []
+        self.pending: list[tuple[StatementLine, ParsedLine]] = []
         self.movements = Decimal("0.00")
 
     def run(self, items) -> None:
@@ -142,13 +143,14 @@ class _Import:
             if self.skipping:
                 self.skipping.lines += 1
                 continue
-            row = _row(self.statement, self.header, item)
+            row = _row(self.header, item)
             row.dedupe_key = self.keys(row)
             self.chunk.append((row, item))
             self.movements += item.signed
             if len(self.chunk) >= BATCH:
                 self.flush()
         self.finish()
+        self.write()
         if not self.result.statements and self.result.skipped:
             # Nothing in the file is the foundation's: the wrong file, not a mixed one.
             first = self.result.skipped[0]
@@ -177,31 +179,56 @@ class _Import:
             return
         self.header, self.movements = header, Decimal("0.00")
         self.result.statements += 1
+        # SNS and ASN export a statement a day, 365 in a year's file: a statement's row is
+        # written once it is finished, with its figures, unless its lines fill a batch first;
+        # and new lines wait in `pending`, whatever their statement, until they fill one.
+        self.statement = None
+
+    def create_statement(self, **figures) -> None:
         self.statement = BankStatement.objects.create(
             file_name=self.file_name[:255],
-            format=header.format,
-            account_iban=header.account_iban,
-            statement_id=header.statement_id[:140],
-            opening_balance=header.opening_balance,
-            closing_balance=header.closing_balance,
+            format=self.header.format,
+            account_iban=self.header.account_iban,
+            statement_id=self.header.statement_id[:140],
+            opening_balance=self.header.opening_balance,
+            closing_balance=self.header.closing_balance,
             imported_by=self.user,
+            **figures,
         )
 
+    def existing_keys(self) -> set[str]:
+        if not self.chunk:
+            return set()
+        keys = [row.dedupe_key for row, _line in self.chunk]
+        lines = StatementLine.objects.filter(dedupe_key__in=keys)
+        return set(lines.values_list("dedupe_key", flat=True))
+
     def flush(self) -> None:
+        """A statement's lines that fill a batch: the statement's row is needed now."""
         if not self.chunk:
             return
-        existing = set(
-            StatementLine.objects.filter(
-                dedupe_key__in=[row.dedupe_key for row, _line in self.chunk]
-            ).values_list("dedupe_key", flat=True)
-        )
-        new = [(row, line) for row, line in self.chunk if row.dedupe_key not in existing]
-        _save_chunk(self.statement, new, self.matcher, self.result)
-        self.result.lines_read += len(self.chunk)
+        existing = self.existing_keys()
+        if self.statement is None:
+            self.create_statement()
         self.statement.lines_read += len(self.chunk)
-        self.statement.lines_new += len(new)
+        self.statement.lines_new += self.keep_new(existing)
+
+    def keep_new(self, existing: set[str]) -> int:
+        """The chunk's new lines, for the current statement, join those waiting to be saved."""
+        new = [(row, line) for row, line in self.chunk if row.dedupe_key not in existing]
+        for row, _line in new:
+            row.statement = self.statement
+        self.pending += new
+        self.result.lines_read += len(self.chunk)
         self.chunk = []
+        if len(self.pending) >= BATCH:
+            self.write()
         self.report_progress()
+        return len(new)
+
+    def write(self) -> None:
+        _save_chunk(self.file_name, self.pending, self.matcher, self.result)
+        self.pending = []
 
     def report_progress(self) -> None:
         if self.progress:
@@ -212,27 +239,33 @@ class _Import:
         if self.skipping:
             self.skipping = None
             self.report_progress()
-        if self.statement is None:
+        if self.header is None:
             return
-        self.flush()
         # The file's own sums, over every line it holds, skipped or new: a skipped line is
         # the very same line (same amount and direction) as one imported before.
         own = self.header.balance_problem(self.movements)
         problems = [p for p in [own, *self.header.problems] if p]
         label = self.header.statement_id or self.header.account_iban
         self.result.balance_problems += [f"{label}: {problem}" for problem in problems]
-        # A multi-part MT940 statement gives its final closing balance in its last part.
-        self.statement.opening_balance = self.header.opening_balance
-        self.statement.closing_balance = self.header.closing_balance
-        self.statement.balance_ok = not problems
-        self.statement.balance_note = "; ".join(problems)[:255]
-        self.statement.save()
-        self.statement = None
+        figures = {"balance_ok": not problems, "balance_note": "; ".join(problems)[:255]}
+        if self.statement is None:
+            existing = self.existing_keys()
+            new = sum(1 for row, _line in self.chunk if row.dedupe_key not in existing)
+            self.create_statement(**figures, lines_read=len(self.chunk), lines_new=new)
+            self.keep_new(existing)
+        else:
+            self.flush()
+            # A multi-part MT940 statement gives its final closing balance in its last part.
+            self.statement.opening_balance = self.header.opening_balance
+            self.statement.closing_balance = self.header.closing_balance
+            for name, value in figures.items():
+                setattr(self.statement, name, value)
+            self.statement.save()
+        self.header = self.statement = None
 
 
-def _row(statement, header, line: ParsedLine) -> StatementLine:
+def _row(header, line: ParsedLine) -> StatementLine:
     return StatementLine(
-        statement=statement,
         account_iban=header.account_iban,
         booking_date=line.booking_date,
         value_date=line.value_date,
@@ -249,7 +282,7 @@ def _row(statement, header, line: ParsedLine) -> StatementLine:
     )
 
 
-def _save_chunk(statement, chunk, matcher, result) -> None:
+def _save_chunk(file_name: str, chunk, matcher, result) -> None:
     rows, donations, expected_by_row = [], [], {}
     for row, line in chunk:
         status, note, prisoner, expected = matcher.classify(line)
@@ -263,21 +296,23 @@ def _save_chunk(statement, chunk, matcher, result) -> None:
         else:
             result.review += 1
         rows.append(row)
-    created = Donation.objects.bulk_create([donation for _r, donation in donations])
-    for (row, _d), donation in zip(donations, created, strict=True):
-        row.donation = donation
-        if id(row) in expected_by_row:
-            expected_transfer_receive(expected=expected_by_row[id(row)], donation=donation)
-    StatusChange.objects.bulk_create(
-        StatusChange(
-            donation=d,
-            from_status=Donation.Status.NEW,
-            to_status=Donation.Status.PAID,
-            source=StatusChange.Source.IMPORT,
-            note=statement.file_name[:255],
+    created = []
+    if donations:  # the gifts' bulk_create opens savepoints even for none
+        created = Donation.objects.bulk_create([donation for _r, donation in donations])
+        for (row, _d), donation in zip(donations, created, strict=True):
+            row.donation = donation
+            if id(row) in expected_by_row:
+                expected_transfer_receive(expected=expected_by_row[id(row)], donation=donation)
+        StatusChange.objects.bulk_create(
+            StatusChange(
+                donation=d,
+                from_status=Donation.Status.NEW,
+                to_status=Donation.Status.PAID,
+                source=StatusChange.Source.IMPORT,
+                note=file_name[:255],
+            )
+            for d in created
         )
-        for d in created
-    )
     StatementLine.objects.bulk_create(rows)
     result.lines_new += len(rows)
     result.donations += len(created)

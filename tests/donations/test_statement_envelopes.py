@@ -4,6 +4,8 @@ a field is refused, and the message names it."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from donations.models import BankStatement, StatementLine
@@ -190,3 +192,29 @@ def test_an_enveloped_file_imports_whole_and_a_reimport_adds_nothing(campaign, m
     assert (first.statements, first.lines_new, first.donations) == (3, 1, 1)
     assert (again.statements, again.lines_new, again.donations) == (3, 0, 0)
     assert StatementLine.objects.count() == 1
+
+
+def month(days: int, gift: int) -> bytes:
+    """A statement a day, each with one gift and one line that is not one."""
+    messages = []
+    for n in range(1, days + 1):
+        lines = [f":61:2404{n:02d}04{n:02d}C{gift},00NOVBNL91ABNA0417164300", "j. de vries"]
+        lines += [":86:DSA3KM", f":61:2404{n:02d}04{n:02d}D1,00NOVBNL39RABO0300065264", "bank"]
+        messages += [FIN_HEADER, ":20:0000000000", f":25:{SNS}", f":28C:{n}/1"]
+        messages += [f":60F:C2404{n:02d}EUR{(gift - 1) * (n - 1)},00", *lines, ":86:kosten"]
+        messages += [f":62F:C2404{n:02d}EUR{(gift - 1) * n},00", "-}{5:}"]
+    return "\n".join(messages).encode()
+
+
+def test_a_statement_a_day_costs_three_queries_whatever_its_lines(campaign, make_prisoner):
+    # Its own row and audit entry, and the look-up of its lines; the lines and gifts of
+    # many days are written together.
+    make_prisoner(payment_reference="DSA3KM")
+    Campaign.objects.update(iban=SNS)
+    counts = []
+    for name, days, gift in (("week.sta", 7, 25), ("month.sta", 28, 26)):
+        with CaptureQueriesContext(connection) as queries:
+            result = statement_import(file_name=name, data=month(days, gift))
+        assert (result.statements, result.donations, result.balance_problems) == (days, days, [])
+        counts.append(len(queries))
+    assert counts[1] - counts[0] <= 3 * 21
