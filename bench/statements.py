@@ -8,7 +8,7 @@ REFERENCES = ["DSA3KM", "DSB4LN", "DSC6MP", "DSD7NR", "DSE9PT", "DSF3RU", "DSG4T
 
 def _line(i: int) -> tuple[date, Decimal, bool, str, str]:
     day = date(2025, 1, 1) + timedelta(days=i % 365)
-    # Always two decimals: "5" is not an MT940 amount ("5,00" is), and the importer says so.
+    # Always two decimals, as most banks write them (Knab writes "5" for 5,00).
     amount = (Decimal(5 + (i * 7) % 200) + Decimal(i % 100) / 100).quantize(Decimal("0.01"))
     credit = i % 10 != 0
     text = f"gift {REFERENCES[i % len(REFERENCES)].lower()} thanks" if i % 4 else "bedankt"
@@ -55,3 +55,34 @@ def mt940(lines: int) -> bytes:
     head = [":20:BENCH", ":25:NL91ABNA0417164300EUR", ":28C:00001", ":60F:C250101EUR100000,00"]
     tail = [f":62F:C251231EUR{str(closing).replace('.', ',')}"]
     return "\r\n".join(head + rows + tail).encode()
+
+
+def mt940_daily(lines: int) -> bytes:
+    """A message a day, each in its SWIFT envelope, in one file, as SNS and ASN export."""
+    by_day: dict[date, list[str]] = {}
+    movements: dict[date, Decimal] = {}
+    for i in range(lines):
+        day, amount, credit, name, text = _line(i)
+        movements[day] = movements.get(day, Decimal("0.00")) + (amount if credit else -amount)
+        by_day.setdefault(day, []).extend(
+            [
+                f":61:{day:%y%m%d}{day:%m%d}{'C' if credit else 'D'}"
+                f"{str(amount).replace('.', ',')}NTRFNONREF//B{i:013d}",
+                f":86:/EREF/NOTPROVIDED/NAME/{name}/REMI/USTD//{text}/IBAN/NL02RABO0123456789",
+            ]
+        )
+    balance, rows = Decimal("100000.00"), []
+    for number, day in enumerate(sorted(by_day), 1):
+        closing = balance + movements[day]
+        rows += [
+            "{1:F01SNSBNL2AXXXX0000000000}{2:O940SNSBNL2AXXXXN}{3:}{4:",
+            ":20:0000000000",
+            ":25:NL91ABNA0417164300",
+            f":28C:{number}/1",
+            f":60F:C{day:%y%m%d}EUR{str(balance).replace('.', ',')}",
+            *by_day[day],
+            f":62F:C{day:%y%m%d}EUR{str(closing).replace('.', ',')}",
+            "-}{5:}",
+        ]
+        balance = closing
+    return "\r\n".join(rows).encode()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from donations.models import Category, Donation, Expense, StatementLine, StatusChange
-from donations.statements.importer import donation_from_line
+from donations.statements.matching import donation_from_line
 from prisoners.models import Prisoner
 
 # A line's note is stored in English, the source language, and translated each time it is
@@ -19,7 +19,7 @@ from prisoners.models import Prisoner
 NOTE_ASSIGNED = gettext_noop("assigned by %(user)s")
 NOTE_NOT_DONATION = gettext_noop("not a donation, by %(user)s")
 NOTE_SPENDING = gettext_noop("spending, by %(user)s")
-# The import's own notes, as donations/statements/importer.py writes them.
+# The import's own notes, as donations/statements/matching.py writes them.
 IMPORT_NOTES = [
     gettext_noop("reversal of an earlier entry"),
     gettext_noop("money out: possible spending"),

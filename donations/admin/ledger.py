@@ -51,6 +51,32 @@ def import_summary(result) -> str:
     }
 
 
+def skipped_summaries(result) -> list[str]:
+    """One sentence per other account whose statements the file held and the import left out."""
+    sentences = []
+    for account, (statements, lines) in result.skipped_by_account().items():
+        values = {
+            "file": result.file_name,
+            "account": account,
+            "statements": statements,
+            "lines": ngettext("%(n)d line", "%(n)d lines", lines) % {"n": lines},
+            "iban": result.account,
+        }
+        sentences.append(
+            ngettext(
+                "%(file)s: skipped %(statements)d statement of account %(account)s "
+                "(%(lines)s): it is not the foundation's account %(iban)s, so nothing of it "
+                "was imported.",
+                "%(file)s: skipped %(statements)d statements of account %(account)s "
+                "(%(lines)s): it is not the foundation's account %(iban)s, so nothing of them "
+                "was imported.",
+                statements,
+            )
+            % values
+        )
+    return sentences
+
+
 @admin.register(BankStatement)
 class BankStatementAdmin(admin.ModelAdmin):
     list_display = [
@@ -114,6 +140,8 @@ class BankStatementAdmin(admin.ModelAdmin):
             )
             return
         self.message_user(request, import_summary(result), messages.SUCCESS)
+        for sentence in skipped_summaries(result):
+            self.message_user(request, sentence, messages.WARNING)
         for problem in result.balance_problems:
             self.message_user(
                 request,

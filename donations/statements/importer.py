@@ -3,35 +3,39 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations.expected_transfers import expected_transfer_receive
-from donations.models import BankStatement, Donation, ExpectedTransfer, StatementLine, StatusChange
-from donations.sponsorships.start import donor_get_or_create
+from donations.models import BankStatement, Donation, StatementLine, StatusChange
 from donations.statements import ParsedLine, StatementError, StatementHeader, iter_statement
 from donations.statements.keys import LineKeys
-from donations.statements.references import find_reference
-from prisoners.models import Campaign, Prisoner
+from donations.statements.matching import LineMatcher, donation_from_line
 
-# Payouts of online gifts: already counted from the providers' webhooks, never twice.
-PAYOUT_NAMES = re.compile(r"\b(mollie|stripe)\b", re.IGNORECASE)
 BATCH = 1000
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a duplicate key
 logger = logging.getLogger(__name__)
 
 
 @dataclass
+class SkippedStatement:
+    """A statement of another account in the same file: read and checked, never saved."""
+
+    account: str
+    statement_id: str
+    line: int | None
+    lines: int = 0
+
+
+@dataclass
 class ImportResult:
     file_name: str
+    account: str = ""  # the foundation's IBAN, which the imported statements are of
     statements: int = 0
     lines_read: int = 0
     lines_new: int = 0
@@ -39,101 +43,19 @@ class ImportResult:
     review: int = 0
     not_donation: int = 0
     balance_problems: list[str] = field(default_factory=list)
+    skipped: list[SkippedStatement] = field(default_factory=list)
 
     @property
     def duplicates(self) -> int:
         return self.lines_read - self.lines_new
 
-
-# (status, note, prisoner, the donor's expected transfer when the reference is theirs)
-Classified = tuple[str, str, Prisoner | None, ExpectedTransfer | None]
-
-
-class _Matcher:
-    def __init__(self):
-        campaign = Campaign.objects.first()
-        self.iban = campaign.iban.replace(" ", "").upper() if campaign else ""
-        self.general = campaign.general_reference.upper() if campaign else None
-        self.prisoners = {p.payment_reference.upper(): p for p in Prisoner.objects.all()}
-        # A donor's own reference from the bank-transfer page: the gift is theirs.
-        self.expected = {
-            e.reference.upper(): e for e in ExpectedTransfer.objects.select_related("prisoner")
-        }
-        self.references = (
-            set(self.prisoners) | set(self.expected) | ({self.general} if self.general else set())
-        )
-
-    def classify(self, line: ParsedLine) -> Classified:
-        """(status, note, prisoner, expected transfer) for a new line."""
-        if line.is_reversal:
-            return StatementLine.Status.REVIEW, "reversal of an earlier entry", None, None
-        if not line.is_credit:
-            return StatementLine.Status.REVIEW, "money out: possible spending", None, None
-        if PAYOUT_NAMES.search(line.counterparty_name):
-            return (
-                StatementLine.Status.NOT_DONATION,
-                "payout of online gifts, counted already",
-                None,
-                None,
-            )
-        if line.currency != "EUR":
-            return StatementLine.Status.REVIEW, f"booked in {line.currency}", None, None
-        found = find_reference(f"{line.remittance} {line.end_to_end_id}", self.references)
-        if len(found) == 1:
-            (reference,) = found
-            expected = self.expected.get(reference)
-            if expected is not None:
-                note = f"reference {reference} (expected transfer)"
-                return StatementLine.Status.MATCHED, note, expected.prisoner, expected
-            return (
-                StatementLine.Status.MATCHED,
-                f"reference {reference}",
-                self.prisoners.get(reference),
-                None,
-            )
-        if found:
-            return (
-                StatementLine.Status.REVIEW,
-                "several references: " + ", ".join(sorted(found)),
-                None,
-                None,
-            )
-        return StatementLine.Status.REVIEW, "no payment reference found", None, None
-
-
-def donation_from_line(
-    line: StatementLine, prisoner: Prisoner | None, expected: ExpectedTransfer | None = None
-) -> Donation:
-    booked = timezone.make_aware(datetime.combine(line.booking_date, time(12)))
-    donor = (
-        {
-            "donor_name": expected.donor_name or line.counterparty_name,
-            "donor_email": expected.email,
-            "language": expected.language,
-            "purpose": expected.purpose,
-            # The donor who left this email: one donor record holds all their gifts.
-            "donor": donor_get_or_create(
-                email=expected.email, name=expected.donor_name, language=expected.language
-            ),
-        }
-        if expected
-        else {"donor_name": line.counterparty_name}
-    )
-    return Donation(
-        amount=line.amount,
-        amount_paid=line.amount,
-        prisoner=prisoner,
-        method=Donation.Method.BANK_TRANSFER,
-        provider=Donation.Provider.BANK,
-        provider_payment_id=line.dedupe_key,
-        status=Donation.Status.PAID,
-        **donor,
-        # Bank donors never chose to be named in public.
-        is_anonymous=True,
-        received_on=line.booking_date,
-        paid_at=booked,
-        created_at=booked,
-    )
+    def skipped_by_account(self) -> dict[str, tuple[int, int]]:
+        """Each other account, in file order: how many statements and lines were skipped."""
+        found: dict[str, tuple[int, int]] = {}
+        for skipped in self.skipped:
+            statements, lines = found.get(skipped.account, (0, 0))
+            found[skipped.account] = (statements + 1, lines + skipped.lines)
+        return found
 
 
 def estimate_lines(data: bytes) -> int:
@@ -203,11 +125,13 @@ def _same_account(account: str, iban: str) -> bool:
 class _Import:
     def __init__(self, file_name, user, result, progress):
         self.file_name, self.user, self.result, self.progress = file_name, user, result, progress
-        self.matcher = _Matcher()
+        self.matcher = LineMatcher()
         self.keys = LineKeys()
         self.header: StatementHeader | None = None
         self.statement: BankStatement | None = None
+        self.skipping: SkippedStatement | None = None
         self.chunk: list[tuple[StatementLine, ParsedLine]] = []
+        self.pending: list[tuple[StatementLine, ParsedLine]] = []
         self.movements = Decimal("0.00")
 
     def run(self, items) -> None:
@@ -216,13 +140,29 @@ class _Import:
                 self.finish()
                 self.start(item)
                 continue
-            row = _row(self.statement, self.header, item)
+            if self.skipping:
+                self.skipping.lines += 1
+                continue
+            row = _row(self.header, item)
             row.dedupe_key = self.keys(row)
             self.chunk.append((row, item))
             self.movements += item.signed
             if len(self.chunk) >= BATCH:
                 self.flush()
         self.finish()
+        self.write()
+        if not self.result.statements and self.result.skipped:
+            # Nothing in the file is the foundation's: the wrong file, not a mixed one.
+            first = self.result.skipped[0]
+            raise StatementError(
+                _(
+                    "this statement is for account %(account)s, not for the foundation's "
+                    "account %(iban)s (from the campaign settings)"
+                )
+                % {"account": first.account, "iban": self.matcher.iban},
+                file_name=self.file_name,
+                line=first.line,
+            )
 
     def start(self, header: StatementHeader) -> None:
         iban = self.matcher.iban
@@ -231,67 +171,101 @@ class _Import:
                 _("set the foundation's IBAN in the campaign settings before importing"),
                 file_name=self.file_name,
             )
+        self.result.account = iban
         if not _same_account(header.account_iban, iban):
-            raise StatementError(
-                _(
-                    "this statement is for account %(account)s, not for the foundation's "
-                    "account %(iban)s (from the campaign settings)"
-                )
-                % {"account": header.account_iban, "iban": iban},
-                file_name=self.file_name,
-                line=header.line,
-            )
+            # A bank's export may hold every account of the customer (Rabobank's does).
+            self.skipping = SkippedStatement(header.account_iban, header.statement_id, header.line)
+            self.result.skipped.append(self.skipping)
+            return
         self.header, self.movements = header, Decimal("0.00")
         self.result.statements += 1
+        # SNS and ASN export a statement a day, 365 in a year's file: a statement's row is
+        # written once it is finished, with its figures, unless its lines fill a batch first;
+        # and new lines wait in `pending`, whatever their statement, until they fill one.
+        self.statement = None
+
+    def create_statement(self, **figures) -> None:
         self.statement = BankStatement.objects.create(
             file_name=self.file_name[:255],
-            format=header.format,
-            account_iban=header.account_iban,
-            statement_id=header.statement_id[:140],
-            opening_balance=header.opening_balance,
-            closing_balance=header.closing_balance,
+            format=self.header.format,
+            account_iban=self.header.account_iban,
+            statement_id=self.header.statement_id[:140],
+            opening_balance=self.header.opening_balance,
+            closing_balance=self.header.closing_balance,
             imported_by=self.user,
+            **figures,
         )
+
+    def existing_keys(self) -> set[str]:
+        if not self.chunk:
+            return set()
+        keys = [row.dedupe_key for row, _line in self.chunk]
+        lines = StatementLine.objects.filter(dedupe_key__in=keys)
+        return set(lines.values_list("dedupe_key", flat=True))
 
     def flush(self) -> None:
+        """A statement's lines that fill a batch: the statement's row is needed now."""
         if not self.chunk:
             return
-        existing = set(
-            StatementLine.objects.filter(
-                dedupe_key__in=[row.dedupe_key for row, _line in self.chunk]
-            ).values_list("dedupe_key", flat=True)
-        )
-        new = [(row, line) for row, line in self.chunk if row.dedupe_key not in existing]
-        _save_chunk(self.statement, new, self.matcher, self.result)
-        self.result.lines_read += len(self.chunk)
+        existing = self.existing_keys()
+        if self.statement is None:
+            self.create_statement()
         self.statement.lines_read += len(self.chunk)
-        self.statement.lines_new += len(new)
+        self.statement.lines_new += self.keep_new(existing)
+
+    def keep_new(self, existing: set[str]) -> int:
+        """The chunk's new lines, for the current statement, join those waiting to be saved."""
+        new = [(row, line) for row, line in self.chunk if row.dedupe_key not in existing]
+        for row, _line in new:
+            row.statement = self.statement
+        self.pending += new
+        self.result.lines_read += len(self.chunk)
         self.chunk = []
+        if len(self.pending) >= BATCH:
+            self.write()
+        self.report_progress()
+        return len(new)
+
+    def write(self) -> None:
+        _save_chunk(self.file_name, self.pending, self.matcher, self.result)
+        self.pending = []
+
+    def report_progress(self) -> None:
         if self.progress:
-            self.progress(self.result.lines_read)
+            skipped = sum(statement.lines for statement in self.result.skipped)
+            self.progress(self.result.lines_read + skipped)
 
     def finish(self) -> None:
-        if self.statement is None:
+        if self.skipping:
+            self.skipping = None
+            self.report_progress()
+        if self.header is None:
             return
-        self.flush()
         # The file's own sums, over every line it holds, skipped or new: a skipped line is
         # the very same line (same amount and direction) as one imported before.
         own = self.header.balance_problem(self.movements)
         problems = [p for p in [own, *self.header.problems] if p]
         label = self.header.statement_id or self.header.account_iban
         self.result.balance_problems += [f"{label}: {problem}" for problem in problems]
-        # A multi-part MT940 statement gives its final closing balance in its last part.
-        self.statement.opening_balance = self.header.opening_balance
-        self.statement.closing_balance = self.header.closing_balance
-        self.statement.balance_ok = not problems
-        self.statement.balance_note = "; ".join(problems)[:255]
-        self.statement.save()
-        self.statement = None
+        figures = {"balance_ok": not problems, "balance_note": "; ".join(problems)[:255]}
+        if self.statement is None:
+            existing = self.existing_keys()
+            new = sum(1 for row, _line in self.chunk if row.dedupe_key not in existing)
+            self.create_statement(**figures, lines_read=len(self.chunk), lines_new=new)
+            self.keep_new(existing)
+        else:
+            self.flush()
+            # A multi-part MT940 statement gives its final closing balance in its last part.
+            self.statement.opening_balance = self.header.opening_balance
+            self.statement.closing_balance = self.header.closing_balance
+            for name, value in figures.items():
+                setattr(self.statement, name, value)
+            self.statement.save()
+        self.header = self.statement = None
 
 
-def _row(statement, header, line: ParsedLine) -> StatementLine:
+def _row(header, line: ParsedLine) -> StatementLine:
     return StatementLine(
-        statement=statement,
         account_iban=header.account_iban,
         booking_date=line.booking_date,
         value_date=line.value_date,
@@ -308,7 +282,7 @@ def _row(statement, header, line: ParsedLine) -> StatementLine:
     )
 
 
-def _save_chunk(statement, chunk, matcher, result) -> None:
+def _save_chunk(file_name: str, chunk, matcher, result) -> None:
     rows, donations, expected_by_row = [], [], {}
     for row, line in chunk:
         status, note, prisoner, expected = matcher.classify(line)
@@ -322,21 +296,23 @@ def _save_chunk(statement, chunk, matcher, result) -> None:
         else:
             result.review += 1
         rows.append(row)
-    created = Donation.objects.bulk_create([donation for _r, donation in donations])
-    for (row, _d), donation in zip(donations, created, strict=True):
-        row.donation = donation
-        if id(row) in expected_by_row:
-            expected_transfer_receive(expected=expected_by_row[id(row)], donation=donation)
-    StatusChange.objects.bulk_create(
-        StatusChange(
-            donation=d,
-            from_status=Donation.Status.NEW,
-            to_status=Donation.Status.PAID,
-            source=StatusChange.Source.IMPORT,
-            note=statement.file_name[:255],
+    created = []
+    if donations:  # the gifts' bulk_create opens savepoints even for none
+        created = Donation.objects.bulk_create([donation for _r, donation in donations])
+        for (row, _d), donation in zip(donations, created, strict=True):
+            row.donation = donation
+            if id(row) in expected_by_row:
+                expected_transfer_receive(expected=expected_by_row[id(row)], donation=donation)
+        StatusChange.objects.bulk_create(
+            StatusChange(
+                donation=d,
+                from_status=Donation.Status.NEW,
+                to_status=Donation.Status.PAID,
+                source=StatusChange.Source.IMPORT,
+                note=file_name[:255],
+            )
+            for d in created
         )
-        for d in created
-    )
     StatementLine.objects.bulk_create(rows)
     result.lines_new += len(rows)
     result.donations += len(created)

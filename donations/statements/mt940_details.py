@@ -2,6 +2,9 @@
 
 The Dutch banks' structured `:86:` fields (`/EREF/`, `/NAME/`, `/REMI/`, `/IBAN/`, Rabobank's
 `/CNTP/` …) are split into fields here; the library only knows the German `?20` layout.
+Triodos's older exports write that layout with `>` for `?`: a code, then `>20`…`>29` for
+the description, cut at any character, `>31` for the other account and `>32`, `>33` for
+its holder.
 """
 
 from __future__ import annotations
@@ -23,10 +26,33 @@ IBAN_IN_TEXT = re.compile(r"\b([A-Z]{2}\d{2}[A-Z0-9]{10,30})\b", re.ASCII)
 IBAN_ALONE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", re.ASCII)
 # /OCMT/USD50,00/: what the sender paid in another currency
 ORIGINAL = re.compile(r"([A-Z]{3})(\d{1,12}),(\d{0,2})", re.ASCII)
+SUBFIELDS = re.compile(r"\d{3}>\d\d", re.ASCII)
+SUBFIELD = re.compile(r">(\d\d)", re.ASCII)
+
+
+def _subfields(text: str) -> dict[str, str]:
+    """Triodos's `000>10…>20…>31…>32…` layout: description, account and name."""
+    joined = text.replace("\n", "")
+    parts = SUBFIELD.split(joined)[1:]
+    values: dict[str, list[str]] = {}
+    for number, value in zip(parts[::2], parts[1::2], strict=True):
+        values.setdefault(number, []).append(value)
+
+    def joined_values(*numbers: str) -> str:
+        return "".join(v for n in numbers for v in values.get(n, [])).strip()
+
+    description = [str(n) for n in range(20, 30)] + [str(n) for n in range(60, 64)]
+    return {
+        "REMI": " ".join(joined_values(*description).split()),
+        "IBAN": joined_values("31").upper() if IBAN_ALONE.fullmatch(joined_values("31")) else "",
+        "NAME": " ".join(joined_values("32", "33").split()),
+    }
 
 
 def parse_details(text: str) -> dict[str, str]:
     """Split a Dutch structured `:86:` text into its fields; unstructured text becomes REMI."""
+    if SUBFIELDS.match(text):
+        return _subfields(text)
     joined = text.replace("\n", "")
     matches = list(STRUCTURED.finditer(joined))
     if not matches or matches[0].start() != 0:
@@ -78,6 +104,9 @@ def transaction_line(tx: dict, source_line: int) -> ParsedLine:
     name = details.get("NAME") or _naam(remittance)
     if not iban and IBAN_ALONE.fullmatch(own_reference.upper()):
         iban = own_reference.upper()
+        name = name or supplementary
+    elif own_reference.isdigit() and not supplementary.startswith("/"):
+        # Rabobank's old layout: the other account's old number, and its holder after it
         name = name or supplementary
     if not iban:
         found = IBAN_IN_TEXT.search(remittance.upper())

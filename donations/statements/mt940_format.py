@@ -4,12 +4,14 @@ The library is lenient: it skips tags it does not expect, ignores what follows a
 could half read ("22.62" becomes 22) and keeps the last of several balances. We are not: the
 order of the fields is checked here (a `:25:` where a `:86:` belongs refuses the file), each
 field is handed to the library on its own so that a refusal names the right line, and a
-pre-processor makes the library refuse an amount that is not written with a decimal comma.
+pre-processor makes the library refuse an amount written with a dot.
 
-A statement may be split over several messages (ABN AMRO does): the parts are linked by the
-intermediate balances `:62M:` and `:60M:`, read as one statement, and each part's balances
-are checked. SNS, ASN and RegioBank (de Volksbank) put an IBAN in the `:61:` reference
-field; the library's `StatementASNB` tag reads that dialect.
+A statement may be split over several messages (ABN AMRO does): a part that opens with
+`:60M:` continues the statement before it, after a `:62M:` or, as ABN AMRO also writes, after
+a `:62F:` whose balance it carries on. The parts are read as one statement and each part's
+balances are checked. SNS, ASN and RegioBank (de Volksbank) put an IBAN in the `:61:`
+reference field; the library's `StatementASNB` tag reads that dialect. What stands around
+and between the messages is read in `mt940_envelope`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 import mt940
@@ -34,18 +35,22 @@ from donations.statements import (
     check_line,
 )
 from donations.statements.mt940_details import parse_details, transaction_line
+from donations.statements.mt940_envelope import END, Field, fields
 
 __all__ = ["iter_statement", "parse_details"]
 
-TAG = re.compile(r":(\d\d[A-Z]?|NS):", re.ASCII)
-# What banks put around and between messages: SWIFT blocks ({1:…}{4: … -}), ABN AMRO's
-# "ABNANL2A / 940" preamble, Rabobank's ":940:". Nothing in them moves money.
-WRAPPER = re.compile(r"-\}?|\}|\{.*|[A-Z0-9]{1,11}|:940:")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # re.ASCII: \d alone would also take other scripts' digits (٣٤), which no bank writes.
 BALANCE = re.compile(r"[CD]\d{6}[A-Z]{3}\d{1,15},\d{0,2}", re.ASCII)
-AMOUNT = re.compile(r"\d{1,15},\d{0,2}", re.ASCII)
+# Knab writes a whole amount without its comma ("C500NTRF"): the transaction type's letter
+# right after the digits leaves no doubt. A dot never separates cents in MT940.
+AMOUNT = re.compile(r"\d{1,15}(?:,\d{0,2})?", re.ASCII)
+# Older exports name the account by its old number, which the importer finds inside the
+# foundation's IBAN: Triodos "TRIODOSBANK/0390123456", Rabobank "1291.99.348EUR".
+OLD_ACCOUNT = re.compile(r"(?:[A-Z]+/)?(\d+(?:\.\d+)*)", re.ASCII)
+# Rabobank's old layout writes each line of a description as a :86: field of its own.
+OLD_RABOBANK = re.compile(r"\d{2,4}\.\d{2}\.\d{3}(?:[A-Z]{3})?", re.ASCII)
 MARKS = {"C", "D", "RC", "RD"}
+TYPE_LETTERS = {"S", "N", "F"}
 # de Volksbank's banks, by the bank code in the IBAN
 VOLKSBANK = {"SNSB", "ASNB", "RBRB"}
 OPTIONS = mt940.Options(unbounded_details=True, merge_keeps_values=True)
@@ -81,11 +86,14 @@ class _Refused(Exception):
 
 def _strict_amount(transactions, tag, tag_dict, *args):
     """Pre-processor for `:61:`: the library would read "22.62NTRF" as 22 and go on."""
-    if not AMOUNT.fullmatch(tag_dict.get("amount") or "") or not tag_dict.get("id"):
+    # The type is S (a SWIFT transfer), N (any other) or F (a first advice), then three more.
+    kind = tag_dict.get("id") or ""
+    if not AMOUNT.fullmatch(tag_dict.get("amount") or "") or kind[:1] not in TYPE_LETTERS:
         raise _Refused(
             _(
-                "the amount on this :61: line is not written as MT940 requires: digits with "
-                "a decimal comma (22,62), then the transaction type (such as NTRF)"
+                "the amount on this :61: line is not written as MT940 requires: digits, "
+                "with a decimal comma before the cents (22,62 or 500), then the transaction "
+                "type (such as NTRF)"
             )
         )
     if (tag_dict.get("status") or "").upper() not in MARKS:
@@ -93,33 +101,14 @@ def _strict_amount(transactions, tag, tag_dict, *args):
     return tag_dict
 
 
-@dataclass(slots=True)
-class _Field:
-    tag: str
-    first: str
-    line: int
-    more: list[str] = field(default_factory=list)
-
-    @property
-    def value(self) -> str:
-        return "\n".join([self.first, *self.more])
-
-
-def _lines(text: str) -> Iterator[tuple[int, str]]:
-    start, number = 0, 1
-    while start <= len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        yield number, text[start:end]
-        number, start = number + 1, end + 1
-
-
 def _account_iban(account: str, currency: str) -> str:
+    """The IBAN, or the old account number's digits; anything else as written, to be refused."""
     # ING writes "NL20INGB0001234567EUR", Rabobank "NL86RABO0123456712 EUR".
     for candidate in (account, account.removesuffix(currency)):
         with contextlib.suppress(SchwiftyException):
             return IBAN(candidate).compact
-    return account  # an old-style account number, or nonsense that check_header refuses
+    old = OLD_ACCOUNT.fullmatch(account.removesuffix(currency))
+    return old[1].replace(".", "") if old else account
 
 
 class _Reader:
@@ -127,6 +116,7 @@ class _Reader:
         self.file_name, self.text = file_name, text
         self.state: str | None = None
         self.account = ""
+        self.details_per_line = False  # Rabobank's old layout
         self.statement_id = ""
         self.statement_line: int | None = None
         self.header: StatementHeader | None = None
@@ -136,40 +126,19 @@ class _Reader:
         self.part_movements = Decimal("0.00")
         self.last_closing: Decimal | None = None
         self.message_line: int | None = None
-        self.pending: _Field | None = None
-        self.details: _Field | None = None
+        self.pending: Field | None = None
+        self.details: Field | None = None
         self.tags = None
 
     def error(self, message: str, line: int | None) -> StatementError:
         return StatementError(message, file_name=self.file_name, line=line)
 
-    def fields(self) -> Iterator[_Field]:
-        """Tag lines with their continuation lines; blank lines are dropped."""
-        current: _Field | None = None
-        for number, raw in _lines(self.text):
-            if CONTROL.search(raw):
-                raise self.error(
-                    _("the line holds control characters; is this really an MT940 text file?"),
-                    number,
-                )
-            line = raw.rstrip()
-            if not line.strip():
-                continue
-            tag = TAG.match(line)
-            if tag:
-                if current:
-                    yield current
-                current = _Field(tag.group(1), line[tag.end() :], number)
-            elif current:
-                current.more.append(line)
-            elif not WRAPPER.fullmatch(line.strip()):
-                raise self.error(_("this line is not part of an MT940 statement"), number)
-        if current:
-            yield current
-
     def run(self) -> Iterator[StatementHeader | ParsedLine]:
         seen = False
-        for item in self.fields():
+        for item in fields(self.text, self.error):
+            if item.tag == END:
+                yield from self.end_message(item)
+                continue
             seen = seen or item.tag == "20"
             yield from self.take(item)
         if not seen:
@@ -181,8 +150,11 @@ class _Reader:
                 self.statement_line,
             )
 
-    def take(self, item: _Field) -> Iterator[StatementHeader | ParsedLine]:
+    def take(self, item: Field) -> Iterator[StatementHeader | ParsedLine]:
         tag = "info" if item.tag == "86" and self.state in ENDS_MESSAGE else item.tag
+        if tag == "86" and self.state == "86" and self.details_per_line:
+            self.details.more.append(item.value)
+            return
         if tag == "20" and self.state is not None:
             yield from self.end_message(item)
         allowed = FOLLOWS[self.state if tag != "20" else None]
@@ -200,12 +172,7 @@ class _Reader:
         if handler:
             yield from handler(item) or ()
 
-    def check_continuation(self, tag: str, item: _Field) -> None:
-        if tag in ENDS_MESSAGE:
-            # What follows the last field of a message may be the SWIFT block's end ("-}")
-            # or the next message's preamble; those lines carry no money and are dropped.
-            while item.more and WRAPPER.fullmatch(item.more[-1].strip()):
-                item.more.pop()
+    def check_continuation(self, tag: str, item: Field) -> None:
         limit = CONTINUATION_LINES.get(tag, 0)
         if limit is not None and len(item.more) > limit:
             raise self.error(
@@ -213,7 +180,7 @@ class _Reader:
                 item.line + limit + 1,
             )
 
-    def end_message(self, next_field: _Field | None):
+    def end_message(self, next_field: Field | None):
         yield from self.flush()
         if self.state is None:
             return
@@ -224,14 +191,21 @@ class _Reader:
             )
         self.state = None
 
-    def tag_20(self, item: _Field):
+    def tag_20(self, item: Field):
         self.statement_id = item.value.strip()[:140]
         self.message_line = item.line
 
-    def tag_25(self, item: _Field):
-        self.account = item.value.replace(" ", "").strip()
+    def tag_28C(self, item: Field):
+        # SNS and ASN write :20:0000000000 in every message; the number tells the days apart.
+        self.statement_id = f"{self.statement_id} ({item.value.strip()[:20]})".strip()
 
-    def balance(self, item: _Field) -> tuple[Decimal, str]:
+    tag_28 = tag_28C
+
+    def tag_25(self, item: Field):
+        self.account = item.value.replace(" ", "").strip()
+        self.details_per_line = OLD_RABOBANK.fullmatch(self.account) is not None
+
+    def balance(self, item: Field) -> tuple[Decimal, str]:
         raw = item.value.strip()
         if not BALANCE.fullmatch(raw):
             raise self.error(
@@ -259,7 +233,7 @@ class _Reader:
             )
         return amount, balance.amount.currency
 
-    def tag_60F(self, item: _Field):
+    def tag_60F(self, item: Field):
         if self.continues:
             raise self.error(
                 _("the previous part closed with :62M:, so this part must open with :60M:"),
@@ -284,11 +258,11 @@ class _Reader:
         )
         yield self.header
 
-    def tag_60M(self, item: _Field):
+    def tag_60M(self, item: Field):
         amount, currency = self.balance(item)
-        if not self.continues or self.header is None:
+        if self.header is None:
             raise self.error(
-                _("this part continues a statement (:60M:), but no earlier part closed with :62M:"),
+                _("this part continues a statement (:60M:), but no part comes before it"),
                 item.line,
             )
         if _account_iban(self.account, currency) != self.header.account_iban:
@@ -299,6 +273,16 @@ class _Reader:
             raise self.error(
                 _("this part is in another currency than the part before it"), item.line
             )
+        if not self.continues and amount != self.last_closing:
+            # After a final closing balance only a part that carries it on continues.
+            raise self.error(
+                _(
+                    "this part continues a statement (:60M:) with %(opening)s, but the "
+                    "statement before it closed with %(closing)s (:62F:)"
+                )
+                % {"opening": amount, "closing": self.last_closing},
+                item.line,
+            )
         self.parts += 1
         if amount != self.last_closing:
             self.header.problems.append(
@@ -307,11 +291,11 @@ class _Reader:
             )
         self.part_opening, self.part_movements = amount, Decimal("0.00")
 
-    def tag_61(self, item: _Field):
+    def tag_61(self, item: Field):
         yield from self.flush()
         self.pending = item
 
-    def tag_86(self, item: _Field):
+    def tag_86(self, item: Field):
         self.details = item
 
     def flush(self) -> Iterator[ParsedLine]:
@@ -342,7 +326,7 @@ class _Reader:
         self.part_movements += line.signed
         yield line
 
-    def closing(self, item: _Field):
+    def closing(self, item: Field):
         yield from self.flush()
         amount, currency = self.balance(item)
         if currency != self.header.currency:
@@ -366,12 +350,12 @@ class _Reader:
         self.last_closing = amount
         return amount
 
-    def tag_62F(self, item: _Field):
+    def tag_62F(self, item: Field):
         amount = yield from self.closing(item)
         self.header.closing_balance = amount
         self.continues = False
 
-    def tag_62M(self, item: _Field):
+    def tag_62M(self, item: Field):
         yield from self.closing(item)
         self.continues = True
 

@@ -4,19 +4,30 @@ FOUNDATION = "NL91ABNA0417164300"  # the campaign fixture's IBAN
 
 
 def camt(*entries: str, iban: str = FOUNDATION, opening="0.00", closing="0.00") -> bytes:
+    return camt_file(stmt(*entries, iban=iban, opening=opening, closing=closing))
+
+
+def camt_file(*statements: str) -> bytes:
+    """One export holding several statements, as Rabobank's holds every account's."""
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">\n'
-        "<BkToCstmrStmt><Stmt>\n"
-        "<Id>S1</Id>\n"
+        "<BkToCstmrStmt>" + "".join(statements) + "</BkToCstmrStmt></Document>\n"
+    ).encode()
+
+
+def stmt(*entries: str, iban: str = FOUNDATION, opening="0.00", closing="0.00", id="S1") -> str:
+    return (
+        "<Stmt>\n"
+        f"<Id>{id}</Id>\n"
         f"<Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>\n"
         '<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">'
         f"{opening}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2024-03-01</Dt></Dt></Bal>\n"
         '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">'
         f"{closing}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2024-03-01</Dt></Dt></Bal>\n"
         + "".join(entries)
-        + "</Stmt></BkToCstmrStmt></Document>\n"
-    ).encode()
+        + "</Stmt>"
+    )
 
 
 def ntry(amount: str, reference: str = "", text: str = "DSA3KM", credit: bool = True) -> str:

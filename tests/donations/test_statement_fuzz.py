@@ -22,6 +22,10 @@ SEEDS = {
     "sns_mt940_corpus.sta": "NL12SNSB0123456789",
     "rabobank_camt053_v08_corpus.xml": "NL44RABO0123456789",
     "ing_camt053_corpus.xml": "NL69INGB0123456789",
+    "sns_mt940_daily.sta": "NL44SNSB0912345670",
+    "abnamro_mt940_continued.sta": "NL30ABNA0512345678",
+    "rabobank_mt940_old_account.swi": "NL19RABO0129199348",
+    "rabobank_camt053_two_accounts.xml": "NL44RABO0123456789",
 }
 HOSTILE = [
     "0",

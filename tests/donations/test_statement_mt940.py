@@ -8,6 +8,7 @@ from django.utils import translation
 from donations.models import StatementLine
 from donations.statements import StatementError, parse_statement
 from donations.statements.importer import statement_import
+from prisoners.models import Campaign
 from tests.donations.statement_samples import FOUNDATION, mt940
 
 
@@ -175,4 +176,126 @@ def test_it_refuses_a_structurally_wrong_file_whole(campaign, text, line):
     with pytest.raises(StatementError) as excinfo:
         statement_import(file_name="bad.sta", data=text.encode())
     assert excinfo.value.line == line
+    assert StatementLine.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [("500", "500.00"), ("500,", "500.00"), ("12,5", "12.50"), ("0001213,28", "1213.28")],
+)
+def test_it_reads_knabs_whole_amounts(amount, expected):
+    data = mt940(f":61:2404020402C{amount}NTRFNONREF", ":86:x", closing=expected.replace(".", ","))
+    (statement,) = parse_statement("knab.sta", data)
+    assert [line.amount for line in statement.lines] == [Decimal(expected)]
+    assert statement.balance_problem() == ""
+
+
+@pytest.mark.parametrize("amount", ["500.", "500.00", "21.61", "500 ", "5OO"])
+def test_it_still_refuses_a_dot_or_a_gap_after_the_digits(amount):
+    data = mt940(":61:240402C1,00NTRFNONREF", ":86:x", f":61:240402C{amount}NTRFNONREF", ":86:y")
+    with pytest.raises(StatementError, match="decimal comma") as excinfo:
+        parse_statement("knab.sta", data)
+    assert excinfo.value.line == 7
+
+
+def continued(second_opening: str) -> bytes:
+    return "\n".join(
+        [
+            abn_part(1, ":60F:C240402EUR100,00", GIFT, ":62F:C240402EUR125,00"),
+            abn_part(2, f":60M:C240403EUR{second_opening}", SECOND, ":62F:C240403EUR135,00"),
+        ]
+    ).encode()
+
+
+def test_it_reads_abn_amros_part_that_continues_after_a_final_balance():
+    (statement,) = parse_statement("abn.sta", continued("125,00"))
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("100.00"),
+        Decimal("135.00"),
+    )
+    assert [line.amount for line in statement.lines] == [Decimal("25.00"), Decimal("10.00")]
+    assert statement.balance_problem() == ""
+
+
+def test_it_refuses_a_continuation_whose_balance_does_not_carry_on():
+    with pytest.raises(StatementError) as excinfo:
+        parse_statement("abn.sta", continued("120,00"))
+    assert excinfo.value.line == 18
+    assert "with 120.00, but the statement before it closed with 125.00" in str(excinfo.value)
+
+
+def test_it_refuses_a_continuation_of_another_account():
+    data = continued("125,00").decode().replace(f":25:{FOUNDATION}", ":25:NL20INGB0001234567")
+    with pytest.raises(StatementError, match="another account") as excinfo:
+        parse_statement("abn.sta", data.replace("NL20INGB0001234567", FOUNDATION, 1).encode())
+    assert excinfo.value.line == 18
+
+
+OLD_RABOBANK = [
+    ":20:940A240402",
+    ":25:1291.99.348EUR",
+    ":28:00000/00",
+    ":60F:C240401EUR000000000100,00",
+    ":61:240402C000000000025,00N0990121470966      J. DE VRIES",
+    ":86:DSA3KM",
+    ":86:GIFT VOOR DE ADVOCAAT",
+    ":62F:C240402EUR000000000125,00",
+]
+
+
+def test_it_reads_rabobanks_old_layout_with_a_description_field_per_line():
+    (statement,) = parse_statement("rabo.swi", "\n".join([":940:", *OLD_RABOBANK]).encode())
+    (line,) = statement.lines
+    assert (statement.account_iban, line.counterparty_name) == ("129199348", "J. DE VRIES")
+    assert line.remittance == "DSA3KM GIFT VOOR DE ADVOCAAT"
+    assert statement.balance_problem() == ""
+
+
+def test_it_reads_triodos_description_subfields_cut_mid_word():
+    data = mt940(
+        ":61:240402C25,00N000NONREF",
+        ":86:000>100912345670",
+        ">20DONATIE VOOR DSA>213KM>31NL91ABNA0417164300>32J. DE VRIES",
+        account="TRIODOSBANK/0390123456",
+        closing="25,00",
+    )
+    (statement,) = parse_statement("triodos.sta", data)
+    (line,) = statement.lines
+    assert statement.account_iban == "0390123456"
+    assert (line.remittance, line.counterparty_name, line.counterparty_iban) == (
+        "DONATIE VOOR DSA3KM",
+        "J. DE VRIES",
+        "NL91ABNA0417164300",
+    )
+
+
+@pytest.mark.parametrize(
+    ("account", "iban"),
+    [
+        ("TRIODOSBANK/0390123456", "NL49TRIO0390123456"),
+        ("1291.99.348EUR", "NL19RABO0129199348"),
+        ("1291.99.348 EUR", "NL19RABO0129199348"),
+        ("0390123456", "NL49TRIO0390123456"),
+    ],
+)
+def test_it_imports_the_old_account_forms_of_the_foundations_iban(campaign, account, iban):
+    Campaign.objects.update(iban=iban)
+    data = mt940(":61:240402C5,00NTRFNONREF", ":86:DSA3KM", account=account, closing="5,00")
+    assert statement_import(file_name="old.sta", data=data).lines_new == 1
+
+
+@pytest.mark.parametrize(
+    ("account", "iban"),
+    [
+        ("TRIODOSBANK/0390123457", "NL49TRIO0390123456"),
+        ("1291.99.349EUR", "NL19RABO0129199348"),
+        ("TRIODOSBANK/03901234X6", "NL49TRIO0390123456"),
+    ],
+)
+def test_it_still_refuses_another_account_in_an_old_form(campaign, account, iban):
+    Campaign.objects.update(iban=iban)
+    data = mt940(":61:240402C5,00NTRFNONREF", ":86:DSA3KM", account=account, closing="5,00")
+    with pytest.raises(StatementError, match=f"not for the foundation's account {iban}") as exc:
+        statement_import(file_name="old.sta", data=data)
+    assert exc.value.line == 1
     assert StatementLine.objects.count() == 0

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from donations.admin.ledger import import_summary
+from donations.admin.ledger import import_summary, skipped_summaries
 from donations.statements import StatementError
 from donations.statements.importer import estimate_lines, statement_import, too_large
 
@@ -57,6 +57,8 @@ class Command(BaseCommand):
             return False
         self._end_progress()
         self.stdout.write(self.style.SUCCESS(import_summary(result)))
+        for sentence in skipped_summaries(result):
+            self.stdout.write(self.style.WARNING(f"  {sentence}"))
         for problem in result.balance_problems:
             message = _("Balance check: %(problem)s") % {"problem": problem}
             self.stdout.write(self.style.WARNING(f"  {message}"))
