@@ -9,7 +9,7 @@ from donations.models import Donation, Purpose
 from donations.models.donation import fund_label
 from donations.money import MAX_AMOUNT, format_eur, parse_typed_amount
 from donations.providers import METHODS
-from prisoners.models import Prisoner
+from prisoners.models import Prisoner, prisoner_slug
 
 
 class TypedAmountField(forms.CharField):
@@ -37,6 +37,21 @@ class TypedAmountField(forms.CharField):
                 % {"min": format_eur(self.min_value, lang), "max": format_eur(self.max_value, lang)}
             )
         return amount
+
+
+class PrisonerField(forms.ModelChoiceField):
+    """A prisoner chosen by web address. A value that can never be one is refused like an
+    unknown prisoner, before the lookup: a NUL byte would make PostgreSQL raise."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Prisoner.objects.none(), to_field_name="slug", **kwargs)
+
+    def to_python(self, value):
+        if value not in self.empty_values and not prisoner_slug(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
 
 
 class ErrorSummaryMixin:
@@ -79,12 +94,7 @@ class TransferEmailForm(ErrorSummaryMixin, forms.Form):
         min_value=Decimal("1.00"),
         max_value=Decimal("100000.00"),
     )
-    prisoner = forms.ModelChoiceField(
-        queryset=Prisoner.objects.none(),
-        required=False,
-        to_field_name="slug",
-        widget=forms.HiddenInput,
-    )
+    prisoner = PrisonerField(required=False, widget=forms.HiddenInput)
     donor_name = forms.CharField(
         label=_("Your name (optional)"),
         required=False,
@@ -195,12 +205,10 @@ class DonationForm(ErrorSummaryMixin, forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    prisoner = forms.ModelChoiceField(
+    prisoner = PrisonerField(
         label=_("Who is your gift for?"),
-        queryset=Prisoner.objects.none(),
         required=False,
         empty_label=_("Where it is needed most"),
-        to_field_name="slug",
     )
     purpose = forms.ChoiceField(
         label=_("For what?"),

@@ -39,7 +39,7 @@ from donations.sponsorships.links import collection_day, first_month_of, monthly
 from donations.sponsorships.start import sponsorship_checkout, sponsorship_start
 from donations.transparency import PURPOSES, money_flow
 from donations.webhooks import webhook_input
-from prisoners.models import Prisoner
+from prisoners.models import Prisoner, prisoner_slug
 from prisoners.selectors import campaign_get
 
 
@@ -81,7 +81,7 @@ def bank_transfer(request):
 def _bank_transfer_context(request) -> dict:
     campaign = campaign_get()
     prisoners = _prisoner_choices()
-    slug = request.GET.get("prisoner", "")
+    slug = prisoner_slug(request.GET.get("prisoner"))
     selected = prisoners.filter(slug=slug).first() if slug else None
     # Only a typed amount is checked: arriving from the donate form or a prisoner's page
     # with no amount is not an error.
@@ -265,7 +265,7 @@ def donate(request):
         initial = {
             "preset": "25",
             "monthly_preset": "15",
-            "prisoner": request.GET.get("prisoner") or None,
+            "prisoner": prisoner_slug(request.GET.get("prisoner")) or None,
             **_initial_from_link(request.GET, language=language),
         }
         attempt = uuid.uuid4()
