@@ -29,7 +29,7 @@ from donors.access import (
     donor_session_open,
 )
 from donors.forms import AmountForm, LinkRequestForm, PreferencesForm
-from donors.links import LinkExpired, LinkInvalid
+from donors.links import LinkExpired, LinkGone, LinkInvalid
 from donors.models import AnnualStatement
 from donors.selectors import donor_page
 from donors.sponsorships import (
@@ -91,6 +91,9 @@ def open_link(request, token):
         donor = donor_from_token(token)
     except LinkExpired:
         context = {"campaign": campaign_get(), "expired": True, "form": LinkRequestForm()}
+        return render(request, "donors/link_refused.html", context, status=410)
+    except LinkGone:
+        context = {"campaign": campaign_get(), "gone": True}
         return render(request, "donors/link_refused.html", context, status=410)
     except LinkInvalid:
         context = {"campaign": campaign_get(), "expired": False, "form": LinkRequestForm()}
