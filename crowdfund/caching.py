@@ -7,6 +7,10 @@ memory only in the tests (tests/conftest.py).
 """
 
 
+class CacheUnavailable(Exception):
+    """The shared cache did not answer, so a count or a lock in it cannot be trusted."""
+
+
 def caches_setting(redis_url: str) -> dict:
     if redis_url:
         return {
@@ -24,6 +28,9 @@ def caches_setting(redis_url: str) -> dict:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "crowdfund_cache",
+            # Its incr() writes the row again with this lifetime: at least the longest rate
+            # limit's window, so a count never ends before its window does.
+            "TIMEOUT": 60 * 60,
         },
         # A table of its own: a full table drops a third of its rows, and pages at new
         # addresses (any query string) or new versions must never push out a rate limit.

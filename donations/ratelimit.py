@@ -4,8 +4,9 @@ A card tester leaves a trail of failed and abandoned payments; a solidarity even
 Wi-Fi leaves many successful ones. So the tight limits count failed and abandoned payments
 per client address and per email, and the limit on checkout starts per address is generous.
 
-Everything lives in the shared cache (settings.CACHES), so every worker sees the same
-counts. Values are hashed: the cache must not become a list of donors' addresses.
+Everything lives in the shared cache (settings.CACHES, through crowdfund/rate_limits.py), so
+every worker sees the same counts. Values are hashed: the cache must not become a list of
+donors' addresses.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
+from crowdfund.rate_limits import hit
 from donations.models import Donation
 
 NOT_PAID = [Donation.Status.FAILED, Donation.Status.CANCELED, Donation.Status.EXPIRED]
@@ -32,15 +34,8 @@ def _key(kind: str, value: str) -> str:
 
 def _hit(kind: str, value: str, limit: int, window: int | None = None) -> bool:
     """Count one more and say whether the count is still within the limit."""
-    key = _key(kind, value)
     window = window or settings.DONATION_RATE_LIMIT_WINDOW
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    return hit(f"donate-{kind}", value, limit=limit, window=window)
 
 
 def _went_wrong(donations) -> int:
@@ -90,15 +85,3 @@ def checkout_started(*, ip: str, donation_id: int) -> None:
 def sending_allowed(*, ip: str) -> bool:
     """Bank details by email: generous for people, a wall for a script mailing strangers."""
     return _hit("mail", ip or "unknown", settings.DONATION_RATE_LIMIT_STARTS_PER_IP)
-
-
-def donor_link_allowed(*, ip: str, email: str) -> bool:
-    """May this address ask for another link to a donor's page, for this email? Counts it.
-
-    Known and unknown emails are counted alike, so the limit says nothing about who gave.
-    """
-    window = settings.DONOR_LINK_RATE_LIMIT_WINDOW
-    # Both counters count every request, so neither is skipped when the other is over.
-    ip_ok = _hit("link-ip", ip or "unknown", settings.DONOR_LINK_RATE_LIMIT_PER_IP, window)
-    email_ok = _hit("link-email", email, settings.DONOR_LINK_RATE_LIMIT_PER_EMAIL, window)
-    return ip_ok and email_ok

@@ -19,7 +19,6 @@ from agreements.models import PeriodicGiftAgreement
 from crowdfund.client_ip import client_ip
 from donations.models import Donation, Sponsorship
 from donations.providers.base import ProviderUnavailable
-from donations.ratelimit import donor_link_allowed
 from donors.access import (
     donor_adopt_gifts,
     donor_for_email,
@@ -29,6 +28,7 @@ from donors.access import (
     donor_session_open,
 )
 from donors.forms import AmountForm, LinkRequestForm, PreferencesForm
+from donors.limits import link_request_allowed, link_request_sends
 from donors.links import LinkExpired, LinkGone, LinkInvalid
 from donors.models import AnnualStatement
 from donors.selectors import donor_page
@@ -75,12 +75,14 @@ def request_link(request):
         return render(
             request, "donors/request.html", {"campaign": campaign, "form": form}, status=400
         )
-    email = form.cleaned_data["email"]
-    if not donor_link_allowed(ip=client_ip(request), email=email):
+    email, ip = form.cleaned_data["email"], client_ip(request)
+    if not link_request_allowed(ip=ip):
         return render(request, "donors/rate_limited.html", {"campaign": campaign}, status=429)
     donor = donor_for_email(email)
-    # Known or not, the same task and the same page: nobody can tell who gave.
-    send_manage_link.enqueue(donor.pk if donor else None, get_language())
+    # Known or not, the same task and the same page: nobody can tell who gave. A client's
+    # repeated requests for one address get the same page and send nothing (donors/limits.py).
+    if link_request_sends(ip=ip, email=email):
+        send_manage_link.enqueue(donor.pk if donor else None, get_language())
     return render(request, "donors/link_sent.html", {"campaign": campaign})
 
 
