@@ -8,6 +8,7 @@ class AgreementsConfig(AppConfig):
 
     def ready(self):
         from agreements.retention import (
+            donor_audit_entries_delete,
             donor_drafts_delete,
             drafts_delete,
             long_ended,
@@ -25,6 +26,8 @@ class AgreementsConfig(AppConfig):
         # A draft binds nobody: it goes with its donor's details, or when abandoned.
         if donor_drafts_delete not in DONOR_RECORD_CLEANUPS:
             DONOR_RECORD_CLEANUPS.append(donor_drafts_delete)
+        if donor_audit_entries_delete not in DONOR_RECORD_CLEANUPS:
+            DONOR_RECORD_CLEANUPS.append(donor_audit_entries_delete)
         if not any(records.rows is old_drafts for records in UNFINISHED_RECORDS):
             UNFINISHED_RECORDS.append(Records("unsigned agreements", old_drafts, drafts_delete))
         # A signed agreement stays as long as the books are kept after it ended.
