@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from crowdfund.content import content_changed
-from donations.models import Donation, PaymentEvent, StatementLine
+from donations.models import Donation, PaymentEvent, Sponsorship, StatementLine
 from donations.statements.references import find_reference
 from prisoners.models import Campaign, Prisoner
 
@@ -134,6 +134,23 @@ class Cleaner:
             | Q(content_type=self.line_type, object_id__in=line_ids)
         )
         return sorted(rows.values_list("id", flat=True))
+
+
+def sponsorship_bodies_clear(donor_ids: list[int]) -> int:
+    """Empty the stored bodies of these donors' monthly gifts' webhooks: a subscription's or
+    its customer's event at Stripe carries the donor's name and email, and names no payment of
+    ours when it is not about a month (a renewal, a change, a cancellation, the customer
+    itself). Linked by a status change of the sponsorship, or naming its subscription,
+    customer or mandate. Each event keeps its id, type and outcome, so a replay is still
+    recognised as one and counts nothing twice. Returns how many were emptied."""
+    linked = Q(sponsorshipevent__sponsorship__donor_id__in=donor_ids)
+    references = Sponsorship.objects.filter(donor_id__in=donor_ids).values_list(
+        "provider_subscription_id", "provider_customer_id", "provider_mandate_id"
+    )
+    for reference in {r for row in references for r in row if r}:
+        linked |= Q(payload__contains=reference)
+    events = PaymentEvent.objects.exclude(payload="").filter(linked)
+    return PaymentEvent.objects.filter(id__in=events.values("id")).update(payload="")
 
 
 def _assign(obj, values: dict) -> bool:
