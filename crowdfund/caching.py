@@ -11,17 +11,37 @@ class CacheUnavailable(Exception):
     """The shared cache did not answer, so a count or a lock in it cannot be trusted."""
 
 
+def cache_answers(alias: str) -> bool:
+    """Whether the shared cache `alias` answers now (asked, not remembered)."""
+    from django.core.cache import caches
+    from django.db import DatabaseError
+
+    backend = caches[alias]
+    if hasattr(backend, "ping"):
+        return backend.ping()
+    try:
+        backend.get("healthz-probe")
+    except DatabaseError:
+        return False
+    return True
+
+
+# A Redis on the same network answers in a millisecond; one that does not answer in a second
+# is taken for down (crowdfund/cache_backend.py) rather than holding every request.
+REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
 def caches_setting(redis_url: str) -> dict:
     if redis_url:
+        # Django's Redis cache, made to serve without Redis while it is down.
+        backend = "crowdfund.cache_backend.SharedRedisCache"
         return {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": redis_url,
-            },
+            "default": {"BACKEND": backend, "LOCATION": redis_url, "OPTIONS": REDIS_OPTIONS},
             "pages": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": backend,
                 "LOCATION": redis_url,
                 "KEY_PREFIX": "pages",
+                "OPTIONS": REDIS_OPTIONS,
             },
         }
     return {

@@ -12,6 +12,7 @@ donors' addresses.
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,8 +20,10 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
-from crowdfund.rate_limits import hit
+from crowdfund.rate_limits import CacheUnavailable, hit
 from donations.models import Donation
+
+logger = logging.getLogger(__name__)
 
 NOT_PAID = [Donation.Status.FAILED, Donation.Status.CANCELED, Donation.Status.EXPIRED]
 # The donations started from one address that are remembered; more says nothing new.
@@ -57,7 +60,11 @@ def failures_for_email(email: str) -> int:
 
 
 def checkout_allowed(*, ip: str, email: str) -> bool:
-    """May this address and email start another checkout? Counts the start."""
+    """May this address and email start another checkout? Counts the start.
+
+    Raises CacheUnavailable when the shared cache does not answer: the limits against card
+    testing cannot count then, and a checkout is refused rather than let through unlimited.
+    """
     ip = ip or "unknown"
     # Both counters count every start, so neither is skipped when the other is over.
     ip_ok = _hit("ip", ip, settings.DONATION_RATE_LIMIT_STARTS_PER_IP)
@@ -83,5 +90,12 @@ def checkout_started(*, ip: str, donation_id: int) -> None:
 
 
 def sending_allowed(*, ip: str) -> bool:
-    """Bank details by email: generous for people, a wall for a script mailing strangers."""
-    return _hit("mail", ip or "unknown", settings.DONATION_RATE_LIMIT_STARTS_PER_IP)
+    """Bank details by email: generous for people, a wall for a script mailing strangers.
+
+    Lets the request through when the shared cache does not answer: one email, no money.
+    """
+    try:
+        return _hit("mail", ip or "unknown", settings.DONATION_RATE_LIMIT_STARTS_PER_IP)
+    except CacheUnavailable:
+        logger.warning("Shared cache unavailable: bank details sent without their limit")
+        return True

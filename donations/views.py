@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
+from crowdfund.caching import CacheUnavailable
 from crowdfund.client_ip import client_ip
 from crowdfund.page_cache import render_form_page
 from donations.epc import epc_qr_svg
@@ -155,16 +156,24 @@ def bank_transfer_expected(request, public_id):
     )
 
 
-def _rate_limited(request, *, amount: Decimal | None, prisoner: Prisoner | None):
-    return render(
+def _rate_limited(
+    request, *, amount: Decimal | None, prisoner: Prisoner | None, outage: bool = False
+):
+    """Online payment refused, the bank transfer offered: over a limit (429), or while the
+    shared cache that counts the limits does not answer (503)."""
+    response = render(
         request,
         "donations/rate_limited.html",
         {
             "campaign": campaign_get(),
+            "outage": outage,
             "bank_transfer_query": _bank_transfer_query(amount=amount, prisoner=prisoner),
         },
-        status=429,
+        status=503 if outage else 429,
     )
+    if outage:
+        response["Retry-After"] = "60"
+    return response
 
 
 def _public_report_etag(request) -> str:
@@ -236,7 +245,13 @@ def donate(request):
                 query = _bank_transfer_query(amount=data["amount"], prisoner=data["prisoner"])
                 return redirect(reverse("donations:bank_transfer") + query)
             ip = client_ip(request)
-            if not checkout_allowed(ip=ip, email=data["donor_email"]):
+            try:
+                allowed = checkout_allowed(ip=ip, email=data["donor_email"])
+            except CacheUnavailable:
+                return _rate_limited(
+                    request, amount=data["amount"], prisoner=data["prisoner"], outage=True
+                )
+            if not allowed:
                 return _rate_limited(request, amount=data["amount"], prisoner=data["prisoner"])
             monthly = data["frequency"] == Donation.Frequency.MONTHLY
             start, checkout = (
