@@ -27,9 +27,15 @@ def _key(kind: str, value: str) -> str:
 
 
 def hit(kind: str, value: str, *, limit: int, window: int) -> bool:
-    """Count one more in this window (a fixed one of `window` seconds) and say whether the
-    count is still within `limit`."""
-    key = f"{_key(kind, value)}:{int(time.time() // window)}"
+    """Count one more in this window and say whether the count is still within `limit`.
+
+    A window starts at its first count and lasts `window` seconds. Its start is written once
+    (add, never refreshed) and names the window's counter, so the next window counts under a
+    key of its own, whatever lifetime the backend gave the last one.
+    """
+    base = _key(kind, value)
+    start = cache.get_or_set(f"{base}:start", lambda: time.time_ns(), timeout=window)
+    key = f"{base}:{start}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
