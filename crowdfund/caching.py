@@ -2,28 +2,14 @@
 
 The rate limits, the public report's build lock and the page cache must be seen by every
 worker of every app server: Redis when there is one (several app servers), else a table in
-the database (`manage.py createcachetable`; one machine with several workers). Per-process
-memory only in the tests (tests/conftest.py).
+the database (one machine with several workers; `migrate` makes the tables, see
+crowdfund/migrations/0002_database_cache_tables.py). Per-process memory only in the tests
+(tests/conftest.py).
 """
 
 
 class CacheUnavailable(Exception):
     """The shared cache did not answer, so a count or a lock in it cannot be trusted."""
-
-
-def cache_answers(alias: str) -> bool:
-    """Whether the shared cache `alias` answers now (asked, not remembered)."""
-    from django.core.cache import caches
-    from django.db import DatabaseError
-
-    backend = caches[alias]
-    if hasattr(backend, "ping"):
-        return backend.ping()
-    try:
-        backend.get("healthz-probe")
-    except DatabaseError:
-        return False
-    return True
 
 
 # A Redis on the same network answers in a millisecond; one that does not answer in a second
@@ -60,3 +46,35 @@ def caches_setting(redis_url: str) -> dict:
             "OPTIONS": {"MAX_ENTRIES": 3000},
         },
     }
+
+
+def database_cache_tables() -> list[str]:
+    """The database caches' tables: those the site uses without REDIS_URL, whatever it is now
+    (a later switch away from Redis finds them), and any other the settings name."""
+    # Imported here: the settings import this module.
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.cache.backends.db import BaseDatabaseCache
+
+    tables = [cache["LOCATION"] for cache in caches_setting("").values()]
+    for alias in settings.CACHES:
+        backend = caches[alias]
+        if isinstance(backend, BaseDatabaseCache) and backend._table not in tables:
+            tables.append(backend._table)
+    return tables
+
+
+def cache_answers(alias: str) -> bool:
+    """Whether the shared cache `alias` answers now (asked, not remembered)."""
+    # Imported here: the settings import this module.
+    from django.core.cache import caches
+    from django.db import DatabaseError
+
+    backend = caches[alias]
+    if hasattr(backend, "ping"):
+        return backend.ping()
+    try:
+        backend.get("healthz-probe")
+    except DatabaseError:
+        return False
+    return True
