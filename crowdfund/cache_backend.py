@@ -8,7 +8,7 @@ load balancer kept sending donors to a broken server. Now:
   of answering wrongly: the caller decides (crowdfund/rate_limits.py);
 - after a failure, this process leaves that Redis alone for OUTAGE_SECONDS, so a Redis that
   never answers costs each worker one timeout every few seconds, not one per request;
-- `ping()` asks Redis itself, whatever the last failure was: /healthz reports what it says.
+- `ping()` asks Redis, or says down while the last failure is that recent: /healthz reports it.
 """
 
 from __future__ import annotations
@@ -82,6 +82,10 @@ class SharedRedisCache(RedisCache):
             raise CacheUnavailable(self._location) from error
 
     def ping(self) -> bool:
+        """Whether Redis answers: asked, unless it failed in the last OUTAGE_SECONDS, so that a
+        Redis that never answers holds a health check for one timeout at most."""
+        if self._is_down():
+            return False
         try:
             self._cache.get_client(None, write=False).ping()
         except UNREACHABLE as error:

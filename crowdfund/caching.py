@@ -65,7 +65,7 @@ def database_cache_tables() -> list[str]:
 
 
 def cache_answers(alias: str) -> bool:
-    """Whether the shared cache `alias` answers now (asked, not remembered)."""
+    """Whether the shared cache `alias` answers (see SharedRedisCache.ping for Redis)."""
     # Imported here: the settings import this module.
     from django.core.cache import caches
     from django.db import DatabaseError

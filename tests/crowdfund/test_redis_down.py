@@ -174,3 +174,17 @@ def test_a_silent_redis_costs_one_wait_then_none_for_a_while(settings, client, a
     finally:
         blackhole.close()
         cache_backend.forget_outages()
+
+
+def test_a_health_check_waits_for_a_silent_redis_once_at_most(settings, client, db):
+    """Two caches on one Redis that never answers: one wait, not one per cache."""
+    blackhole = _Blackhole()
+    try:
+        settings.CACHES = caches_setting(f"redis://127.0.0.1:{blackhole.port}/0")
+        cache_backend.forget_outages()
+        body = client.get("/healthz").content.decode()
+        assert body == "ok, degraded: shared cache unavailable (default, pages)\n"
+        assert len(blackhole.accepted) == 1
+    finally:
+        blackhole.close()
+        cache_backend.forget_outages()
