@@ -188,3 +188,12 @@ def test_a_health_check_waits_for_a_silent_redis_once_at_most(settings, client, 
     finally:
         blackhole.close()
         cache_backend.forget_outages()
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/", "/admin/donations/donation/", "/admin/prisoners/prisoner/", "/admin/login/"]
+)
+def test_the_admin_works(redis_down, client, treasurer, ana, url):
+    if url != "/admin/login/":
+        client.force_login(treasurer)
+    assert client.get(url).status_code == 200
