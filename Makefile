@@ -29,7 +29,6 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py createcachetable
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops)."
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -10,6 +10,7 @@ class AgreementsConfig(AppConfig):
         from agreements.attention import countersignatures_waiting
         from agreements.retention import (
             cancelled_delete,
+            donor_audit_entries_delete,
             donor_unbound_delete,
             drafts_delete,
             long_ended,
@@ -33,6 +34,8 @@ class AgreementsConfig(AppConfig):
         # or when abandoned (cancelled) as long as an unfinished gift attempt.
         if donor_unbound_delete not in DONOR_RECORD_CLEANUPS:
             DONOR_RECORD_CLEANUPS.append(donor_unbound_delete)
+        if donor_audit_entries_delete not in DONOR_RECORD_CLEANUPS:
+            DONOR_RECORD_CLEANUPS.append(donor_audit_entries_delete)
         if not any(records.rows is old_drafts for records in UNFINISHED_RECORDS):
             UNFINISHED_RECORDS.append(Records("unsigned agreements", old_drafts, drafts_delete))
         if not any(records.rows is old_cancelled for records in UNFINISHED_RECORDS):

@@ -43,6 +43,7 @@ def drafts_delete(agreement_ids: list[int]) -> int:
             if draft is None:
                 continue
             document = draft.terms_pdf
+            _agreement_audit_entries([draft.pk]).delete()
             draft.delete()
             if document:
                 # Only once the row is gone for good: a rollback must not leave a row
@@ -62,6 +63,14 @@ def donor_unbound_delete(donor_ids: list[int]) -> None:
     cancelled_delete(
         list(theirs.filter(status=CANCELLED).order_by("pk").values_list("pk", flat=True))
     )
+
+
+def donor_audit_entries_delete(donor_ids: list[int]) -> None:
+    """DONOR_RECORD_CLEANUPS: the audit trail keeps nothing of an anonymised donor's
+    agreements. A signed one stays as long as the books need it, with its signatures (who
+    signed, when, from which address): those rows are the record, the trail only a copy."""
+    ids = PeriodicGiftAgreement.objects.filter(donor_id__in=donor_ids).values_list("pk", flat=True)
+    _agreement_audit_entries(list(ids)).delete()
 
 
 def old_drafts(cutoff: datetime):
@@ -116,13 +125,9 @@ def _agreements_delete(agreement_ids: list[int], statuses: list[str]) -> int:
             if agreement is None:
                 continue
             documents = [doc for doc in (agreement.terms_pdf, agreement.final_pdf) if doc]
-            signatures = AgreementSignature.objects.filter(agreement=agreement)
-            links = AgreementGift.objects.filter(agreement=agreement)
-            _audit_entries(AgreementSignature, signatures.values_list("pk", flat=True)).delete()
-            _audit_entries(AgreementGift, links.values_list("pk", flat=True)).delete()
-            _audit_entries(PeriodicGiftAgreement, [agreement.pk]).delete()
-            signatures.delete()
-            links.delete()
+            _agreement_audit_entries([agreement.pk]).delete()
+            AgreementSignature.objects.filter(agreement=agreement).delete()
+            AgreementGift.objects.filter(agreement=agreement).delete()
             PeriodicGiftAgreement.objects.filter(pk=agreement.pk).delete()
             for document in documents:
                 transaction.on_commit(lambda doc=document: doc.storage.delete(doc.name))
@@ -134,4 +139,15 @@ def _audit_entries(model, pks):
     return LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(model),
         object_pk__in=[str(pk) for pk in pks],
+    )
+
+
+def _agreement_audit_entries(agreement_ids: list[int]):
+    """The entries of these agreements, their signatures and their links to gifts."""
+    signatures = AgreementSignature.objects.filter(agreement_id__in=agreement_ids)
+    links = AgreementGift.objects.filter(agreement_id__in=agreement_ids)
+    return (
+        _audit_entries(PeriodicGiftAgreement, agreement_ids)
+        | _audit_entries(AgreementSignature, signatures.values_list("pk", flat=True))
+        | _audit_entries(AgreementGift, links.values_list("pk", flat=True))
     )

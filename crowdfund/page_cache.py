@@ -100,7 +100,12 @@ def _anonymous(request) -> bool:
 
 
 def _address_key(kind: str, request, *extra) -> str:
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}{extra!r}"
+    # The configured site, not the Host header: without a proxy in front, anyone can name a
+    # new port (or spelling) in it, and each would make a copy of its own. Nothing on a kept
+    # page reads the header (its absolute addresses come from SITE_URL), but asking for it
+    # still refuses a host the site does not serve (400), as the view would.
+    request.get_host()
+    address = f"{settings.SITE_URL}{request.get_full_path()}{extra!r}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"{kind}:{content_version()}:{digest}"
 

@@ -217,10 +217,12 @@ DONATION_RATE_LIMIT_STARTS_PER_EMAIL = 10
 DONATION_FAILURE_WINDOW = 60 * 60
 DONATION_FAILURES_PER_IP = 8
 DONATION_FAILURES_PER_EMAIL = 5
-# "Manage my gifts": links asked for per address and per email, in this many seconds. A
-# donor needs one; a script probing addresses needs thousands.
+# "Manage my gifts", per this many seconds (donors/limits.py): requests per client address (a
+# donor needs one; a script probing addresses needs thousands), links sent for one client's
+# requests for one address, and links sent to one address, whoever asked.
 DONOR_LINK_RATE_LIMIT_WINDOW = 60 * 60
 DONOR_LINK_RATE_LIMIT_PER_IP = 20
+DONOR_LINK_RATE_LIMIT_PER_IP_AND_EMAIL = 2
 DONOR_LINK_RATE_LIMIT_PER_EMAIL = 5
 # A periodic-gift agreement's signing link goes to whatever address the form was given, maybe
 # a stranger's: at most this many to one address in this many seconds, from any connection.

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from prisoners.models import Prisoner
+from prisoners.models import Prisoner, prisoner_slug
 
 # The amount the bank-transfer page shows when none was chosen.
 DEFAULT_TRANSFER = Decimal("25.00")
@@ -24,7 +24,9 @@ def _amounts(*presets) -> set[str]:
 
 
 def _known_prisoner(slug: str | None) -> bool:
-    return not slug or Prisoner.objects.published().filter(slug=slug).exists()
+    if not slug:
+        return True
+    return bool(prisoner_slug(slug)) and Prisoner.objects.published().filter(slug=slug).exists()
 
 
 def donate_link_usual(query) -> bool:

@@ -9,7 +9,22 @@ from crowdfund.money import MAX_AMOUNT, format_eur, parse_typed_amount
 from donations.donate_summary import DonateSummaryMixin
 from donations.models import Donation, Purpose
 from donations.providers import charges_monthly
-from prisoners.models import Prisoner
+from prisoners.models import Prisoner, prisoner_slug
+
+
+class PrisonerField(forms.ModelChoiceField):
+    """A prisoner chosen by web address. A value that can never be one is refused like an
+    unknown prisoner, before the lookup: a NUL byte would make PostgreSQL raise."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Prisoner.objects.none(), to_field_name="slug", **kwargs)
+
+    def to_python(self, value):
+        if value not in self.empty_values and not prisoner_slug(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
 
 
 class ErrorSummaryMixin:
@@ -52,12 +67,7 @@ class TransferEmailForm(ErrorSummaryMixin, forms.Form):
         min_value=Decimal("1.00"),
         max_value=Decimal("100000.00"),
     )
-    prisoner = forms.ModelChoiceField(
-        queryset=Prisoner.objects.none(),
-        required=False,
-        to_field_name="slug",
-        widget=forms.HiddenInput,
-    )
+    prisoner = PrisonerField(required=False, widget=forms.HiddenInput)
     donor_name = forms.CharField(
         label=_("Your name (optional)"),
         required=False,
@@ -170,12 +180,10 @@ class DonationForm(DonateSummaryMixin, ErrorSummaryMixin, forms.Form):
             attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": " "}
         ),
     )
-    prisoner = forms.ModelChoiceField(
+    prisoner = PrisonerField(
         label=_("Who is your gift for?"),
-        queryset=Prisoner.objects.none(),
         required=False,
         empty_label=_("Where it is needed most"),
-        to_field_name="slug",
     )
     purpose = forms.ChoiceField(
         label=_("For what?"),

@@ -32,7 +32,7 @@ from django.db.models.functions import Cast, Concat, Lower, Replace, Trim, Upper
 from django.utils import timezone
 
 from donations.models import Donation, Donor, PaymentEvent
-from donations.retention_cleaner import ANONYMISED_DOMAIN, Cleaner
+from donations.retention_cleaner import ANONYMISED_DOMAIN, Cleaner, sponsorship_bodies_clear
 
 UNFINISHED = (
     Donation.Status.NEW,
@@ -78,10 +78,11 @@ DONOR_HOLDS: list[DonorHold] = []
 
 Progress = Callable[[str, int, int], None]
 
-# What other apps keep about a donor and clear when the donor is anonymised (documents issued
-# in their name). Each takes the donor records' ids.
-DonorCleanup = Callable[[list[int]], None]
-DONOR_RECORD_CLEANUPS: list[DonorCleanup] = []
+# What is kept about a donor beside their gifts, cleared when the donor is anonymised: their
+# monthly gifts' webhook bodies here, documents issued in their name by other apps. Each takes
+# the donor records' ids.
+DonorCleanup = Callable[[list[int]], object]
+DONOR_RECORD_CLEANUPS: list[DonorCleanup] = [sponsorship_bodies_clear]
 
 
 @dataclass(frozen=True)

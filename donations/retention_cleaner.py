@@ -1,9 +1,9 @@
-"""Step 3 of retention, and a donor's erasure: clearing a batch of gifts, their bank lines,
-their payments' stored bodies and their audit entries (donations/retention.py runs it)."""
+"""Step 3 of retention, and a donor's erasure: clearing a batch of gifts, their bank lines and
+their payments' stored bodies, and deleting their audit entries (donations/retention.py runs
+it)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from crowdfund.content import content_changed
-from donations.models import Donation, PaymentEvent, StatementLine
+from donations.models import Donation, PaymentEvent, Sponsorship, StatementLine
 from donations.statements.references import find_reference
 from prisoners.models import Campaign, Prisoner
 
@@ -23,7 +23,7 @@ from prisoners.models import Campaign, Prisoner
 # donors" (distinct addresses) stays exactly what it was. Random, so it links to nobody, and
 # in the reserved .invalid domain (RFC 2606), so no mail can ever be sent to it.
 ANONYMISED_DOMAIN = "anonymised.invalid"
-# Replaces a personal value in the audit trail; who changed which field, and when, stays.
+# Replaces a donor's name or address in a treasurer's note on a bank line.
 MASK = "[anonymised]"
 ONLINE = (Donation.Provider.MOLLIE, Donation.Provider.STRIPE, Donation.Provider.DEMO)
 GIFT_FIELDS = ("donor_name", "donor_email", "public_message", "note")
@@ -31,8 +31,8 @@ LINE_FIELDS = ("counterparty_name", "counterparty_iban", "remittance", "note")
 
 
 class Cleaner:
-    """Clears a batch of gifts, their bank lines, their payments' bodies and their audit
-    entries, in one short transaction per batch."""
+    """Clears a batch of gifts, their bank lines and their payments' bodies, and deletes their
+    audit entries, in one short transaction per batch."""
 
     def __init__(self, *, dry_run: bool, bodies_cutoff: datetime):
         self.dry_run = dry_run
@@ -83,7 +83,7 @@ class Cleaner:
                 changed_lines.append(line)
         self.touched = {g.pk for g in changed_gifts} | {line.donation_id for line in changed_lines}
         events = self._events_with_bodies(gifts)
-        entries = self._audit_entries(ids, [line.pk for line in lines], known)
+        entries = self._audit_entries(ids, [line.pk for line in lines])
 
         if not self.dry_run:
             # Bulk writes send no signals, so the clean-up does not log the very values it
@@ -94,9 +94,7 @@ class Cleaner:
                 content_changed()
             StatementLine.objects.bulk_update(changed_lines, LINE_FIELDS)
             PaymentEvent.objects.filter(id__in=events).update(payload="")
-            LogEntry.objects.bulk_update(
-                entries, ["changes", "changes_text", "object_repr", "serialized_data"]
-            )
+            LogEntry.objects.filter(id__in=entries).delete()
         counts = Counter(
             {
                 "gifts": len(changed_gifts),
@@ -126,23 +124,33 @@ class Cleaner:
         )
         return sorted(set(events.values_list("id", flat=True)))
 
-    def _audit_entries(self, gift_ids, line_ids, known: set[str]) -> list[LogEntry]:
+    def _audit_entries(self, gift_ids, line_ids) -> list[int]:
+        """Every audit entry of these gifts and their bank lines, a staff member's too. Each
+        can name the donor (its values, the object's name, the address of the request that
+        wrote it); what a staff member changed in the books stays in the books themselves
+        (a correction, a refund, the line's status), which have audit entries of their own."""
         rows = LogEntry.objects.filter(
             Q(content_type=self.gift_type, object_id__in=gift_ids)
             | Q(content_type=self.line_type, object_id__in=line_ids)
-        ).order_by("id")
-        changed = []
-        for entry in rows:
-            fields = GIFT_FIELDS if entry.content_type_id == self.gift_type.pk else LINE_FIELDS
-            new = {
-                "changes": _mask_changes(entry.changes, fields),
-                "changes_text": _mask_text(entry.changes_text, fields, known),
-                "object_repr": _scrub(entry.object_repr, known),
-                "serialized_data": None,
-            }
-            if _assign(entry, new):
-                changed.append(entry)
-        return changed
+        )
+        return sorted(rows.values_list("id", flat=True))
+
+
+def sponsorship_bodies_clear(donor_ids: list[int]) -> int:
+    """Empty the stored bodies of these donors' monthly gifts' webhooks: a subscription's or
+    its customer's event at Stripe carries the donor's name and email, and names no payment of
+    ours when it is not about a month (a renewal, a change, a cancellation, the customer
+    itself). Linked by a status change of the sponsorship, or naming its subscription,
+    customer or mandate. Each event keeps its id, type and outcome, so a replay is still
+    recognised as one and counts nothing twice. Returns how many were emptied."""
+    linked = Q(sponsorshipevent__sponsorship__donor_id__in=donor_ids)
+    references = Sponsorship.objects.filter(donor_id__in=donor_ids).values_list(
+        "provider_subscription_id", "provider_customer_id", "provider_mandate_id"
+    )
+    for reference in {r for row in references for r in row if r}:
+        linked |= Q(payload__contains=reference)
+    events = PaymentEvent.objects.exclude(payload="").filter(linked)
+    return PaymentEvent.objects.filter(id__in=events.values("id")).update(payload="")
 
 
 def _assign(obj, values: dict) -> bool:
@@ -166,30 +174,6 @@ def _scrub(text: str, known: Iterable[str]) -> str:
     for value in sorted(known, key=len, reverse=True):
         text = re.sub(re.escape(value), MASK, text, flags=re.IGNORECASE)
     return text
-
-
-def _mask_value(value):
-    return value if value in (None, "", "None") else MASK
-
-
-def _mask_changes(changes, fields):
-    """auditlog's {"field": [before, after]}: personal fields keep their name, lose their values."""
-    if not isinstance(changes, dict):
-        return changes
-    masked = dict(changes)
-    for name in fields:
-        if isinstance(masked.get(name), list):
-            masked[name] = [_mask_value(v) for v in masked[name]]
-    return masked
-
-
-def _mask_text(text: str, fields, known) -> str:
-    if not text:
-        return text
-    try:
-        return json.dumps(_mask_changes(json.loads(text), fields))
-    except ValueError:
-        return _scrub(text, known)
 
 
 def _payment_references() -> set[str]:

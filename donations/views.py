@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
+from crowdfund.caching import CacheUnavailable
 from crowdfund.client_ip import client_ip
 from crowdfund.money import format_typed, parse_typed_amount
 from crowdfund.page_cache import render_form_page
@@ -41,7 +42,7 @@ from donations.sponsorships.schedule import collection_when
 from donations.sponsorships.start import sponsorship_checkout, sponsorship_start
 from donations.transparency import PURPOSES, money_flow
 from donations.webhooks import webhook_input
-from prisoners.models import Prisoner
+from prisoners.models import Prisoner, prisoner_slug
 from prisoners.selectors import campaign_get
 
 
@@ -83,7 +84,7 @@ def bank_transfer(request):
 def _bank_transfer_context(request) -> dict:
     campaign = campaign_get()
     prisoners = _prisoner_choices()
-    slug = request.GET.get("prisoner", "")
+    slug = prisoner_slug(request.GET.get("prisoner"))
     selected = prisoners.filter(slug=slug).first() if slug else None
     # Only a typed amount is checked: arriving from the donate form or a prisoner's page
     # with no amount is not an error.
@@ -157,16 +158,24 @@ def bank_transfer_expected(request, public_id):
     )
 
 
-def _rate_limited(request, *, amount: Decimal | None, prisoner: Prisoner | None):
-    return render(
+def _rate_limited(
+    request, *, amount: Decimal | None, prisoner: Prisoner | None, outage: bool = False
+):
+    """Online payment refused, the bank transfer offered: over a limit (429), or while the
+    shared cache that counts the limits does not answer (503)."""
+    response = render(
         request,
         "donations/rate_limited.html",
         {
             "campaign": campaign_get(),
+            "outage": outage,
             "bank_transfer_query": _bank_transfer_query(amount=amount, prisoner=prisoner),
         },
-        status=429,
+        status=503 if outage else 429,
     )
+    if outage:
+        response["Retry-After"] = "60"
+    return response
 
 
 def _public_report_etag(request) -> str:
@@ -238,7 +247,13 @@ def donate(request):
                 query = _bank_transfer_query(amount=data["amount"], prisoner=data["prisoner"])
                 return redirect(reverse("donations:bank_transfer") + query)
             ip = client_ip(request)
-            if not checkout_allowed(ip=ip, email=data["donor_email"]):
+            try:
+                allowed = checkout_allowed(ip=ip, email=data["donor_email"])
+            except CacheUnavailable:
+                return _rate_limited(
+                    request, amount=data["amount"], prisoner=data["prisoner"], outage=True
+                )
+            if not allowed:
                 return _rate_limited(request, amount=data["amount"], prisoner=data["prisoner"])
             monthly = data["frequency"] == Donation.Frequency.MONTHLY
             start, checkout = (
@@ -267,7 +282,7 @@ def donate(request):
         initial = {
             "preset": "25",
             "monthly_preset": "15",
-            "prisoner": request.GET.get("prisoner") or None,
+            "prisoner": prisoner_slug(request.GET.get("prisoner")) or None,
             **_initial_from_link(request.GET, language=language),
         }
         attempt = uuid.uuid4()

@@ -18,7 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from donations.models import Donation, Donor, normalise_email
 from donations.retention import ANONYMISED_DOMAIN
-from donors.links import MANAGE, LinkInvalid, link_token, link_value
+from donors.links import MANAGE, LinkGone, LinkInvalid, link_token, link_value
 
 SESSION_KEY = "donor_page"
 
@@ -39,7 +39,8 @@ def manage_url(donor: Donor, language: str) -> str:
 
 
 def donor_from_token(token: str) -> Donor:
-    """The donor a genuine, fresh manage link names. Raises LinkExpired or LinkInvalid."""
+    """The donor a genuine, fresh manage link names. Raises LinkExpired, LinkGone (a genuine
+    link whose donor was erased or anonymised since) or LinkInvalid."""
     value = link_value(MANAGE, token)
     if not isinstance(value, dict):
         raise LinkInvalid(MANAGE.name)
@@ -47,7 +48,9 @@ def donor_from_token(token: str) -> Donor:
     if donor is None or not constant_time_compare(
         _fingerprint(donor.email), str(value.get("address", ""))
     ):
-        raise LinkInvalid(MANAGE.name)
+        # Only this site signs a link, so its address was the donor's: it has been replaced
+        # (erasure, or retention after the last gift) or the record removed.
+        raise LinkGone(MANAGE.name)
     return donor
 
 

@@ -25,6 +25,10 @@ class LinkExpired(LinkInvalid):
     """The token is genuine but older than its purpose allows."""
 
 
+class LinkGone(LinkInvalid):
+    """The token is genuine, but what it opened no longer exists (its donor was erased)."""
+
+
 @dataclass(frozen=True)
 class LinkPurpose:
     """What a link is for. `name` is the salt (unique per purpose, never reused for another

@@ -6,6 +6,7 @@ from django_tasks import task
 from donations.models import Donor
 from donations.retention import ANONYMISED_DOMAIN
 from donors.access import manage_url
+from donors.limits import link_send_allowed
 from prisoners.models import Campaign
 
 # Stands in for an unknown address, so that its request does the same work (see below).
@@ -30,9 +31,10 @@ def send_manage_link(donor_id: int | None, language: str) -> None:
 
     The message is built for an unknown address too and then dropped: where tasks run inside
     the request (TASKS_IMMEDIATE), the answer then takes as long whoever asked. A lost link
-    is simply asked for again, so no claim guards a second send.
+    is simply asked for again, so no claim guards a second send. Nor does an inbox get more
+    than DONOR_LINK_RATE_LIMIT_PER_EMAIL links an hour (donors/limits.py).
     """
     donor = Donor.objects.filter(pk=donor_id or 0).first()
     message = manage_link_message(donor or _NOBODY, language)
-    if donor is not None:
+    if donor is not None and link_send_allowed(email=donor.email):
         message.send()

@@ -19,7 +19,6 @@ from agreements.models import DocumentDamaged, PeriodicGiftAgreement
 from crowdfund.client_ip import client_ip
 from donations.models import Donation, Sponsorship
 from donations.providers.base import ProviderUnavailable
-from donations.ratelimit import donor_link_allowed
 from donors.access import (
     donor_adopt_gifts,
     donor_for_email,
@@ -29,7 +28,8 @@ from donors.access import (
     donor_session_open,
 )
 from donors.forms import AmountForm, LinkRequestForm, PreferencesForm
-from donors.links import LinkExpired, LinkInvalid
+from donors.limits import link_request_allowed, link_request_sends
+from donors.links import LinkExpired, LinkGone, LinkInvalid
 from donors.models import AnnualStatement
 from donors.selectors import donor_page
 from donors.sponsorships import (
@@ -75,12 +75,14 @@ def request_link(request):
         return render(
             request, "donors/request.html", {"campaign": campaign, "form": form}, status=400
         )
-    email = form.cleaned_data["email"]
-    if not donor_link_allowed(ip=client_ip(request), email=email):
+    email, ip = form.cleaned_data["email"], client_ip(request)
+    if not link_request_allowed(ip=ip):
         return render(request, "donors/rate_limited.html", {"campaign": campaign}, status=429)
     donor = donor_for_email(email)
-    # Known or not, the same task and the same page: nobody can tell who gave.
-    send_manage_link.enqueue(donor.pk if donor else None, get_language())
+    # Known or not, the same task and the same page: nobody can tell who gave. A client's
+    # repeated requests for one address get the same page and send nothing (donors/limits.py).
+    if link_request_sends(ip=ip, email=email):
+        send_manage_link.enqueue(donor.pk if donor else None, get_language())
     return render(request, "donors/link_sent.html", {"campaign": campaign})
 
 
@@ -91,6 +93,9 @@ def open_link(request, token):
         donor = donor_from_token(token)
     except LinkExpired:
         context = {"campaign": campaign_get(), "expired": True, "form": LinkRequestForm()}
+        return render(request, "donors/link_refused.html", context, status=410)
+    except LinkGone:
+        context = {"campaign": campaign_get(), "gone": True}
         return render(request, "donors/link_refused.html", context, status=410)
     except LinkInvalid:
         context = {"campaign": campaign_get(), "expired": False, "form": LinkRequestForm()}

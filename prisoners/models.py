@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, slug_re
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -279,6 +279,15 @@ class PrisonerQuerySet(models.QuerySet):
         if count:
             content_changed()
         return count
+
+
+def prisoner_slug(value) -> str:
+    """`value` if it can be a prisoner's web address (a slug), else "".
+
+    For a value from a link or a form: one that can never be a prisoner's (a NUL byte, which
+    PostgreSQL refuses with an error, a space, a slash) names nobody, and never reaches a query.
+    """
+    return value if isinstance(value, str) and slug_re.fullmatch(value) else ""
 
 
 class Prisoner(models.Model):

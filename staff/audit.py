@@ -2,7 +2,9 @@
 
 django-auditlog writes one LogEntry per create, change or delete, with the actor (from
 staff.middleware.AuditActorMiddleware), the time and each changed field's before and after
-values. Writes by the system (webhooks, imports) are kept too, with no actor.
+values. Writes by the system (webhooks, imports) and by visitors are kept too, with no actor
+and no address. A donor's erasure or anonymisation deletes every entry of their objects
+(donations/retention_cleaner.py, agreements/retention.py).
 """
 
 from auditlog.registry import auditlog
@@ -33,7 +35,9 @@ auditlog.register(Category)
 # of its address signs), documents, and a cancellation with its reason and note. Not its
 # terms' personal fields (address, date of birth): they never change, and the trail would
 # only keep a second copy of them.
-auditlog.register(AgreementSignature)
+# Not a signature's IP address: the signature keeps it as evidence, and the trail keeps no
+# visitor's address (a staff member's countersignature has the request's own address).
+auditlog.register(AgreementSignature, exclude_fields=["ip_address"])
 auditlog.register(AgreementGift)
 auditlog.register(
     PeriodicGiftAgreement,

@@ -18,6 +18,15 @@ def _has_session(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
+def _is_staff(request) -> bool:
+    # Read only with a session cookie: without one nobody is logged in, and the user's
+    # lookup would cost every visitor a session read.
+    if not _has_session(request):
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
 class SessionLifetimeMiddleware:
     """Ends a login after SESSION_ABSOLUTE_AGE, even if it was never idle for an hour."""
 
@@ -71,14 +80,14 @@ class AuditActorMiddleware(AuditlogMiddleware):
     """django-auditlog's actor middleware, with the client address read through
     TRUSTED_PROXIES instead of the first, client-written X-Forwarded-For entry.
 
-    Only a request with a session can carry a staff member, the actor the audit trail is
-    for. Without one (a visitor, a provider's webhook) no actor and no address are recorded:
-    that skips auditlog's per-request signal wiring on every public page, and keeps donors'
-    and providers' addresses out of the trail.
+    The actor and the address are recorded for a logged-in staff member only, the actor the
+    audit trail is for. Anyone else (a visitor, a donor giving again in the browser whose
+    session their first gift started, a provider's webhook) writes entries with neither:
+    the site keeps no visitor's address, and this skips auditlog's per-request signal wiring.
     """
 
     def __call__(self, request):
-        if not _has_session(request):
+        if not _is_staff(request):
             return self.get_response(request)
         return super().__call__(request)
 

@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils import timezone, translation
 
+from crowdfund.caching import CacheUnavailable
 from donations.reports import pdf
 from donations.reports.data import FinancialStatements
 from prisoners.models import Campaign
@@ -91,7 +92,7 @@ def _built_once(name: str, build: Callable[[], bytes], *, meanwhile: str | None 
     lock = f"report-build:{name.rsplit('-', 1)[0]}"
     give_up_waiting = time.monotonic() + REPORT_BUILD_SECONDS
     while not storage.exists(name):
-        if cache.add(lock, name, timeout=REPORT_BUILD_SECONDS):
+        if _lock_taken(lock, name):
             try:
                 _store(storage, name, build())
             finally:
@@ -105,6 +106,15 @@ def _built_once(name: str, build: Callable[[], bytes], *, meanwhile: str | None 
             break
         time.sleep(REPORT_WAIT_STEP)
     return name
+
+
+def _lock_taken(lock: str, name: str) -> bool:
+    """Whether this worker may build: it took the lock, or the shared cache that holds the
+    lock does not answer (then each worker builds for itself rather than fail the visitor)."""
+    try:
+        return cache.add(lock, name, timeout=REPORT_BUILD_SECONDS)
+    except CacheUnavailable:
+        return True
 
 
 def _store(storage, name: str, built: bytes) -> None:

@@ -9,7 +9,7 @@ PRINT_CACHE = "from django.conf import settings; print(settings.CACHES['default'
     ("redis_url", "backend"),
     [
         ("", "django.core.cache.backends.db.DatabaseCache"),
-        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
+        ("redis://127.0.0.1:6379/1", "crowdfund.cache_backend.SharedRedisCache"),
     ],
 )
 def test_it_shares_the_cache_through_redis_or_else_the_database(redis_url, backend):

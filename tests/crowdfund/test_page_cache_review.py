@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from crowdfund.content import content_changed
@@ -110,3 +110,29 @@ def test_copies_at_many_addresses_never_push_out_a_rate_limit(settings, ana):
         content_changed()
         assert ok_get(Client(), "/en/")["X-Page-Cache"] == "miss"
     assert cache.get("ratelimit:checkout:203.0.113.7") == 5
+
+
+@pytest.mark.parametrize("url", ["/en/", "/en/prisoners/ana/", "/en/donate/"])
+def test_a_port_in_the_host_header_makes_no_copy_of_its_own(settings, ana, url):
+    """Without a proxy in front, the Host header is the client's to write: one copy per port
+    it names would let anyone fill the cache. The copy is the configured site's."""
+    settings.SITE_URL = "https://donar.example.org"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "donar.example.org"]
+    header = "X-Form-Cache" if "donate" in url else "X-Page-Cache"
+    first = ok_get(Client(HTTP_HOST="127.0.0.1:1234"), url)
+    second = ok_get(Client(HTTP_HOST="127.0.0.1:5678"), url)
+    assert (first[header], second[header]) == ("miss", "hit")
+    third = ok_get(Client(HTTP_HOST="donar.example.org"), url)
+    assert third[header] == "hit"
+    # The page's copies (the home page's prisoner cards are kept beside them).
+    copies = [key for key in caches["pages"]._cache if ":page:" in key or ":form:" in key]
+    assert len(copies) == 1
+    page = second.content.decode()
+    assert f'<link rel="canonical" href="https://donar.example.org{url}">' in page
+    assert "1234" not in page and "5678" not in page
+
+
+def test_a_host_the_site_does_not_serve_gets_no_copy(settings, ana):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    ok_get(Client(HTTP_HOST="127.0.0.1:1234"), "/en/")
+    assert Client(HTTP_HOST="evil.example").get("/en/").status_code == 400

@@ -36,7 +36,7 @@ def test_it_anonymises_the_donor_record_and_empties_their_statements(
     assert bytes(old_statement.pdf) == b"" and old_statement.total == 20
     assert bytes(AnnualStatement.objects.get(pk=recent_statement.pk).pdf) != b""
     assert Donor.objects.get(pk=recent.pk).email == "recent@example.org"
-    assert client.get(f"/en/my-gifts/open/{token}/").status_code == 404
+    assert client.get(f"/en/my-gifts/open/{token}/").status_code == 410
     # A second run finds nothing left to do.
     assert "donor records" not in retention_apply().steps[2].counts
     assert Sponsorship.objects.count() == 0

@@ -60,6 +60,27 @@ def test_it_exports_everything_kept_about_the_donor_as_json(client, donor):
     assert data["bank_transfer_details_sent"][0]["name"] == "Camila Ejemplo"
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "This page no longer exists"),
+        ("nl", "Deze pagina bestaat niet meer"),
+        ("es", "Esta página ya no existe"),
+    ],
+)
+def test_the_link_of_an_erased_donor_says_the_page_is_gone(client, donor, lang, words):
+    """The link is genuine, ours: it is what it opened that went."""
+    token = manage_token(donor)
+    open_page(client, donor)
+    client.post("/en/my-gifts/page/erase/")
+    response = client.get(f"/{lang}/my-gifts/open/{token}/")
+    assert response.status_code == 410
+    text = response.content.decode()
+    assert words in text
+    assert "not one of ours" not in text and "does not work" not in text
+    assert "not one of ours" in client.get(f"/en/my-gifts/open/{token[:-4]}abcd/").content.decode()
+
+
 def test_the_erase_page_says_what_is_kept_and_why(client, donor):
     open_page(client, donor)
     text = client.get("/en/my-gifts/page/erase/").content.decode()
@@ -91,7 +112,7 @@ def test_erasure_anonymises_and_keeps_the_books(client, donor):
     assert request.gifts_anonymised == 2 and request.completed_at is not None
     # The page is closed, and the old link opens nothing.
     assert client.get(PAGE).status_code == 302
-    assert client.get(f"/en/my-gifts/open/{token}/").status_code == 404
+    assert client.get(f"/en/my-gifts/open/{token}/").status_code == 410
 
 
 def test_erasure_waits_until_the_monthly_gifts_are_stopped(client, donor):

@@ -198,7 +198,7 @@ def test_it_records_the_address_through_trusted_proxies_only(client, settings, t
     assert Decimal("0") == Decimal(entry.changes_dict["order"][1])
 
 
-def _context_seen_by_the_view(request_cookies: dict) -> object:
+def _context_seen_by_the_view(request_cookies: dict, user=None) -> object:
     """What auditlog's context holds while a view runs behind AuditActorMiddleware."""
     from auditlog.context import auditlog_value
     from django.test import RequestFactory
@@ -213,6 +213,8 @@ def _context_seen_by_the_view(request_cookies: dict) -> object:
 
     request = RequestFactory().get("/en/")
     request.COOKIES.update(request_cookies)
+    if user is not None:
+        request.user = user
     # A marker, so that what an earlier request left in this thread cannot pass for ours.
     before = auditlog_value.set("nothing set by this request")
     try:
@@ -227,6 +229,13 @@ def test_a_request_without_a_session_costs_no_audit_wiring_and_records_no_addres
     assert _context_seen_by_the_view({}) == "nothing set by this request"
 
 
-def test_a_request_with_a_session_still_carries_the_audit_context(db, settings):
-    value = _context_seen_by_the_view({settings.SESSION_COOKIE_NAME: "abc"})
-    assert isinstance(value, dict) and "remote_addr" in value
+def test_a_visitors_session_carries_no_audit_context(db, settings):
+    # A donor whose browser holds the session of an earlier gift: no address of theirs kept.
+    assert _context_seen_by_the_view({settings.SESSION_COOKIE_NAME: "abc"}) == (
+        "nothing set by this request"
+    )
+
+
+def test_a_staff_members_request_carries_the_audit_context(db, settings, treasurer):
+    value = _context_seen_by_the_view({settings.SESSION_COOKIE_NAME: "abc"}, user=treasurer)
+    assert isinstance(value, dict) and value["actor"] == treasurer and "remote_addr" in value
