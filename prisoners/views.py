@@ -63,18 +63,20 @@ def _statements_etag(request, year: int) -> str:
     # Only closed years have accounts; the current year is still being written.
     if year not in closed_years():
         raise Http404("No financial statements for this year.")
-    # Kept on the request: the view builds the PDF from the same figures.
-    request.statements = financial_statements_version(year=year, language=get_language())
-    return request.statements[0]
+    # Kept on the request: the view serves the file of this version.
+    request.statements_version = financial_statements_version(year=year, language=get_language())
+    return request.statements_version
 
 
 @require_safe
 @condition(etag_func=_statements_etag)
 def financial_statements(request, year: int):
-    """A closed year's accounts as PDF, built once per content version, served from storage."""
-    version, data = request.statements
+    """A closed year's accounts as PDF, built once per version of the year's books, served from
+    storage."""
     language = get_language()
-    name = financial_statements_file(year=year, language=language, version=version, data=data)
+    name = financial_statements_file(
+        year=year, language=language, version=request.statements_version
+    )
     storage = storages["reports"]
     response = FileResponse(
         storage.open(name, "rb"),

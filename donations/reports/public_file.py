@@ -23,8 +23,6 @@ from django.core.files.storage import storages
 from django.utils import timezone, translation
 
 from donations.reports import pdf
-from donations.reports.data import FinancialStatements
-from prisoners.models import Campaign
 
 logger = logging.getLogger(__name__)
 # The public report is rebuilt at most this often per language while its content changes.
@@ -60,21 +58,14 @@ def public_report_file(language: str, version: str) -> str:
     return _built_once(name, build, meanwhile=newest[0] if newest_exists else None)
 
 
-def financial_statements_file(
-    *, year: int, language: str, version: str, data: FinancialStatements
-) -> str:
-    """The name, in the "reports" storage, of a closed year's accounts for this content."""
+def financial_statements_file(*, year: int, language: str, version: str) -> str:
+    """The name, in the "reports" storage, of a closed year's accounts at this version
+    (`pdf.financial_statements_version`, read before the figures: a change committed between
+    the two makes a newer version, never a file older than its name)."""
 
     def build() -> bytes:
         with translation.override(language):
-            return pdf.render_pdf(
-                "reports/financial_statements.html",
-                {
-                    "statements": data,
-                    "campaign": Campaign.objects.first(),
-                    "generated_at": timezone.localtime(),
-                },
-            )
+            return pdf.financial_statements_pdf(year)
 
     return _built_once(f"statements-{year}-{language}-{version}.pdf", build)
 
