@@ -185,6 +185,9 @@ def years_apply(*, add: Iterable[BooksEntry] = (), remove: Iterable[BooksEntry] 
             # The year's first row; another transaction may be making it at this moment.
             YearTotal.objects.bulk_create([YearTotal(year=year)], ignore_conflicts=True)
             YearTotal.objects.filter(year=year).update(**changes)
+    if years:
+        # A fee or a category alone moves no total, but the published accounts show it.
+        content_changed()
 
 
 # Donors.

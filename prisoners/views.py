@@ -6,8 +6,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_safe
 
 from donations.reports.data import closed_years
-from donations.reports.pdf import financial_statements_version
-from donations.reports.public_file import financial_statements_file
+from donations.reports.public_file import financial_statements_file, statements_version
 from donations.selectors import campaign_totals, messages_of_support
 from prisoners import selectors
 from prisoners.cards import prisoner_cards
@@ -60,11 +59,11 @@ def anbi(request):
 
 
 def _statements_etag(request, year: int) -> str:
-    # Only closed years have accounts; the current year is still being written.
-    if year not in closed_years():
-        raise Http404("No financial statements for this year.")
     # Kept on the request: the view serves the file of this version.
-    request.statements_version = financial_statements_version(year=year, language=get_language())
+    request.statements_version = statements_version(year=year, language=get_language())
+    if request.statements_version is None:
+        # Only closed years have accounts; the current year is still being written.
+        raise Http404("No financial statements for this year.")
     return request.statements_version
 
 

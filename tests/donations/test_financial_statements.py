@@ -283,7 +283,9 @@ def _prisoner_renamed(ana):
 
 
 def _category_renamed(ana):
-    Category.objects.filter(code="hygiene").update(name_en="Soap and towels")
+    category = Category.objects.get(code="hygiene")
+    category.name_en = "Soap and towels"
+    category.save()
 
 
 @pytest.mark.parametrize(
