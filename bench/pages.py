@@ -19,13 +19,13 @@ from bench.load import Result, load, require_tools
 from bench.servers import copy_database, gunicorn, on_server, site_env
 
 # Seconds (wrk counts whole ones): a warm-up, then each measured round.
-WARM_UP, ROUND, CONNECTIONS = 1, 2, 8
+WARM_UP, ROUND, CONNECTIONS = 1, 1, 8
 # Each page's rounds, each one after a round of the bare Django view and one of the site's bare
 # view: the three meet the same moment of a shared machine, and a ratio is the median of the
 # rounds' own ratios. Apart, the bare view alone moved by 16% between two runs.
-TRIPLETS = 5
+TRIPLETS = 9
 # Alternating rounds of the two sizes, page by page (see sizes_side_by_side).
-PAIRS = 5
+PAIRS = 9
 WORKERS = 2
 # What the README's deployment line says; `pages-sync` measures the alternative.
 GTHREAD = ["--worker-class", "gthread", "--workers", str(WORKERS), "--threads", "4"]
