@@ -185,9 +185,6 @@ def years_apply(*, add: Iterable[BooksEntry] = (), remove: Iterable[BooksEntry] 
             # The year's first row; another transaction may be making it at this moment.
             YearTotal.objects.bulk_create([YearTotal(year=year)], ignore_conflicts=True)
             YearTotal.objects.filter(year=year).update(**changes)
-    if years:
-        # A fee or a category alone moves no total, but the published accounts show it.
-        content_changed()
 
 
 # Donors.
@@ -301,6 +298,10 @@ def ledger_row_saved(*, before, after) -> None:
     now = after.books_entry() if after is not None else None
     if was != now:
         years_apply(add=[now] if now else [], remove=[was] if was else [])
+        if old == new:
+            # A fee or a category alone moves no total, but a year's published accounts
+            # show it, and the statements' version is worked out again per content version.
+            content_changed()
     row = after if after is not None else before
     if isinstance(row, Donation):
         was_paid = before is not None and before.status == Donation.Status.PAID
