@@ -81,7 +81,11 @@ def load(
     output, _ = wrk.communicate(timeout=seconds + 60)
     if wrk.returncode:
         raise RuntimeError(f"wrk failed on {path}:\n{output}")
-    return _parsed(output, split=split, redone=redone)
+    result = _parsed(output, split=split, redone=redone)
+    # wrk stops with a request in flight on each connection: let the server answer them before
+    # the next round, which a slow page's would otherwise slow down.
+    time.sleep(min(2 * result.p50, DRAIN))
+    return result
 
 
 def _split(port: int, connections: int, workers: int) -> tuple[int, ...]:
