@@ -2,193 +2,183 @@
 side with a bare Django view without middleware (the framework's floor) and the site's own bare
 view behind all its middleware; at demo size and with 50 prisoners and 100,000 paid gifts.
 
-Needs PostgreSQL (gunicorn's workers share the throwaway database with this process).
+Needs PostgreSQL (gunicorn's workers share the throwaway database with this process), and wrk
+and ss (bench/load.py says how to install them).
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from urllib.request import urlopen
 
-from bench.load import Result, load
+from bench.load import Result, load, require_tools
+from bench.servers import copy_database, gunicorn, on_server, site_env
 
-ROOT = Path(__file__).resolve().parent.parent
-# Each page: a warm-up, then the best of three rounds, so that another program's moment of
-# work on a small machine does not decide a ratio.
-WARM_UP, ROUND, ROUNDS, CONNECTIONS = 1.0, 1.5, 3, 8
-# Alternating rounds of the bare Django view and the site's bare view (see side_by_side).
-PAIRS = 7
-# What the README's deployment line says; `--workers sync` measures the alternative.
-GTHREAD = ["--worker-class", "gthread", "--workers", "2", "--threads", "4"]
-SYNC = ["--worker-class", "sync", "--workers", "2"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# Seconds (wrk counts whole ones): a warm-up, then each measured round.
+WARM_UP, ROUND, CONNECTIONS = 1, 1, 8
+# Each page's rounds, each one after a round of the bare Django view and one of the site's bare
+# view: the three meet the same moment of a shared machine, and a ratio is the median of the
+# rounds' own ratios. Apart, the bare view alone moved by 16% between two runs.
+TRIPLETS = 9
+# Alternating rounds of the two sizes, page by page (see sizes_side_by_side).
+PAIRS = 9
+WORKERS = 2
+# What the README's deployment line says; `pages-sync` measures the alternative.
+GTHREAD = ["--worker-class", "gthread", "--workers", str(WORKERS), "--threads", "4"]
+SYNC = ["--worker-class", "sync", "--workers", str(WORKERS)]
 
 
-def _database_url(name: str = "") -> str:
-    from django.db import connection
-
-    s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-    return f"postgres://{s['USER']}{password}@{host}/{name or s['NAME']}"
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
 
 
-def _on_server(*statements: str) -> None:
-    import psycopg
-    from django.db import connection
+@dataclass
+class Row:
+    """A page's rounds, each with the bare Django view's and the site's bare view's before it."""
 
-    s = connection.settings_dict
-    # Nobody may be connected to a database that is copied: this process lets go of it.
-    connection.close()
-    server = {"host": s["HOST"] or "127.0.0.1", "port": s["PORT"] or 5432, "user": s["USER"]}
-    with psycopg.connect(**server, password=s["PASSWORD"] or None, dbname="postgres") as admin:
-        admin.autocommit = True
-        for statement in statements:
-            admin.execute(statement)
+    page: list[Result] = field(default_factory=list)
+    bare: list[Result] = field(default_factory=list)
+    site: list[Result] = field(default_factory=list)
+    # The page cache's answer to one request after the warm-up ("hit", "miss"), if any.
+    state: str = ""
 
-
-def copy_database(suffix: str) -> str:
-    """The bench's database as it is now, copied (PostgreSQL's TEMPLATE), so that two sizes
-    can be measured side by side."""
-    from django.db import connection
-
-    name = connection.settings_dict["NAME"]
-    copy = f"{name}_{suffix}"
-    _on_server(f'DROP DATABASE IF EXISTS "{copy}"', f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
-    return copy
+    def ratios(self, to: str) -> list[float]:
+        floors = getattr(self, to)
+        return sorted(p.per_second / f.per_second for p, f in zip(self.page, floors, strict=True))
 
 
-@contextmanager
-def gunicorn(app: str, workers: list[str], **env):
-    """A gunicorn serving `app` on a free port of 127.0.0.1, stopped afterwards."""
-    port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", *workers]
-    command += ["--log-level", "warning", "--keep-alive", "5"]
-    environment = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(command, cwd=ROOT, env=environment)  # noqa: S603
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _site_env(report_dir: str, cached: bool | str, database: str = "") -> dict:
-    return {
-        "DJANGO_SETTINGS_MODULE": "bench.site_settings",
-        "DATABASE_URL": _database_url(database),
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnop",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "REPORT_CACHE_DIR": report_dir,
-        "BENCH_PAGE_CACHE": cached if isinstance(cached, str) else "1" if cached else "0",
-    }
-
-
-def measure(port: int, path: str) -> Result:
-    # One whole answer first: a page's copy or the report is built before the clock runs.
+def _warm(port: int, path: str) -> str:
+    # One whole answer first: a page's copy or a PDF is built before the clock runs.
     urlopen(f"http://127.0.0.1:{port}{path}", timeout=300).read()  # noqa: S310
-    load(port, path, seconds=WARM_UP, connections=CONNECTIONS)
-    rounds = [load(port, path, seconds=ROUND, connections=CONNECTIONS) for _ in range(ROUNDS)]
-    return max(rounds, key=lambda result: result.per_second)
+    load(port, path, seconds=WARM_UP, connections=CONNECTIONS, check_split=False)
+    with urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as answer:  # noqa: S310
+        return answer.headers.get("X-Page-Cache") or answer.headers.get("X-Form-Cache") or ""
 
 
-def _pages() -> dict[str, str]:
+def alternated(bare_port: int, site_port: int, port: int, path: str, check_split=True) -> Row:
+    """TRIPLETS rounds of the page, each after a round of each bare view."""
+    row = Row()
+    _warm(bare_port, "/bare/")
+    _warm(site_port, "/bench/bare/")
+    row.state = _warm(port, path)
+    for _ in range(TRIPLETS):
+        for results, at, where in (
+            (row.bare, bare_port, "/bare/"),
+            (row.site, site_port, "/bench/bare/"),
+            (row.page, port, path),
+        ):
+            results.append(
+                load(at, where, seconds=ROUND, connections=CONNECTIONS, check_split=check_split)
+            )
+    return row
+
+
+def _pages() -> dict[str, tuple[str, str]]:
+    """Each page measured: the server it is measured on (the page cache on, off, or off with
+    no home-page card kept either) and its address."""
+    from donations.reports.data import closed_years
     from prisoners.models import Prisoner
 
     slug = Prisoner.objects.published().order_by("order", "name").first().slug
-    return {
+    rendered = {
         "home": "/en/",
         "prisoner page": f"/en/prisoners/{slug}/",
         "how we use the money": "/en/how-we-use-the-money/",
         "where the money went": "/en/where-the-money-went/",
+        "ANBI page": "/en/anbi/",
     }
-
-
-def side_by_side(bare_port: int, site_port: int) -> tuple[Result, Result, list[float]]:
-    """The bare Django view and the site's bare view in alternating rounds, both servers up.
-
-    Measured apart, the two met different moments of a shared machine: the bare view alone
-    moved by 16% between two runs. Paired rounds meet the same moment; the ratio reported is
-    the median of the pairs', with its range.
-    """
-    for port, path in ((bare_port, "/bare/"), (site_port, "/bench/bare/")):
-        urlopen(f"http://127.0.0.1:{port}{path}", timeout=60).read()  # noqa: S310
-        load(port, path, seconds=WARM_UP, connections=CONNECTIONS)
-    pairs = [
-        (
-            load(bare_port, "/bare/", seconds=ROUND, connections=CONNECTIONS),
-            load(site_port, "/bench/bare/", seconds=ROUND, connections=CONNECTIONS),
-        )
-        for _ in range(PAIRS)
-    ]
-    ratios = sorted(site.per_second / bare.per_second for bare, site in pairs)
-    best = max((bare for bare, _site in pairs), key=lambda r: r.per_second)
-    best_site = max((site for _bare, site in pairs), key=lambda r: r.per_second)
-    return best, best_site, ratios
-
-
-def run_size(label: str, report_dir: str, workers: list[str] = GTHREAD) -> dict[str, Result]:
-    results: dict[str, Result] = {}
-    pages = _pages()
-    with (
-        gunicorn("bench.bare_app:application", workers) as bare_port,
-        gunicorn("crowdfund.wsgi:application", workers, **_site_env(report_dir, True)) as port,
-    ):
-        bare, site, ratios = side_by_side(bare_port, port)
-        results["bare Django view, no middleware"] = bare
-        results["site's bare view, full middleware"] = site
-        for name, path in pages.items():
-            results[f"{name} (cached)"] = measure(port, path)
-        results["public PDF (built once)"] = measure(port, "/en/report.pdf")
-        results["donate (form, uncached)"] = measure(port, "/en/donate/")
-        results["bank transfer (form, uncached)"] = measure(port, "/en/bank-transfer/")
-    with gunicorn("crowdfund.wsgi:application", workers, **_site_env(report_dir, False)) as port:
-        for name, path in pages.items():
-            results[f"{name} (uncached)"] = measure(port, path)
-    # The only page with parts kept apart: its prisoner cards (prisoners/cards.py).
-    with gunicorn("crowdfund.wsgi:application", workers, **_site_env(report_dir, "cold")) as port:
-        results["home (uncached, no card kept)"] = measure(port, pages["home"])
-    _print(label, results)
-    print(
-        f"site's bare view ÷ bare Django view, {PAIRS} paired rounds: median "
-        f"{ratios[len(ratios) // 2]:.3f} (from {ratios[0]:.3f} to {ratios[-1]:.3f})"
+    pages = {f"{name} (cached)": ("cached", path) for name, path in rendered.items()}
+    pages["privacy statement (cached)"] = ("cached", "/en/privacy/")
+    pages["public PDF (built once)"] = ("cached", "/en/report.pdf")
+    year = closed_years()[0]
+    pages[f"statements {year} PDF (built once)"] = (
+        "cached",
+        f"/en/anbi/financial-statements/{year}.pdf",
     )
-    return results
+    pages["donate (form)"] = ("cached", "/en/donate/")
+    pages["bank transfer (form)"] = ("cached", "/en/bank-transfer/")
+    pages |= {f"{name} (uncached)": ("uncached", path) for name, path in rendered.items()}
+    # The only page with parts kept apart: its prisoner cards (prisoners/cards.py).
+    pages["home (uncached, no card kept)"] = ("cold", "/en/")
+    return pages
 
 
-def _print(label: str, results: dict[str, Result]) -> None:
-    floor = results["bare Django view, no middleware"].per_second
-    site = results["site's bare view, full middleware"].per_second
+def run_size(label: str, report_dir: str, workers: list[str] = GTHREAD) -> dict[str, Row]:
+    check_split = workers is GTHREAD  # sync workers close each connection after one answer
+    rows: dict[str, Row] = {}
+    with (
+        gunicorn("bench.bare_app:application", workers) as bare,
+        gunicorn("crowdfund.wsgi:application", workers, **site_env(report_dir, True)) as cached,
+        gunicorn("crowdfund.wsgi:application", workers, **site_env(report_dir, False)) as fresh,
+        gunicorn("crowdfund.wsgi:application", workers, **site_env(report_dir, "cold")) as cold,
+    ):
+        servers = {"cached": cached, "uncached": fresh, "cold": cold}
+        for name, (server, path) in _pages().items():
+            rows[name] = alternated(bare, cached, servers[server], path, check_split)
+    _print(label, rows)
+    return rows
+
+
+def _print(label: str, rows: dict[str, Row]) -> None:
+    every = [r for row in rows.values() for r in (*row.page, *row.bare, *row.site)]
+    bare = [r for row in rows.values() for r in row.bare]
+    site = Row(
+        page=[r for row in rows.values() for r in row.site],
+        bare=bare,
+        site=[r for row in rows.values() for r in row.site],
+    )
     print(f"-- {label} --")
-    print(f"{'':40} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'÷ bare':>7} {'÷ site':>7}  errors")
-    for name, result in results.items():
+    print(
+        f"{'':40} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'÷ bare Django':>21} "
+        f"{'÷ site bare':>21} errors"
+    )
+    _line("bare Django view, no middleware", Row(page=bare, bare=bare, site=bare))
+    _line("site's bare view, full middleware", site)
+    for name, row in rows.items():
+        _line(name, row)
+    redone = sum(r.redone for r in every)
+    splits = [r.split for r in every if r.split]
+    if splits:
+        fewest = min(split[-1] for split in splits)
         print(
-            f"{name:40} {result.per_second:8.0f} {result.percentile(0.5) * 1000:7.1f} "
-            f"{result.percentile(0.99) * 1000:7.1f} {result.per_second / floor:7.3f} "
-            f"{result.per_second / site:7.3f}  {result.errors}"
-            + (f"  ({result.headers['x-page-cache']})" if "x-page-cache" in result.headers else "")
+            f"each round's {CONNECTIONS} connections over the {WORKERS} workers: at least "
+            f"{fewest} on each; {redone} of {len(every) + redone} rounds started again for an "
+            f"uneven split"
         )
+    _goals(rows, site)
+
+
+def _line(name: str, row: Row) -> None:
+    def ratio(to: str) -> str:
+        values = row.ratios(to)
+        return f"{_median(values):5.2f} ({values[0]:.2f}–{values[-1]:.2f})"
+
+    print(
+        f"{name:40} {_median([r.per_second for r in row.page]):7.0f} "
+        f"{_median([r.p50 for r in row.page]) * 1000:7.1f} "
+        f"{_median([r.p99 for r in row.page]) * 1000:7.1f} {ratio('bare'):>21} "
+        f"{ratio('site'):>21} {sum(r.errors for r in row.page):6}"
+        + (f"  ({row.state})" if row.state else "")
+    )
+
+
+def _goals(rows: dict[str, Row], site: Row) -> None:
+    def verdict(name: str, value: float, goal: float) -> str:
+        return f"  {name}: {value:.2f} ({'met' if value >= goal else 'NOT met'})"
+
+    cached = {n: _median(r.ratios("site")) for n, r in rows.items() if n.endswith("(cached)")}
+    forms = {n: _median(r.ratios("bare")) for n, r in rows.items() if n.endswith("(form)")}
+    print("goals (medians of the rounds' ratios):")
+    print(verdict("site's bare view >= 0.6 x bare Django", _median(site.ratios("bare")), 0.6))
+    for name, value in cached.items():
+        print(verdict(f"{name} >= 0.8 x the site's bare view", value, 0.8))
+    for name, value in forms.items():
+        print(verdict(f"{name} >= 0.3 x bare Django", value, 0.3))
 
 
 def grow(prisoners: int, gifts: int) -> float:
@@ -242,16 +232,17 @@ def bench_pages(workers_too: bool = False) -> None:
     from django.db import connection
 
     print("== Public pages under gunicorn (goals: site's bare view >= 0.6 x bare Django; cached")
-    print("   pages >= 0.8 x the site's bare view; donate and bank transfer >= 0.3 x; at 50")
-    print("   prisoners and 100,000 gifts at most 1.2 x slower than at demo size) ==")
+    print("   pages >= 0.8 x the site's bare view; donate and bank transfer >= 0.3 x bare Django;")
+    print("   at 50 prisoners and 100,000 gifts at most 1.2 x slower than at demo size) ==")
     if connection.vendor != "postgresql":
         print("skipped: needs PostgreSQL (set DATABASE_URL=postgres://…)")
         return
+    require_tools()
     call_command("createcachetable", verbosity=0)
     report_dir = tempfile.mkdtemp()
     print(
-        f"gunicorn {' '.join(GTHREAD)}; {CONNECTIONS} keep-alive connections; best of "
-        f"{ROUNDS} rounds of {ROUND} s a page"
+        f"gunicorn {' '.join(GTHREAD)}; wrk, {CONNECTIONS} keep-alive connections; each page "
+        f"{TRIPLETS} rounds of {ROUND} s, each after a round of either bare view"
     )
     demo = run_size("demo size (7 prisoners, a few gifts)", report_dir)
     if workers_too:
@@ -259,52 +250,52 @@ def bench_pages(workers_too: bool = False) -> None:
     demo_database = copy_database("demo")
     seconds = grow(50, 100_000)
     print(f"grew to 50 prisoners and 100,000 paid gifts in {seconds:.0f} s")
-    try:
-        from donations.totals_check import totals_differences
-    except ImportError:
-        pass
-    else:
-        differences = totals_differences()
-        print("running totals agree with the ledger" if not differences else differences[:5])
+    from donations.totals_check import totals_differences
+
+    differences = totals_differences()
+    print("running totals agree with the ledger" if not differences else differences[:5])
     large = run_size("50 prisoners, 100,000 paid gifts", report_dir)
     print("-- slowdown at 100,000 gifts, runs minutes apart (req/s at demo size ÷ at 100,000) --")
-    for name, result in large.items():
-        print(f"{name:40} {demo[name].per_second / max(result.per_second, 0.001):6.2f} x")
+    for name, row in large.items():
+        before = _median([r.per_second for r in demo[name].page])
+        print(f"{name:40} {before / _median([r.per_second for r in row.page]):6.2f} x")
     try:
         sizes_side_by_side(report_dir, demo_database)
     finally:
-        _on_server(f'DROP DATABASE IF EXISTS "{demo_database}"')
+        on_server(f'DROP DATABASE IF EXISTS "{demo_database}"')
 
 
 def sizes_side_by_side(report_dir: str, demo_database: str) -> None:
-    """The pages that are rendered for their visitor, at both sizes at once, in alternating
-    rounds: runs minutes apart met different moments of a shared machine, and moved by 20%
-    between two runs of the same code."""
+    """The pages that read the data, at both sizes at once, in alternating rounds: runs
+    minutes apart met different moments of a shared machine, and moved by 20% between two runs
+    of the same code."""
     print(
         f"-- slowdown at 100,000 gifts side by side: both sizes served at once, median of "
         f"{PAIRS} alternating rounds (demo req/s ÷ large req/s), with its range --"
     )
-    paths = {f"{name} (uncached)": path for name, path in _pages().items()}
-    paths |= {"donate (form)": "/en/donate/", "bank transfer (form)": "/en/bank-transfer/"}
-    for mode, chosen in ((False, paths), ("cold", {"home (uncached, no card kept)": "/en/"})):
+    pages = _pages()
+    chosen: dict = {False: {}, "cold": {}}
+    for name, (server, path) in pages.items():
+        if server == "uncached" or "(form)" in name or "statements" in name:
+            chosen[False][name] = path
+        elif server == "cold":
+            chosen["cold"][name] = path
+    for mode, paths in chosen.items():
         with (
             gunicorn(
-                "crowdfund.wsgi:application", GTHREAD, **_site_env(report_dir, mode, demo_database)
+                "crowdfund.wsgi:application", GTHREAD, **site_env(report_dir, mode, demo_database)
             ) as demo,
-            gunicorn("crowdfund.wsgi:application", GTHREAD, **_site_env(report_dir, mode)) as large,
+            gunicorn("crowdfund.wsgi:application", GTHREAD, **site_env(report_dir, mode)) as large,
         ):
-            for name, path in chosen.items():
+            for name, path in paths.items():
                 ratios = _paired(demo, large, path)
-                print(
-                    f"{name:40} {ratios[len(ratios) // 2]:6.2f} x  "
-                    f"(from {ratios[0]:.2f} to {ratios[-1]:.2f})"
-                )
+                spread = f"(from {ratios[0]:.2f} to {ratios[-1]:.2f})"
+                print(f"{name:40} {_median(ratios):6.2f} x  {spread}")
 
 
 def _paired(first: int, second: int, path: str) -> list[float]:
     for port in (first, second):
-        urlopen(f"http://127.0.0.1:{port}{path}", timeout=300).read()  # noqa: S310
-        load(port, path, seconds=WARM_UP, connections=CONNECTIONS)
+        _warm(port, path)
     ratios = []
     for _ in range(PAIRS):
         a = load(first, path, seconds=ROUND, connections=CONNECTIONS)

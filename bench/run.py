@@ -191,6 +191,11 @@ def bench_reports() -> None:
 
 def main() -> None:
     selected = sys.argv[1:] or ["statements", "reports", "pages"]
+    if "pages" in selected or "pages-sync" in selected:
+        from bench.load import require_tools
+
+        # Before minutes of setting up: say at once what is missing and how to install it.
+        require_tools()
     database = _fresh_database()
     print(f"database: {connection.vendor} ({database})")
     try:

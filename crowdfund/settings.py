@@ -246,6 +246,10 @@ PAGE_CACHE_VIEWS = [
     "donations:money_use",
     "donations:transparency",
     "prisoners:anbi",
+    # The same for every visitor in a language: the campaign's contact details and the
+    # retention periods, which are settings (a restart shows a new period within
+    # PAGE_CACHE_SECONDS, or at the next change of content).
+    "donations:privacy",
 ]
 # A copy outlives its content version by at most this long (an old version is never read).
 PAGE_CACHE_SECONDS = 10 * 60

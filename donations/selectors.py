@@ -84,7 +84,7 @@ def received_on(gift: str = "") -> Coalesce:
 RECEIVED_ON = received_on()
 # The same day, read from a refund's or a correction's gift.
 GIFT_RECEIVED_ON = received_on("donation__")
-# The day each kind of entry counts on; the financial statements' years start from these too.
+# The day each kind of entry counts on (as its books_entry() dates it for the years' totals).
 ENTRY_DAY = {"gift": RECEIVED_ON, "refund": TruncDate("created_at"), "correction": F("date")}
 # What each kind of entry is grouped on, for the groupings that are not periods.
 _KEYS_OF = {

@@ -1,7 +1,8 @@
 """Keeping the running totals (donations/models/totals.py) in step with the ledger.
 
 Every ledger row that moves money (a paid gift, a refund or chargeback or its reversal, a
-correction, spending, a fund transfer) says what it adds (`totals_entries`). Its save,
+correction, spending, a fund transfer) says what it adds (`totals_entries`) and what a year's
+published accounts read of it (`books_entry`, for the years' totals). Its save,
 delete and bulk_create (donations/models/counted.py) call `ledger_row_saved` /
 `ledger_rows_created` in the same transaction, so no writer can forget: the payment path,
 the statement import, the treasurer's review actions, the admin forms, load_demo, and a
@@ -18,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum, Value
+from django.db.models import F, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -45,6 +46,15 @@ class Entry:
 
 INCOME = ("received", "refunded", "corrected", "entries")
 AMOUNTS = tuple(f.name for f in fields(Entry) if f.name not in ("fund", "quarter"))
+
+
+@dataclass(frozen=True)
+class BooksEntry:
+    """What a year's published accounts read of one ledger row: the day it counts on, and
+    every other value of it they show (its fund, amount, fee, category)."""
+
+    day: date
+    shown: tuple
 
 
 def quarter_of(day: date) -> date:
@@ -156,6 +166,27 @@ def _quarter_rows(quarters: dict) -> dict:
     return _locked(query, create, list(quarters)) if quarters else {}
 
 
+def years_apply(*, add: Iterable[BooksEntry] = (), remove: Iterable[BooksEntry] = ()) -> None:
+    """Count rows in and out of the years they are dated in, and move those years' versions.
+
+    In the ledger row's transaction, after the funds and quarters, each year's row updated
+    (so locked) in year order: as for those, two transactions never wait on each other
+    crosswise, and a version never moves without the change that moved it.
+    """
+    from donations.models import YearTotal
+
+    years: dict[int, int] = defaultdict(int)
+    for sign, entries in ((1, add), (-1, remove)):
+        for entry in entries:
+            years[entry.day.year] += sign
+    for year in sorted(years):
+        changes = {"version": F("version") + 1, "entries": F("entries") + years[year]}
+        if not YearTotal.objects.filter(year=year).update(**changes):
+            # The year's first row; another transaction may be making it at this moment.
+            YearTotal.objects.bulk_create([YearTotal(year=year)], ignore_conflicts=True)
+            YearTotal.objects.filter(year=year).update(**changes)
+
+
 # Donors.
 
 
@@ -263,6 +294,14 @@ def ledger_row_saved(*, before, after) -> None:
     new = after.totals_entries() if after is not None else []
     if old != new:
         totals_apply(add=new, remove=old)
+    was = before.books_entry() if before is not None else None
+    now = after.books_entry() if after is not None else None
+    if was != now:
+        years_apply(add=[now] if now else [], remove=[was] if was else [])
+        if old == new:
+            # A fee or a category alone moves no total, but a year's published accounts
+            # show it, and the statements' version is worked out again per content version.
+            content_changed()
     row = after if after is not None else before
     if isinstance(row, Donation):
         was_paid = before is not None and before.status == Donation.Status.PAID
@@ -275,6 +314,7 @@ def ledger_rows_created(rows: list) -> None:
     from donations.models import Donation
 
     totals_apply(add=[entry for row in rows for entry in row.totals_entries()])
+    years_apply(add=[entry for row in rows if (entry := row.books_entry())])
     paid = [r for r in rows if isinstance(r, Donation) and r.status == Donation.Status.PAID]
     if paid:
         donors_count(paid=paid)
@@ -307,3 +347,19 @@ def donors_total() -> int:
         CampaignTotal.objects.filter(pk=CampaignTotal.ROW).values_list("donors", flat=True).first()
         or 0
     )
+
+
+def books_first_year() -> int | None:
+    """The first year with any entry in the books; None before the first. One small query."""
+    from donations.models import YearTotal
+
+    return YearTotal.objects.filter(entries__gt=0).aggregate(first=Min("year"))["first"]
+
+
+def books_version(*, until_year: int) -> int:
+    """Moves with every change to the books dated in `until_year` or before, and with no other
+    (versions only ever grow). One small query."""
+    from donations.models import YearTotal
+
+    row = YearTotal.objects.filter(year__lte=until_year).aggregate(version=Sum("version"))
+    return row["version"] or 0

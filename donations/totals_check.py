@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
-from donations.models import CampaignTotal, FundTotal, QuarterTotal
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+
+from donations.models import (
+    CampaignTotal,
+    Expense,
+    FundTotal,
+    FundTransfer,
+    QuarterTotal,
+    YearTotal,
+)
 from donations.reports.data import fund_movements
 from donations.selectors import campaign_totals_ledger, money_in
 from donations.totals import AMOUNTS, INCOME
@@ -38,6 +49,17 @@ def _ledger_funds() -> dict:
     return funds
 
 
+def _ledger_years() -> dict:
+    years = Counter()
+    for quarter, money in money_in(by="quarter").items():
+        years[quarter.year] += money.entries
+    for model in (Expense, FundTransfer):
+        rows = model.objects.order_by().values(year=ExtractYear("date")).annotate(n=Count("id"))
+        for row in rows:
+            years[row["year"]] += row["n"]
+    return {year: {"entries": n} for year, n in years.items()}
+
+
 def totals_differences() -> list[str]:
     """Every figure where the running totals and the ledger disagree; empty when they agree.
 
@@ -58,6 +80,8 @@ def totals_differences() -> list[str]:
     }
     differences = _compare(_fund_name, kept_funds, _ledger_funds(), AMOUNTS)
     differences += _compare(lambda q: f"quarter {q}", kept_quarters, ledger_quarters, INCOME)
+    kept_years = {row.year: {"entries": row.entries} for row in YearTotal.objects.all()}
+    differences += _compare(lambda y: f"year {y}", kept_years, _ledger_years(), ("entries",))
     donors = CampaignTotal.objects.filter(pk=CampaignTotal.ROW).values_list("donors", flat=True)
     kept_donors, ledger_donors = donors.first() or 0, campaign_totals_ledger().donors
     if kept_donors != ledger_donors:

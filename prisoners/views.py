@@ -6,8 +6,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_safe
 
 from donations.reports.data import closed_years
-from donations.reports.pdf import financial_statements_version
-from donations.reports.public_file import financial_statements_file
+from donations.reports.public_file import financial_statements_file, statements_version
 from donations.selectors import campaign_totals, messages_of_support
 from prisoners import selectors
 from prisoners.cards import prisoner_cards
@@ -60,21 +59,23 @@ def anbi(request):
 
 
 def _statements_etag(request, year: int) -> str:
-    # Only closed years have accounts; the current year is still being written.
-    if year not in closed_years():
+    # Kept on the request: the view serves the file of this version.
+    request.statements_version = statements_version(year=year, language=get_language())
+    if request.statements_version is None:
+        # Only closed years have accounts; the current year is still being written.
         raise Http404("No financial statements for this year.")
-    # Kept on the request: the view builds the PDF from the same figures.
-    request.statements = financial_statements_version(year=year, language=get_language())
-    return request.statements[0]
+    return request.statements_version
 
 
 @require_safe
 @condition(etag_func=_statements_etag)
 def financial_statements(request, year: int):
-    """A closed year's accounts as PDF, built once per content version, served from storage."""
-    version, data = request.statements
+    """A closed year's accounts as PDF, built once per version of the year's books, served from
+    storage."""
     language = get_language()
-    name = financial_statements_file(year=year, language=language, version=version, data=data)
+    name = financial_statements_file(
+        year=year, language=language, version=request.statements_version
+    )
     storage = storages["reports"]
     response = FileResponse(
         storage.open(name, "rb"),

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from crowdfund import content, page_cache
 from donations.models import Donation
 from donations.models.ledger import private_storage
+from donations.reports import public_file
 from prisoners import cards
 from prisoners.models import Campaign, Prisoner
 from staff.two_factor import has_second_factor, second_factor_required
@@ -67,6 +68,7 @@ def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
     settings.CONTENT_VERSION_SECONDS = 0
     page_cache.forget_local()
     cards.forget_local()
+    public_file.forget_local()
     # Production runs collectstatic for the hashed manifest; tests serve from the finders.
     settings.STORAGES = {
         **settings.STORAGES,

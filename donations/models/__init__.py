@@ -30,13 +30,14 @@ from donations.models.sponsorship import (
     SponsorshipMail,
     normalise_email,
 )
-from donations.models.totals import CampaignTotal, FundTotal, QuarterTotal
+from donations.models.totals import CampaignTotal, FundTotal, QuarterTotal, YearTotal
 
 __all__ = [
     "BankStatement",
     "CampaignTotal",
     "FundTotal",
     "QuarterTotal",
+    "YearTotal",
     "Expense",
     "ExpectedTransfer",
     "FundOverview",

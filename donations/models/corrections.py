@@ -57,3 +57,8 @@ class Correction(CountedInTotals):
                 entries=1,
             )
         ]
+
+    def books_entry(self):
+        from donations.totals import BooksEntry, day_of, money
+
+        return BooksEntry(day_of(self.date), (self.donation.prisoner_id, money(self.amount)))

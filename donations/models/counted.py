@@ -20,10 +20,11 @@ class CountedQuerySet(models.QuerySet):
 class CountedInTotals(models.Model):
     """A ledger row whose money the running totals follow, in the same transaction.
 
-    Subclasses say what they add (`totals_entries`) and which fields can change that
-    (`TOTALS_FIELDS`); a save of other fields only (a treasurer's note, a message's review)
-    leaves the totals alone. A queryset's update() or delete() bypasses this: the ledger is
-    never written that way, and `verify_totals` would report it.
+    Subclasses say what they add (`totals_entries`), what a year's published accounts read of
+    them (`books_entry`), and which fields can change either (`TOTALS_FIELDS`); a save of
+    other fields only (a treasurer's note, a message's review) leaves the totals alone. A
+    queryset's update() or delete() bypasses this: the ledger is never written that way, and
+    `verify_totals` would report it.
     """
 
     TOTALS_FIELDS: frozenset[str] = frozenset()
@@ -58,6 +59,10 @@ class CountedInTotals(models.Model):
         return deleted
 
     def totals_entries(self) -> list:
+        raise NotImplementedError
+
+    def books_entry(self):
+        """A `donations.totals.BooksEntry`, or None when the row is not in the books."""
         raise NotImplementedError
 
     def _stored(self):

@@ -260,6 +260,8 @@ class Donation(CountedInTotals):
             "received_on",
             "paid_at",
             "created_at",
+            # Not in the running totals, but in a year's published accounts.
+            "fee",
         }
     )
 
@@ -274,21 +276,35 @@ class Donation(CountedInTotals):
 
     def totals_entries(self) -> list:
         """A paid gift adds what arrived to its fund, on the day it arrived."""
-        from donations.totals import Entry, day_of, money, quarter_of
+        from donations.totals import Entry, money, quarter_of
 
         if self.status != Donation.Status.PAID:
             return []
-        received = self.amount_paid if self.amount_paid is not None else self.amount
-        # The same day as donations.selectors.RECEIVED_ON.
-        day = self.received_on or self.paid_at or self.created_at
         return [
             Entry(
                 fund=self.prisoner_id,
-                quarter=quarter_of(day_of(day)),
-                received=money(received),
+                quarter=quarter_of(self._counted_on()),
+                received=money(self._received()),
                 entries=1,
             )
         ]
+
+    def books_entry(self):
+        from donations.totals import BooksEntry, money
+
+        if self.status != Donation.Status.PAID:
+            return None
+        fee = money(self.fee) if self.fee is not None else None
+        return BooksEntry(self._counted_on(), (self.prisoner_id, money(self._received()), fee))
+
+    def _received(self):
+        return self.amount_paid if self.amount_paid is not None else self.amount
+
+    def _counted_on(self):
+        from donations.totals import day_of
+
+        # The same day as donations.selectors.RECEIVED_ON.
+        return day_of(self.received_on or self.paid_at or self.created_at)
 
     @property
     def fund_name(self) -> str:

@@ -183,12 +183,21 @@ class Expense(CountedInTotals):
     def __str__(self) -> str:
         return f"{self.date} {self.amount} EUR {self.category}"
 
-    TOTALS_FIELDS = frozenset({"amount", "prisoner", "prisoner_id"})
+    # With what a year's published accounts read besides: the category and the date.
+    TOTALS_FIELDS = frozenset(
+        {"amount", "prisoner", "prisoner_id", "category", "category_id", "date"}
+    )
 
     def totals_entries(self) -> list:
         from donations.totals import Entry, money
 
         return [Entry(fund=self.prisoner_id, spent=money(self.amount))]
+
+    def books_entry(self):
+        from donations.totals import BooksEntry, day_of, money
+
+        shown = (self.prisoner_id, self.category_id, money(self.amount))
+        return BooksEntry(day_of(self.date), shown)
 
 
 class FundTransfer(CountedInTotals):
@@ -244,7 +253,7 @@ class FundTransfer(CountedInTotals):
         return f"{self.date} {self.amount} EUR"
 
     TOTALS_FIELDS = frozenset(
-        {"amount", "from_prisoner", "from_prisoner_id", "to_prisoner", "to_prisoner_id"}
+        {"amount", "from_prisoner", "from_prisoner_id", "to_prisoner", "to_prisoner_id", "date"}
     )
 
     def totals_entries(self) -> list:
@@ -255,6 +264,12 @@ class FundTransfer(CountedInTotals):
             Entry(fund=self.from_prisoner_id, transferred_out=amount),
             Entry(fund=self.to_prisoner_id, transferred_in=amount),
         ]
+
+    def books_entry(self):
+        from donations.totals import BooksEntry, day_of, money
+
+        shown = (self.from_prisoner_id, self.to_prisoner_id, money(self.amount))
+        return BooksEntry(day_of(self.date), shown)
 
 
 class FundOverview(Prisoner):

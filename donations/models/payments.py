@@ -122,6 +122,12 @@ class Refund(CountedInTotals):
             )
         ]
 
+    def books_entry(self):
+        from donations.totals import BooksEntry, day_of, money
+
+        shown = (self.donation.prisoner_id, self.kind, money(self.amount))
+        return BooksEntry(day_of(self.created_at), shown)
+
 
 class DemoPayment(models.Model):
     """The demo provider's own record of a simulated payment (local checkout only)."""

@@ -99,3 +99,27 @@ class CampaignTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.donors} donors"
+
+
+class YearTotal(models.Model):
+    """One year of the books, for its published financial statements.
+
+    `entries` counts the ledger rows dated in the year (gifts, refunds and chargebacks,
+    corrections, spending, transfers), so the first year of the books is one short query.
+    `version` moves whenever a row dated in the year is written in a way its statements show:
+    a correction, refund or fee booked after the year closed, spending moved to another
+    category or date. A closed year's statements change with any year up to it (the opening
+    balances), so they are kept under the sum of those years' versions.
+    """
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    entries = models.BigIntegerField(_("entries"), default=0)
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("year total")
+        verbose_name_plural = _("year totals")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.entries} entries"

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from crowdfund.content import content_version
+from donations.models import Category
 from donations.reports.attention import treasurer_attention
-from donations.reports.data import FinancialStatements, financial_statements, treasurer_report
-from prisoners.models import Campaign
+from donations.reports.data import financial_statements, treasurer_report
+from donations.totals import books_version
+from prisoners.models import Campaign, Prisoner
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
@@ -77,11 +82,47 @@ def public_report_version(language: str) -> str:
     return content_version()
 
 
-def financial_statements_version(*, year: int, language: str) -> tuple[str, FinancialStatements]:
-    """The year's figures, and a version that changes with anything the PDF shows: a
-    correction booked later into a closed year makes a new one."""
-    with translation.override(language):
-        data = financial_statements(year)
-        # Every figure, fund and category name, in the document's language.
-        shown = repr((language, Campaign.objects.aggregate(m=Max("updated_at"))["m"], data))
-    return hashlib.sha256(shown.encode()).hexdigest()[:24], data
+STATEMENTS_TEMPLATES = ("reports/financial_statements.html", "reports/print.css")
+
+
+def financial_statements_version(*, year: int, language: str) -> str:
+    """A version of a closed year's accounts that changes with anything they show, without
+    reading the ledger: four small queries, whatever its size.
+
+    The books: any entry dated in the year or before it (the opening balances), such as a
+    correction, refund or fee booked after the year closed (the years' running totals). The
+    names: the funds' prisoners, whether their page is published, and the categories. The
+    foundation's details, and the layout and its wording. A gift in a later year leaves it
+    alone, so the file built once is served until the year itself changes.
+    """
+    names = [build_localized_fieldname("name", code) for code, _name in settings.LANGUAGES]
+    shown = (
+        language,
+        books_version(until_year=year),
+        Campaign.objects.aggregate(m=Max("updated_at"))["m"],
+        list(Prisoner.objects.order_by("order", "name").values_list("pk", "name", "is_published")),
+        list(Category.objects.values_list("pk", "purpose", *names)),
+        _layout_digest(language),
+    )
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:24]
+
+
+@cache
+def _layout_digest(language: str) -> str:
+    # Per process: a deploy that changes the template or its translation makes new files.
+    layout = "".join(get_template(name).template.source for name in STATEMENTS_TEMPLATES)
+    catalogue = Path(settings.BASE_DIR, "locale", language, "LC_MESSAGES", "django.mo")
+    wording = catalogue.read_bytes() if catalogue.exists() else b""
+    return hashlib.sha256(layout.encode() + wording).hexdigest()[:16]
+
+
+def financial_statements_pdf(year: int) -> bytes:
+    """A closed year's accounts, in the active language."""
+    return render_pdf(
+        "reports/financial_statements.html",
+        {
+            "statements": financial_statements(year),
+            "campaign": Campaign.objects.first(),
+            "generated_at": timezone.localtime(),
+        },
+    )

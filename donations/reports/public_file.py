@@ -23,9 +23,10 @@ from django.core.files.storage import storages
 from django.utils import timezone, translation
 
 from crowdfund.caching import CacheUnavailable
+from crowdfund.content import content_version
+from crowdfund.local_copies import LocalCopies
 from donations.reports import pdf
-from donations.reports.data import FinancialStatements
-from prisoners.models import Campaign
+from donations.reports.data import closed_years
 
 logger = logging.getLogger(__name__)
 # The public report is rebuilt at most this often per language while its content changes.
@@ -35,6 +36,12 @@ REPORT_BUILD_SECONDS = 120
 REPORT_WAIT_STEP = 0.2
 # An older version of a document is removed once it is this old.
 REPORT_KEEP_OLD_SECONDS = 10 * 60
+# The financial statements' versions this process worked out (see statements_version).
+_statements_versions = LocalCopies(32)
+
+
+def forget_local() -> None:
+    _statements_versions.clear()
 
 
 def public_report_file(language: str, version: str) -> str:
@@ -61,21 +68,31 @@ def public_report_file(language: str, version: str) -> str:
     return _built_once(name, build, meanwhile=newest[0] if newest_exists else None)
 
 
-def financial_statements_file(
-    *, year: int, language: str, version: str, data: FinancialStatements
-) -> str:
-    """The name, in the "reports" storage, of a closed year's accounts for this content."""
+def statements_version(*, year: int, language: str) -> str | None:
+    """The version of a year's accounts to serve; None when the year has none (it is open, or
+    before the books began).
+
+    Worked out at most once per content version and process: everything it reads (an entry in
+    the books, the campaign, a prisoner, a category) moves the content version, which a worker
+    reads at most every CONTENT_VERSION_SECONDS. In between, a request costs no query.
+    """
+    key = f"{content_version()}:{timezone.localdate().year}:{year}:{language}"
+    version = _statements_versions.get_many([key]).get(key)
+    if version is None:
+        closed = year in closed_years()
+        version = pdf.financial_statements_version(year=year, language=language) if closed else ""
+        _statements_versions.set_many({key: version})
+    return version or None
+
+
+def financial_statements_file(*, year: int, language: str, version: str) -> str:
+    """The name, in the "reports" storage, of a closed year's accounts at this version
+    (`statements_version`, read before the figures: a change committed between the two makes a
+    newer version, never a file older than its name)."""
 
     def build() -> bytes:
         with translation.override(language):
-            return pdf.render_pdf(
-                "reports/financial_statements.html",
-                {
-                    "statements": data,
-                    "campaign": Campaign.objects.first(),
-                    "generated_at": timezone.localtime(),
-                },
-            )
+            return pdf.financial_statements_pdf(year)
 
     return _built_once(f"statements-{year}-{language}-{version}.pdf", build)
 

@@ -23,6 +23,7 @@ CACHED = [
     "/nl/how-we-use-the-money/",
     "/en/where-the-money-went/",
     "/en/anbi/",
+    "/nl/privacy/",
 ]
 
 

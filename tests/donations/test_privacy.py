@@ -3,6 +3,9 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -58,3 +61,28 @@ def test_it_links_the_privacy_statement_from_every_pages_footer(client, campaign
 
 def test_it_refuses_to_change_anything_through_the_privacy_page(client, campaign):
     assert client.post("/en/privacy/").status_code == 405
+
+
+def test_it_is_kept_for_the_next_visitor_in_each_language(campaign):
+    for lang, heading in (
+        ("es", "Declaración de privacidad"),
+        ("nl", "Privacyverklaring"),
+        ("en", "Privacy statement"),
+    ):
+        first = Client().get(f"/{lang}/privacy/")
+        with CaptureQueriesContext(connection) as queries:
+            second = Client().get(f"/{lang}/privacy/")
+        assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+        assert second.content == first.content
+        assert f'<html lang="{lang}">' in second.content.decode() and heading in _text(second)
+        # At most the content version: neither the campaign nor a session is read.
+        assert len(queries.captured_queries) <= 1
+
+
+def test_a_new_contact_address_shows_at_once(client, campaign):
+    Client().get("/en/privacy/")
+    campaign.contact_email = "privacy@example.org"
+    campaign.save()
+    page = Client().get("/en/privacy/")
+    assert page["X-Page-Cache"] == "miss"
+    assert 'href="mailto:privacy@example.org"' in page.content.decode()

@@ -7,6 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
 
 from donations import ledger
@@ -21,6 +23,7 @@ from donations.models import (
     QuarterTotal,
     StatementLine,
     StatusChange,
+    YearTotal,
 )
 from donations.payments import payment_apply_status
 from donations.providers.base import PaymentReport, RefundReport
@@ -229,3 +232,120 @@ def test_verify_totals_reports_a_gift_written_past_the_ledger_rows(make_donation
         f"quarter {QuarterTotal.objects.get().quarter}: received is 25.00 in the running "
         "totals, 30.00 in the ledger",
     ]
+
+
+def _years() -> dict[int, tuple[int, int]]:
+    return {row.year: (row.entries, row.version) for row in YearTotal.objects.all()}
+
+
+def test_it_counts_each_entry_in_its_year_and_moves_only_the_years_a_change_touches(
+    ana, make_donation
+):
+    category = Category.objects.create(code="lawyer", purpose="legal_defense", name="Lawyer")
+    other = Category.objects.create(code="soap", purpose="basic_needs", name="Soap")
+    gift = make_donation("50.00", prisoner=ana, received_on=date(2024, 3, 1))
+    gift.refunds.create(
+        provider="mollie",
+        provider_refund_id="re_1",
+        kind="refund",
+        amount=Decimal("5.00"),
+        created_at=datetime(2025, 1, 10, 12, tzinfo=UTC),
+    )
+    donation_correct(
+        donation_id=gift.pk, amount=Decimal("-1.00"), reason="x", user="t", on=date(2025, 2, 1)
+    )
+    expense = Expense.objects.create(
+        amount=Decimal("30.00"), prisoner=ana, category=category, date=date(2023, 5, 1)
+    )
+    FundTransfer.objects.create(
+        amount=Decimal("9.00"), to_prisoner=ana, reason="r", date=date(2025, 6, 1)
+    )
+    make_donation("10.00", status="open", received_on=date(2022, 1, 1))  # not in the books
+    assert {year: entries for year, (entries, _v) in _years().items()} == {
+        2023: 1,
+        2024: 1,
+        2025: 3,
+    }
+    assert_agree()
+    before = _years()
+
+    make_donation("10.00", received_on=date(2026, 1, 5))
+    gift.note = "checked"
+    gift.save(update_fields=["note"])
+    assert {year: row for year, row in _years().items() if year < 2026} == before
+
+    # A fee reported late: the gift's year only, and no entry more.
+    gift.fee = Decimal("0.60")
+    gift.save()
+    assert _years()[2024] == (1, before[2024][1] + 1)
+    assert _years()[2023] == before[2023] and _years()[2025] == before[2025]
+
+    # Spending moved to another category, then to another year: counted where it is now.
+    expense.category = other
+    expense.save()
+    assert _years()[2023] == (1, before[2023][1] + 1)
+    expense.date = date(2025, 7, 1)
+    expense.save()
+    assert _years()[2023] == (0, before[2023][1] + 2)
+    assert _years()[2025] == (4, before[2025][1] + 1)
+    assert_agree()
+    expense.delete()
+    assert _years()[2025] == (3, before[2025][1] + 2)
+    assert_agree()
+
+
+def test_verify_totals_reports_a_year_that_disagrees_with_the_ledger(make_donation):
+    make_donation("25.00", received_on=date(2025, 5, 1))
+    YearTotal.objects.filter(year=2025).update(entries=F("entries") + 1)
+    assert totals_differences() == [
+        "year 2025: entries is 2 in the running totals, 1 in the ledger"
+    ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_counts_the_books_already_kept_in_their_years(postgres):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("donations", "0027_running_totals_fill")])
+    old = executor.loader.project_state([("donations", "0027_running_totals_fill")]).apps
+    OldDonation = old.get_model("donations", "Donation")
+    gifts = [
+        OldDonation.objects.create(
+            amount=Decimal("5.00"),
+            method="cash",
+            status=status,
+            reference=f"DS-OLD-{n}",
+            paid_at=datetime(year, 12, 31, 23, 30, tzinfo=UTC) if status == "paid" else None,
+        )
+        for n, (year, status) in enumerate([(2023, "paid"), (2024, "paid"), (2024, "failed")])
+    ]
+    old.get_model("donations", "Refund").objects.create(
+        donation_id=gifts[0].pk,
+        provider="mollie",
+        provider_refund_id="re_1",
+        kind="refund",
+        amount=Decimal("1.00"),
+        created_at=datetime(2025, 2, 1, 12, tzinfo=UTC),
+    )
+    old.get_model("donations", "Correction").objects.create(
+        donation_id=gifts[1].pk, amount=Decimal("1.00"), date=date(2024, 3, 1), reason="r"
+    )
+    category = old.get_model("donations", "Category").objects.create(
+        code="c", purpose="basic_needs", name="C"
+    )
+    old.get_model("donations", "Expense").objects.create(
+        amount=Decimal("2.00"), category_id=category.pk, date=date(2022, 4, 1)
+    )
+    prisoner = old.get_model("prisoners", "Prisoner").objects.create(name="P", slug="p")
+    old.get_model("donations", "FundTransfer").objects.create(
+        amount=Decimal("2.00"), to_prisoner_id=prisoner.pk, reason="r", date=date(2025, 4, 1)
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    # A gift paid late on 31 December UTC counts on the books' day, 1 January in Amsterdam,
+    # as the reports date it; the failed one is not in the books.
+    assert {year: entries for year, (entries, _v) in _years().items()} == {
+        2022: 1,
+        2024: 2,
+        2025: 3,
+    }
+    assert all(version > 0 for _entries, version in _years().values())

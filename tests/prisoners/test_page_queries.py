@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from donations.models import Donation
 from prisoners import cards
@@ -17,6 +19,8 @@ PAGES = {
     "/en/donate/": 4,
     "/en/bank-transfer/": 3,
     "/en/where-the-money-went/": 8,
+    # Its closed years come from the running totals (donations/models/totals.py).
+    "/en/anbi/": 4,
 }
 # Ledger tables a page view must not read (the running totals stand in for them). The
 # prisoner page reads its few approved messages of support, by index, from the gifts.
@@ -55,6 +59,39 @@ def test_a_page_costs_the_same_queries_with_3_or_50_prisoners_and_30_or_3000_gif
     caches["pages"].clear()
     with django_assert_num_queries(PAGES[path]) as queries:
         assert client.get(path).status_code == 200
+    assert _read(queries, LEDGER) == (["donations_donation"] if "/prisoners/" in path else [])
+
+
+def _read(queries, tables) -> list[str]:
     read = " ".join(q["sql"] for q in queries.captured_queries)
-    ledger = [table for table in LEDGER if f'"{table}"' in read]
-    assert ledger == (["donations_donation"] if "/prisoners/" in path else [])
+    return [table for table in tables if f'"{table}"' in read]
+
+
+def test_a_closed_years_statements_cost_the_same_queries_at_both_sizes_once_built(
+    client, campaign, make_prisoner, make_donation, settings, tmp_path
+):
+    settings.REPORT_CACHE_DIR = tmp_path / "reports"
+    url = "/en/anbi/financial-statements/2025.pdf"
+    counts = []
+    for prisoners, gifts in ((3, 30), (47, 2970)):
+        _grow(make_prisoner, prisoners, gifts)
+        # More gifts in the year make a new version: built once, from the ledger.
+        built = client.get(url)
+        assert built.status_code == 200
+        pdf = b"".join(built.streaming_content)
+        with CaptureQueriesContext(connection) as again:
+            served = client.get(url)
+        # A gift in the open year changes the content: the version is worked out again, the
+        # same, and the kept file served.
+        make_donation("5.00", received_on=date.today())
+        with CaptureQueriesContext(connection) as after_a_gift:
+            still = client.get(url)
+        for response in (served, still):
+            assert response["ETag"] == built["ETag"]
+            assert b"".join(response.streaming_content) == pdf
+        for queries in (again, after_a_gift):
+            assert _read(queries, (*LEDGER, "donations_expense", "donations_fundtransfer")) == []
+        counts.append((len(again.captured_queries), len(after_a_gift.captured_queries)))
+    # Served again: the content version only. After a change: the closed years, the books'
+    # version up to the year, the campaign, the prisoners and the categories besides.
+    assert counts == [(1, 6), (1, 6)]
