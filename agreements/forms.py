@@ -11,7 +11,7 @@ from agreements.models import MAX_YEARS, MIN_YEARS, PeriodicGiftAgreement
 from crowdfund.amount_field import AmountField
 from crowdfund.money import MAX_AMOUNT
 from donations.forms import ErrorSummaryMixin
-from donations.models import normalise_email
+from donors.models import normalise_email
 
 Agreement = PeriodicGiftAgreement
 Way = Agreement.PaymentWay

@@ -22,8 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crowdfund.money import MAX_AMOUNT
-from donations.models import Donation, Donor, ExpectedTransfer, Sponsorship
-from donations.models.ledger import private_storage_get
+from donors.models import Donor
+from ledger.models import Donation
+from ledger.models.spending import private_storage_get
+from sponsorships.models import Sponsorship
+from statements.models import ExpectedTransfer
 
 logger = logging.getLogger(__name__)
 NUMBER_PREFIX = "PG"

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
-from donations.models import Donor
+from donors.models import Donor
 
 DRAFT = PeriodicGiftAgreement.Status.DRAFT
 ENDED = PeriodicGiftAgreement.Status.ENDED

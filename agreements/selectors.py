@@ -17,8 +17,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agreements.models import PeriodicGiftAgreement
-from donations.models import Correction, Donation, Donor, Refund
 from donations.selectors import MONEY, RECEIVED, RECEIVED_ON, REFUNDED, ZERO
+from donors.models import Donor
+from ledger.models import Correction, Donation, Refund
 
 Status = PeriodicGiftAgreement.Status
 # Agreements whose payments are due: in force, or ended (for the years before the end).

@@ -22,9 +22,9 @@ from agreements.models import (
     agreement_number_allocate,
 )
 from donations.expected_transfers import expected_transfer_create
-from donations.models import normalise_email
 from donations.sponsorships.selectors import sponsorships_running
 from donations.sponsorships.start import donor_get_or_create
+from donors.models import normalise_email
 from prisoners.models import Campaign
 
 Status = PeriodicGiftAgreement.Status

@@ -186,7 +186,7 @@ def grow(prisoners: int, gifts: int) -> float:
     and two years, with 3,000 donors and some without an email (bank transfers)."""
     from django.db import connection
 
-    from donations.models import Donation
+    from ledger.models import Donation
     from prisoners.models import Prisoner
 
     started = time.perf_counter()

@@ -88,7 +88,7 @@ def _ledger_year(donations: int) -> None:
     from datetime import date, timedelta
     from decimal import Decimal
 
-    from donations.models import Donation
+    from ledger.models import Donation
     from prisoners.models import Prisoner
 
     funds = [None, *Prisoner.objects.all()]
@@ -114,7 +114,7 @@ def _expenses(count: int) -> None:
     from datetime import date, timedelta
     from decimal import Decimal
 
-    from donations.models import Category, Expense
+    from ledger.models import Category, Expense
     from prisoners.models import Prisoner
 
     categories = list(Category.objects.all())

@@ -29,7 +29,7 @@ S3_VARIABLES = (
     "S3_SECRET_ACCESS_KEY",
     "S3_REGION",
 )
-RECEIPTS_URL = "/admin/donations/expense/receipt/"
+RECEIPTS_URL = "/admin/ledger/expense/receipt/"
 
 
 class SettingDirectoryStorage(FileSystemStorage):

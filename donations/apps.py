@@ -3,15 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DonationsConfig(AppConfig):
+    """The migration history of the tables the split moved into ledger, payments, statements,
+    sponsorships, donors and the rest (docs/architecture.md). Its migrations make those
+    tables on a new database; the apps that hold the models now took them over without
+    moving a row (their first migrations change Django's state only). No code lives here."""
+
     name = "donations"
-    verbose_name = _("Money")
-
-    def ready(self):
-        from crowdfund.content import changes_content
-
-        # The ledger's own rows change the content through donations.totals; these show on
-        # public pages too (the categories, and the monthly sponsors on home and prisoner pages).
-        changes_content(self.get_model("Category"), self.get_model("Sponsorship"))
-        # An expense's category and date, and a transfer's date, are on "where the money went"
-        # and the ANBI page's list of years, though no running total follows them.
-        changes_content(self.get_model("Expense"), self.get_model("FundTransfer"))
+    verbose_name = _("Money (before the split)")

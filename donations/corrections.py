@@ -11,8 +11,8 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from crowdfund.money import MAX_AMOUNT, format_eur
-from donations.models import Correction, Donation, StatementLine
 from donations.selectors import gift_net
+from ledger.models import Correction, Donation, StatementLine
 
 
 def donation_correct(

@@ -19,9 +19,9 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from crowdfund.money import format_eur
-from donations.models import Donation
-from donations.models.donation import fund_label
 from donations.sponsorships.schedule import collection_day_if_started, collection_words
+from ledger.models import Donation
+from ledger.models.donation import fund_label
 
 # donate.css has a rule for this many preset amounts of each frequency, and for this many
 # payment methods (tests/donations/test_donate_summary.py keeps the settings within them).

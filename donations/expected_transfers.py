@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from donations.models import Donation, ExpectedTransfer
 from donations.tasks import send_receipt, send_transfer_details
+from ledger.models import Donation
 from prisoners.models import Prisoner
+from statements.models import ExpectedTransfer
 
 # A fresh reference collides with an existing one about once in 244 million tries.
 REFERENCE_TRIES = 5

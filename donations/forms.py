@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from crowdfund.amount_field import AmountField
 from crowdfund.money import MAX_AMOUNT, format_eur, parse_typed_amount
 from donations.donate_summary import DonateSummaryMixin
-from donations.models import Donation, Purpose
 from donations.providers import charges_monthly
+from ledger.models import Donation, Purpose
 from prisoners.models import Prisoner, prisoner_slug
 
 

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import Category, Expense, FundTransfer
-from donations.receipts import receipt_kind, suffix_of
+from ledger.models import Category, Expense, FundTransfer
+from ledger.receipts import receipt_kind, suffix_of
 from prisoners.models import Prisoner
 
 

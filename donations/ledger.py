@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from donations.models import Category, Donation, Expense, StatementLine, StatusChange
 from donations.statements.matching import donation_from_line
+from ledger.models import Category, Donation, Expense, StatementLine
+from payments.models import StatusChange
 from prisoners.models import Prisoner
 
 # A line's note is stored in English, the source language, and translated each time it is

@@ -6,8 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from crowdfund.content import content_changed
-from donations.models import MessageModeration, MessageOfSupport
-from donations.models.messages import MODERATION_FROM, MessageStatus
+from messages_of_support.models import (
+    MODERATION_FROM,
+    MessageModeration,
+    MessageOfSupport,
+    MessageStatus,
+)
 
 
 def message_moderate(*, message_id: int, to_status: MessageStatus, user: str) -> bool:

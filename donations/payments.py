@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from donations.models import STATUS_RANK, Donation, PaymentEvent, Refund, StatusChange
 from donations.providers import get_provider
 from donations.providers.base import (
     PaymentReport,
@@ -27,6 +26,8 @@ from donations.providers.base import (
     WebhookRejected,
 )
 from donations.tasks import send_receipt, sponsorship_payment_paid
+from ledger.models import STATUS_RANK, Donation, Refund
+from payments.models import PaymentEvent, StatusChange
 
 logger = logging.getLogger(__name__)
 MAX_STORED_BODY = 64 * 1024

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crowdfund.rate_limits import CacheUnavailable, hit
-from donations.models import Donation
+from ledger.models import Donation
 
 logger = logging.getLogger(__name__)
 

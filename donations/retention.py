@@ -31,8 +31,10 @@ from django.db.models import Case, CharField, Max, Q, Value, When
 from django.db.models.functions import Cast, Concat, Lower, Replace, Trim, Upper
 from django.utils import timezone
 
-from donations.models import Donation, Donor, PaymentEvent
 from donations.retention_cleaner import ANONYMISED_DOMAIN, Cleaner, sponsorship_bodies_clear
+from donors.models import Donor
+from ledger.models import Donation
+from payments.models import PaymentEvent
 
 UNFINISHED = (
     Donation.Status.NEW,

@@ -15,9 +15,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from crowdfund.content import content_changed
-from donations.models import Donation, PaymentEvent, Sponsorship, StatementLine
 from donations.statements.references import find_reference
+from ledger.models import Donation, StatementLine
+from payments.models import PaymentEvent
 from prisoners.models import Campaign, Prisoner
+from sponsorships.models import Sponsorship
 
 # An anonymised donor's gifts keep one made-up address per address they used, so "number of
 # donors" (distinct addresses) stays exactly what it was. Random, so it links to nobody, and

@@ -14,7 +14,6 @@ from datetime import datetime
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 
-from donations.models import Donation, Donor
 from donations.retention import (
     Progress,
     Records,
@@ -23,6 +22,8 @@ from donations.retention import (
     _old_unfinished,
     _unfinished_cutoff,
 )
+from donors.models import Donor
+from ledger.models import Donation
 
 # Rows of other apps that are an unfinished attempt once made before the cutoff.
 UNFINISHED_RECORDS: list[Records] = []

@@ -18,15 +18,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncQuarter
 
-from donations import totals
-from donations.models import (
-    Category,
-    Correction,
-    Donation,
-    MessageOfSupport,
-    Purpose,
-    Refund,
-)
+from ledger import running_totals as totals
+from ledger.models import Category, Correction, Donation, Purpose, Refund
+from messages_of_support.models import MessageOfSupport
 
 ZERO = Decimal("0.00")
 # Sums of many 12-digit amounts need room to grow.

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crowdfund.money import format_typed
-from donations.models import Donation, StatusChange
 from donations.providers import METHODS, get_provider
 from donations.providers.base import ProviderUnavailable
+from ledger.models import Donation
+from payments.models import StatusChange
 
 logger = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from donations.models import Sponsorship, SponsorshipEvent
 from donations.providers.base import ProviderUnavailable
 from donations.sponsorships.cancel import sponsorship_cancel
 from donations.sponsorships.links import sponsorship_from_token, sponsorship_restart_url
 from prisoners.selectors import campaign_get
+from sponsorships.models import Sponsorship, SponsorshipEvent
 
 logger = logging.getLogger(__name__)
 

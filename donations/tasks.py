@@ -7,15 +7,10 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from donations.epc import epc_qr_png
-from donations.models import (
-    Donation,
-    ExpectedTransfer,
-    PledgeChange,
-    Sponsorship,
-    SponsorshipEvent,
-    SponsorshipMail,
-)
+from ledger.models import Donation
 from prisoners.models import Campaign
+from sponsorships.models import PledgeChange, Sponsorship, SponsorshipEvent, SponsorshipMail
+from statements.models import ExpectedTransfer
 
 QR_CONTENT_ID = "transfer-qr"
 

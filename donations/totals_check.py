@@ -8,17 +8,10 @@ from decimal import Decimal
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
-from donations.models import (
-    CampaignTotal,
-    Expense,
-    FundTotal,
-    FundTransfer,
-    QuarterTotal,
-    YearTotal,
-)
 from donations.reports.data import fund_movements
 from donations.selectors import campaign_totals_ledger, money_in
-from donations.totals import AMOUNTS, INCOME
+from ledger.models import CampaignTotal, Expense, FundTotal, FundTransfer, QuarterTotal, YearTotal
+from ledger.running_totals import AMOUNTS, INCOME
 
 ZERO = Decimal("0.00")
 

@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Sum
 from django.db.models.functions import TruncQuarter
 
-from donations.models import Category, Expense, FundTotal, Purpose, QuarterTotal
 from donations.selectors import ZERO
+from ledger.models import Category, Expense, FundTotal, Purpose, QuarterTotal
 from prisoners.models import Prisoner
 
 MIN_GIFTS = 3

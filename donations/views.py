@@ -18,11 +18,11 @@ from crowdfund.caching import CacheUnavailable
 from crowdfund.client_ip import client_ip
 from crowdfund.money import format_typed, parse_typed_amount
 from crowdfund.page_cache import render_form_page
+from demo.models import DemoPayment
 from donations.epc import epc_qr_svg
 from donations.expected_transfers import expected_transfer_create
 from donations.form_links import DEFAULT_TRANSFER, donate_link_usual, transfer_link_usual
 from donations.forms import DonationForm, TransferAmountForm, TransferEmailForm
-from donations.models import DemoPayment, Donation, ExpectedTransfer, StatusChange
 from donations.payments import payment_refresh, payment_webhook
 from donations.providers import enabled_methods, get_provider
 from donations.providers.base import ProviderUnavailable
@@ -42,8 +42,11 @@ from donations.sponsorships.schedule import collection_when
 from donations.sponsorships.start import sponsorship_checkout, sponsorship_start
 from donations.transparency import PURPOSES, money_flow
 from donations.webhooks import webhook_input
+from ledger.models import Donation
+from payments.models import StatusChange
 from prisoners.models import Prisoner, prisoner_slug
 from prisoners.selectors import campaign_get
+from statements.models import ExpectedTransfer
 
 
 def _bank_transfer_query(*, amount: Decimal | None, prisoner: Prisoner | None) -> str:

@@ -5,9 +5,10 @@ from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from donations.models import Donation, PaymentEvent
 from donations.payments import payment_webhook
 from donations.providers import get_provider
+from ledger.models import Donation
+from payments.models import PaymentEvent
 
 # Everything else is answered 200, so the provider stops retrying it.
 _HTTP_STATUS = {

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from donations.models import Donation, Donor, normalise_email
 from donations.retention import ANONYMISED_DOMAIN
 from donors.links import MANAGE, LinkGone, LinkInvalid, link_token, link_value
+from donors.models import Donor, normalise_email
+from ledger.models import Donation
 
 SESSION_KEY = "donor_page"
 

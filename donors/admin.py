@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 
+from annual_statements.models import AnnualStatement
 from donations.admin.base import ReadOnlyAdminMixin
-from donors.models import AnnualStatement, ErasureRequest
+from retention.models import ErasureRequest
 
 
 @admin.register(AnnualStatement)

@@ -17,12 +17,13 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from donations.models import Donation, Donor
+from annual_statements.models import AnnualStatement, AnnualStatementMailing
 from donations.retention import ANONYMISED_DOMAIN
 from donations.selectors import RECEIVED_ON
 from donors.access import donor_adopt_gifts, donor_for_email
-from donors.models import AnnualStatement, AnnualStatementMailing
+from donors.models import Donor
 from donors.statements import NothingToState, statement_issue
+from ledger.models import Donation
 from prisoners.models import Campaign
 
 SENT = "sent"

@@ -8,8 +8,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from donations.models import DemoSubscription, Donation, Donor, Refund, Sponsorship
+from demo.models import DemoSubscription
+from donors.models import Donor
+from ledger.models import Donation, Refund
 from prisoners.models import Prisoner
+from sponsorships.models import Sponsorship
 
 DEMO_EMAIL = "demo.donor@example.org"
 MONTHLY = Decimal("15.00")

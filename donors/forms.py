@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crowdfund.amount_field import AmountField
 from donations.forms import ErrorSummaryMixin
-from donations.models import Donor
+from donors.models import Donor
 
 
 class LinkRequestForm(ErrorSummaryMixin, forms.Form):

@@ -10,12 +10,14 @@ from django.db.models import Prefetch
 from django.utils.translation import get_language
 
 from agreements.models import PeriodicGiftAgreement
+from annual_statements.models import AnnualStatement
 from crowdfund.money import format_typed
-from donations.models import Donation, Donor, Refund, Sponsorship
 from donations.reports.donor import donor_years
 from donations.selectors import RECEIVED_ON, gift_net
 from donors.forms import AmountForm, StatementForm, past_years
-from donors.models import AnnualStatement
+from donors.models import Donor
+from ledger.models import Donation, Refund
+from sponsorships.models import Sponsorship
 
 # A gift recorded but never sent to a provider is no gift yet; every other state is shown.
 SHOWN = [s for s in Donation.Status.values if s != Donation.Status.NEW]

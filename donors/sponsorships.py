@@ -10,11 +10,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from donations.models import Sponsorship, SponsorshipEvent
 from donations.providers import get_provider
 from donations.sponsorships.cancel import sponsorship_cancel
 from donations.sponsorships.links import sponsorship_restart_url
-from donors.models import AmountChange
+from sponsorships.models import AmountChange, Sponsorship, SponsorshipEvent
 
 S = Sponsorship.Status
 

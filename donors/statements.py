@@ -13,10 +13,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from donations.models import Donation, Donor
+from annual_statements.models import AnnualStatement
 from donations.reports.donor import DonorYear, donor_year
 from donations.reports.pdf import html_to_pdf, render_pdf
-from donors.models import AnnualStatement
+from donors.models import Donor
+from ledger.models import Donation
 from prisoners.models import Campaign
 
 

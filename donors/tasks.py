@@ -3,10 +3,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from donations.models import Donor
 from donations.retention import ANONYMISED_DOMAIN
 from donors.access import manage_url
 from donors.limits import link_send_allowed
+from donors.models import Donor
 from prisoners.models import Campaign
 
 # Stands in for an unknown address, so that its request does the same work (see below).

@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agreements.models import DocumentDamaged, PeriodicGiftAgreement
+from annual_statements.models import AnnualStatement
 from crowdfund.client_ip import client_ip
-from donations.models import Donation, Sponsorship
 from donations.providers.base import ProviderUnavailable
 from donors.access import (
     donor_adopt_gifts,
@@ -30,7 +30,6 @@ from donors.access import (
 from donors.forms import AmountForm, LinkRequestForm, PreferencesForm
 from donors.limits import link_request_allowed, link_request_sends
 from donors.links import LinkExpired, LinkGone, LinkInvalid
-from donors.models import AnnualStatement
 from donors.selectors import donor_page
 from donors.sponsorships import (
     ChangeRefused,
@@ -41,7 +40,9 @@ from donors.sponsorships import (
 from donors.statements import NothingToState, receipt_pdf, statement_issue
 from donors.tasks import send_manage_link
 from donors.your_data import ErasureRefused, donor_erase, donor_export
+from ledger.models import Donation
 from prisoners.selectors import campaign_get
+from sponsorships.models import Sponsorship
 
 PROVIDER_DOWN = gettext_lazy(
     "We could not reach the payment provider, so nothing has changed yet. "

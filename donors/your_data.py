@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementSignature, PeriodicGiftAgreement
-from donations.models import Donation, Donor, ExpectedTransfer, Sponsorship
+from annual_statements.models import AnnualStatement
 from donations.retention import (
     DONOR_HOLDS,
     DONOR_RECORD_CLEANUPS,
@@ -17,7 +17,11 @@ from donations.retention import (
     gifts_anonymise,
 )
 from donations.selectors import gift_net
-from donors.models import AnnualStatement, ErasureRequest
+from donors.models import Donor
+from ledger.models import Donation
+from retention.models import ErasureRequest
+from sponsorships.models import Sponsorship
+from statements.models import ExpectedTransfer
 
 S = Sponsorship.Status
 

@@ -269,7 +269,7 @@ class PrisonerAdmin(TranslationAdmin):
 
     def sees_sponsorships(self, request) -> bool:
         # Editors never see money; treasurers (and superusers) see what sponsors pledge.
-        return request.user.has_perm("donations.view_sponsorship")
+        return request.user.has_perm("sponsorships.view_sponsorship")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -285,7 +285,7 @@ class PrisonerAdmin(TranslationAdmin):
 
     @admin.display(description=_("active sponsors"), ordering="active_sponsors")
     def active_sponsors_column(self, obj):
-        url = reverse("admin:donations_sponsorship_changelist")
+        url = reverse("admin:sponsorships_sponsorship_changelist")
         query = f"prisoner__id__exact={obj.pk}&status__exact=active"
         return format_html('<a href="{}?{}">{}</a>', url, query, obj.active_sponsors)
 

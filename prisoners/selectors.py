@@ -10,7 +10,7 @@ from donations.sponsorships.selectors import (
     sponsorship_totals,
     sponsorship_totals_per_prisoner,
 )
-from donations.totals import fund_raised
+from ledger.running_totals import fund_raised
 from prisoners.cards import CardRow
 from prisoners.models import Campaign, Prisoner
 

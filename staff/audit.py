@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
-from donations.models import (
+from ledger.models import (
     BankStatement,
     Category,
     Correction,

@@ -16,9 +16,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crowdfund import content, page_cache
-from donations.models import Donation
-from donations.models.ledger import private_storage
+from crowdfund.private_storage import private_storage
 from donations.reports import public_file
+from ledger.models import Donation
 from prisoners import cards
 from prisoners.models import Campaign, Prisoner
 from staff.two_factor import has_second_factor, second_factor_required

@@ -27,7 +27,8 @@ from agreements.selectors import agreement_years
 from agreements.services import CANCELLABLE, agreement_end, ready_to_countersign
 from crowdfund.money import format_eur
 from donations.admin.base import ReadOnlyInline
-from donations.models import Donation, Sponsorship
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 Agreement = PeriodicGiftAgreement
 CANCELLATION = ["cancelled_at", "cancelled_by", "cancel_reason", "cancel_note"]

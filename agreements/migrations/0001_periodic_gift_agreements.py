@@ -4,7 +4,8 @@ import agreements.models
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import donations.models.ledger
+import crowdfund.private_storage
+import ledger.models.spending
 import uuid
 from decimal import Decimal
 from django.conf import settings
@@ -12,113 +13,367 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('donations', '0022_receipt_storage_callable'),
+        ("donations", "0022_receipt_storage_callable"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgreementNumberCounter',
+            name="AgreementNumberCounter",
             fields=[
-                ('year', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='PeriodicGiftAgreement',
+            name="PeriodicGiftAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='transaction number')),
-                ('language', models.CharField(default='es', max_length=8, verbose_name='language')),
-                ('surname', models.CharField(max_length=200, verbose_name='surname')),
-                ('given_names', models.CharField(max_length=200, verbose_name='given names (in full)')),
-                ('birth_date', models.DateField(verbose_name='date of birth')),
-                ('birth_place', models.CharField(max_length=120, verbose_name='place of birth')),
-                ('street', models.CharField(max_length=200, verbose_name='street and house number')),
-                ('postcode', models.CharField(max_length=20, verbose_name='postcode')),
-                ('city', models.CharField(max_length=120, verbose_name='town or city')),
-                ('country', models.CharField(max_length=80, verbose_name='country')),
-                ('yearly_amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('1.00')), django.core.validators.MaxValueValidator(Decimal('9999999.99'))], verbose_name='amount per year (EUR)')),
-                ('duration', models.CharField(choices=[('five_years', '5 years'), ('years', 'A number of years (at least 5)'), ('open_ended', 'Open-ended (for life)')], max_length=12, verbose_name='duration')),
-                ('duration_years', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='years')),
-                ('first_year', models.PositiveSmallIntegerField(verbose_name='first year')),
-                ('payment_way', models.CharField(choices=[('monthly_sponsorship', 'A monthly sponsorship'), ('yearly_sponsorship', 'A yearly sponsorship'), ('bank_transfer', 'By bank transfer')], max_length=20, verbose_name='how the donor pays')),
-                ('partner_name', models.CharField(blank=True, max_length=200, verbose_name="partner's name")),
-                ('partner_email', models.EmailField(blank=True, max_length=254, verbose_name="partner's email")),
-                ('foundation_name', models.CharField(max_length=200, verbose_name='foundation')),
-                ('rsin', models.CharField(blank=True, max_length=9, verbose_name='RSIN')),
-                ('status', models.CharField(choices=[('draft', "Waiting for the donor's signature"), ('donor_signed', 'Signed by the donor'), ('partner_signed', "Signed by the donor's partner"), ('countersigned', 'Countersigned: in force'), ('ended', 'Ended')], db_index=True, default='draft', max_length=16, verbose_name='status')),
-                ('terms_pdf', models.FileField(blank=True, editable=False, storage=donations.models.ledger.private_storage_get, upload_to=agreements.models._document_name, verbose_name='agreement to sign')),
-                ('terms_pdf_sha256', models.CharField(blank=True, editable=False, max_length=64, verbose_name='SHA-256 of the agreement to sign')),
-                ('final_pdf', models.FileField(blank=True, editable=False, storage=donations.models.ledger.private_storage_get, upload_to=agreements.models._document_name, verbose_name='signed agreement')),
-                ('final_pdf_sha256', models.CharField(blank=True, editable=False, max_length=64, verbose_name='SHA-256 of the signed agreement')),
-                ('donor_link_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('partner_link_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('final_sent_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='signed agreement sent')),
-                ('ended_on', models.DateField(blank=True, editable=False, null=True, verbose_name='ended on')),
-                ('end_reason', models.CharField(blank=True, choices=[('death', 'The donor died'), ('term', 'The agreed term is over'), ('other', 'Other reason (see the note)')], editable=False, max_length=10, verbose_name='why it ended')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='made')),
-                ('donor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='periodic_gift_agreements', to='donations.donor', verbose_name='donor')),
-                ('sponsorship', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='periodic_gift_agreement', to='donations.sponsorship', verbose_name='sponsorship paying it')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "number",
+                    models.CharField(
+                        editable=False,
+                        max_length=20,
+                        unique=True,
+                        verbose_name="transaction number",
+                    ),
+                ),
+                ("language", models.CharField(default="es", max_length=8, verbose_name="language")),
+                ("surname", models.CharField(max_length=200, verbose_name="surname")),
+                (
+                    "given_names",
+                    models.CharField(max_length=200, verbose_name="given names (in full)"),
+                ),
+                ("birth_date", models.DateField(verbose_name="date of birth")),
+                ("birth_place", models.CharField(max_length=120, verbose_name="place of birth")),
+                (
+                    "street",
+                    models.CharField(max_length=200, verbose_name="street and house number"),
+                ),
+                ("postcode", models.CharField(max_length=20, verbose_name="postcode")),
+                ("city", models.CharField(max_length=120, verbose_name="town or city")),
+                ("country", models.CharField(max_length=80, verbose_name="country")),
+                (
+                    "yearly_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("1.00")),
+                            django.core.validators.MaxValueValidator(Decimal("9999999.99")),
+                        ],
+                        verbose_name="amount per year (EUR)",
+                    ),
+                ),
+                (
+                    "duration",
+                    models.CharField(
+                        choices=[
+                            ("five_years", "5 years"),
+                            ("years", "A number of years (at least 5)"),
+                            ("open_ended", "Open-ended (for life)"),
+                        ],
+                        max_length=12,
+                        verbose_name="duration",
+                    ),
+                ),
+                (
+                    "duration_years",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="years"),
+                ),
+                ("first_year", models.PositiveSmallIntegerField(verbose_name="first year")),
+                (
+                    "payment_way",
+                    models.CharField(
+                        choices=[
+                            ("monthly_sponsorship", "A monthly sponsorship"),
+                            ("yearly_sponsorship", "A yearly sponsorship"),
+                            ("bank_transfer", "By bank transfer"),
+                        ],
+                        max_length=20,
+                        verbose_name="how the donor pays",
+                    ),
+                ),
+                (
+                    "partner_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="partner's name"),
+                ),
+                (
+                    "partner_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="partner's email"),
+                ),
+                ("foundation_name", models.CharField(max_length=200, verbose_name="foundation")),
+                ("rsin", models.CharField(blank=True, max_length=9, verbose_name="RSIN")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Waiting for the donor's signature"),
+                            ("donor_signed", "Signed by the donor"),
+                            ("partner_signed", "Signed by the donor's partner"),
+                            ("countersigned", "Countersigned: in force"),
+                            ("ended", "Ended"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "terms_pdf",
+                    models.FileField(
+                        blank=True,
+                        editable=False,
+                        storage=crowdfund.private_storage.private_storage_get,
+                        upload_to=agreements.models._document_name,
+                        verbose_name="agreement to sign",
+                    ),
+                ),
+                (
+                    "terms_pdf_sha256",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=64,
+                        verbose_name="SHA-256 of the agreement to sign",
+                    ),
+                ),
+                (
+                    "final_pdf",
+                    models.FileField(
+                        blank=True,
+                        editable=False,
+                        storage=crowdfund.private_storage.private_storage_get,
+                        upload_to=agreements.models._document_name,
+                        verbose_name="signed agreement",
+                    ),
+                ),
+                (
+                    "final_pdf_sha256",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=64,
+                        verbose_name="SHA-256 of the signed agreement",
+                    ),
+                ),
+                ("donor_link_sent_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "partner_link_sent_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "final_sent_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="signed agreement sent"
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="ended on"
+                    ),
+                ),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("death", "The donor died"),
+                            ("term", "The agreed term is over"),
+                            ("other", "Other reason (see the note)"),
+                        ],
+                        editable=False,
+                        max_length=10,
+                        verbose_name="why it ended",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="made"
+                    ),
+                ),
+                (
+                    "donor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="periodic_gift_agreements",
+                        to="donations.donor",
+                        verbose_name="donor",
+                    ),
+                ),
+                (
+                    "sponsorship",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="periodic_gift_agreement",
+                        to="donations.sponsorship",
+                        verbose_name="sponsorship paying it",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'periodic-gift agreement',
-                'verbose_name_plural': 'periodic-gift agreements',
-                'ordering': ['-created_at'],
-                'permissions': [('countersign_periodicgiftagreement', 'Can countersign an agreement')],
+                "verbose_name": "periodic-gift agreement",
+                "verbose_name_plural": "periodic-gift agreements",
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("countersign_periodicgiftagreement", "Can countersign an agreement")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AgreementSignature',
+            name="AgreementSignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('donor', 'Donor'), ('partner', "Donor's partner"), ('foundation', 'On behalf of the foundation')], max_length=12, verbose_name='signed as')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='signed')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('document_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the document signed')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='agreements.periodicgiftagreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("donor", "Donor"),
+                            ("partner", "Donor's partner"),
+                            ("foundation", "On behalf of the foundation"),
+                        ],
+                        max_length=12,
+                        verbose_name="signed as",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "signed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="signed"),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "document_sha256",
+                    models.CharField(max_length=64, verbose_name="SHA-256 of the document signed"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff member",
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="agreements.periodicgiftagreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signature',
-                'verbose_name_plural': 'signatures',
-                'ordering': ['signed_at', 'id'],
+                "verbose_name": "signature",
+                "verbose_name_plural": "signatures",
+                "ordering": ["signed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementGift',
+            name="AgreementGift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_by', models.CharField(blank=True, editable=False, max_length=150, verbose_name='linked by')),
-                ('linked_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='linked')),
-                ('donation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='periodic_gift_link', to='donations.donation', verbose_name='gift')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='linked_gifts', to='agreements.periodicgiftagreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.CharField(
+                        blank=True, editable=False, max_length=150, verbose_name="linked by"
+                    ),
+                ),
+                (
+                    "linked_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="linked"
+                    ),
+                ),
+                (
+                    "donation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="periodic_gift_link",
+                        to="donations.donation",
+                        verbose_name="gift",
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="linked_gifts",
+                        to="agreements.periodicgiftagreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gift under the agreement',
-                'verbose_name_plural': 'gifts under the agreement',
+                "verbose_name": "gift under the agreement",
+                "verbose_name_plural": "gifts under the agreement",
             },
         ),
         migrations.AddConstraint(
-            model_name='periodicgiftagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('yearly_amount__gt', 0)), name='agreement_amount_positive'),
+            model_name="periodicgiftagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("yearly_amount__gt", 0)), name="agreement_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='periodicgiftagreement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('duration', 'five_years'), ('duration_years', 5)), models.Q(('duration', 'years'), ('duration_years__gte', 5)), models.Q(('duration', 'open_ended'), ('duration_years__isnull', True)), _connector='OR'), name='agreement_duration_consistent'),
+            model_name="periodicgiftagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("duration", "five_years"), ("duration_years", 5)),
+                    models.Q(("duration", "years"), ("duration_years__gte", 5)),
+                    models.Q(("duration", "open_ended"), ("duration_years__isnull", True)),
+                    _connector="OR",
+                ),
+                name="agreement_duration_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='periodicgiftagreement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('partner_email', ''), ('partner_name', '')), models.Q(models.Q(('partner_name', ''), _negated=True), models.Q(('partner_email', ''), _negated=True)), _connector='OR'), name='agreement_partner_complete'),
+            model_name="periodicgiftagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("partner_email", ""), ("partner_name", "")),
+                    models.Q(
+                        models.Q(("partner_name", ""), _negated=True),
+                        models.Q(("partner_email", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="agreement_partner_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreementsignature',
-            constraint=models.UniqueConstraint(fields=('agreement', 'role'), name='one_signature_per_role'),
+            model_name="agreementsignature",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "role"), name="one_signature_per_role"
+            ),
         ),
     ]

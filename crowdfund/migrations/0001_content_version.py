@@ -10,23 +10,31 @@ def create_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ContentVersion',
+            name="ContentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.BigIntegerField(default=0, verbose_name='number')),
-                ('token', models.CharField(default=crowdfund.models._new_token, max_length=12, verbose_name='token')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.BigIntegerField(default=0, verbose_name="number")),
+                (
+                    "token",
+                    models.CharField(
+                        default=crowdfund.models._new_token, max_length=12, verbose_name="token"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'content version',
-                'verbose_name_plural': 'content versions',
+                "verbose_name": "content version",
+                "verbose_name_plural": "content versions",
             },
         ),
         migrations.RunPython(create_row, migrations.RunPython.noop),

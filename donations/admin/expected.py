@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from donations.admin.base import ReadOnlyAdminMixin
-from donations.models import ExpectedTransfer
+from statements.models import ExpectedTransfer
 
 
 class OverdueFilter(admin.SimpleListFilter):

@@ -131,4 +131,4 @@ def treasurer_report_view(model_admin, request):
         "presets": presets,
         "opts": model_admin.model._meta,
     }
-    return TemplateResponse(request, "admin/donations/treasurer_report.html", context)
+    return TemplateResponse(request, "admin/reports/treasurer_report.html", context)

@@ -14,13 +14,14 @@ from crowdfund.money import format_eur
 from donations.admin.base import ReadOnlyAdminMixin, ReadOnlyInline
 from donations.admin.exports import CsvExportMixin
 from donations.corrections import donation_correct
-from donations.models import Category, Correction, Donation, PaymentEvent, Refund, StatusChange
 from donations.payments import payment_refresh
 from donations.providers import get_provider
 from donations.providers.base import ProviderUnavailable
 from donations.reports import csv_export
 from donations.selectors import gift_net
 from donations.sponsorships.start import donor_get_or_create
+from ledger.models import Category, Correction, Donation, Refund
+from payments.models import PaymentEvent, StatusChange
 
 MANUAL_METHODS = [Donation.Method.BANK_TRANSFER, Donation.Method.CASH]
 
@@ -102,7 +103,7 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
     csv_rows = staticmethod(csv_export.donation_rows)
     form = ManualDonationForm
     formfield_overrides = MONEY_FORMFIELDS
-    change_form_template = "admin/donations/donation/change_form.html"
+    change_form_template = "admin/ledger/donation/change_form.html"
     inlines = [RefundInline, CorrectionInline, StatusChangeInline]
     actions = ["refresh_from_provider"]
     list_display = [
@@ -202,12 +203,12 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(self.correct_view)
         return [
-            path("<int:object_id>/correct/", view, name="donations_donation_correct"),
+            path("<int:object_id>/correct/", view, name="ledger_donation_correct"),
             *super().get_urls(),
         ]
 
     def may_correct(self, request) -> bool:
-        return request.user.has_perm("donations.add_correction")
+        return request.user.has_perm("ledger.add_correction")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "may_correct": self.may_correct(request)}
@@ -237,7 +238,7 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
                     % {"amount": format_eur(correction.amount, get_language() or "en")},
                     messages.SUCCESS,
                 )
-                return redirect("admin:donations_donation_change", donation.pk)
+                return redirect("admin:ledger_donation_change", donation.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Correct this gift"),
@@ -246,7 +247,7 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
             "net": gift_net(donation) if donation.status == Donation.Status.PAID else None,
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "admin/donations/donation/correct.html", context)
+        return TemplateResponse(request, "admin/ledger/donation/correct.html", context)
 
     @admin.action(description=_("Ask the payment provider for the current status"))
     def refresh_from_provider(self, request, queryset):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from crowdfund.amount_field import MONEY_FORMFIELDS
+from crowdfund.private_storage import private_storage
 from donations import ledger
 from donations.admin.base import ReadOnlyAdminMixin
 from donations.admin.exports import CsvExportMixin, treasurer_report_view
@@ -23,15 +24,15 @@ from donations.forms_ledger import (
     ReviewActionForm,
     StatementUploadForm,
 )
-from donations.models import BankStatement, Expense, FundOverview, FundTransfer, StatementLine
-from donations.models.donation import fund_label
-from donations.models.ledger import private_storage
 from donations.reports import csv_export
 from donations.reports.attention import treasurer_attention
 from donations.reports.data import fund_balances
 from donations.reports.monthly import last_months, monthly_giving
 from donations.statements import StatementError
 from donations.statements.importer import statement_import, too_large
+from ledger.models import BankStatement, Expense, FundTransfer, StatementLine
+from ledger.models.donation import fund_label
+from reports.models import FundOverview
 
 logger = logging.getLogger(__name__)
 
@@ -105,14 +106,14 @@ class BankStatementAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             for upload in form.cleaned_data["files"]:
                 self._import_upload(request, upload)
-            return redirect("admin:donations_statementline_changelist")
+            return redirect("admin:ledger_statementline_changelist")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import bank statements"),
             "form": form,
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "admin/donations/statement_upload.html", context)
+        return TemplateResponse(request, "admin/statements/statement_upload.html", context)
 
     def _import_upload(self, request, upload) -> None:
         """One file, one transaction, one message: a bad file never hides the others' results."""
@@ -193,7 +194,7 @@ class StatementLineAdmin(CsvExportMixin, admin.ModelAdmin):
         note = ledger.review_note_display(line.note)
         gift = ""
         if line.donation_id:
-            url = reverse("admin:donations_donation_change", args=[line.donation_id])
+            url = reverse("admin:ledger_donation_change", args=[line.donation_id])
             gift = format_html('<br><a href="{}">{}</a>', url, line.donation.reference)
         return format_html('{}<div class="help">{}</div>{}', line.get_status_display(), note, gift)
 
@@ -321,7 +322,7 @@ class ExpenseAdmin(CsvExportMixin, admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(self.receipt_view)
         return [
-            path("receipt/<path:name>", view, name="donations_expense_receipt"),
+            path("receipt/<path:name>", view, name="ledger_expense_receipt"),
             *super().get_urls(),
         ]
 
@@ -367,7 +368,7 @@ class FundTransferAdmin(admin.ModelAdmin):
 class FundOverviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(lambda request: treasurer_report_view(self, request))
-        return [path("report/", view, name="donations_treasurer_report"), *super().get_urls()]
+        return [path("report/", view, name="reports_treasurer_report"), *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
@@ -384,10 +385,10 @@ class FundOverviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "giving": monthly_giving(*last_months(today=timezone.localdate())),
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "admin/donations/fund_overview.html", context)
+        return TemplateResponse(request, "admin/reports/fund_overview.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # A fund is a line of the overview, not a form: its "page" is the overview itself.
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return redirect("admin:donations_fundoverview_changelist")
+        return redirect("admin:reports_fundoverview_changelist")

@@ -10,9 +10,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from donations.models import MessageOfSupport
-from donations.models.messages import MessageStatus
 from donations.moderation import message_moderate
+from messages_of_support.models import MessageOfSupport, MessageStatus
 
 ALL = "all"
 

@@ -10,11 +10,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from donations.admin.base import ReadOnlyAdminMixin, ReadOnlyInline
-from donations.models import Donation, Donor, PledgeChange, Sponsorship, SponsorshipEvent
 from donations.providers.base import ProviderUnavailable
 from donations.sponsorships.cancel import sponsorship_cancel
 from donations.sponsorships.demo import sponsorship_demo_charge
 from donations.sponsorships.selectors import FIRST_PAYMENT_ENDED
+from donors.models import Donor
+from ledger.models import Donation
+from sponsorships.models import PledgeChange, Sponsorship, SponsorshipEvent
 
 
 class _ReadOnlyInline(ReadOnlyInline):
@@ -70,7 +72,7 @@ class SponsorshipEventInline(_ReadOnlyInline):
     def has_view_permission(self, request, obj=None):
         # Its history is part of the sponsorship: whoever may see one sees the other
         # (who cancelled it, and when it was suspended).
-        return request.user.has_perm("donations.view_sponsorship")
+        return request.user.has_perm("sponsorships.view_sponsorship")
 
 
 class PledgeChangeInline(SponsorshipEventInline):
@@ -155,7 +157,7 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return actions
 
     def has_cancel_permission(self, request):
-        return request.user.has_perm("donations.cancel_sponsorship")
+        return request.user.has_perm("sponsorships.cancel_sponsorship")
 
     @admin.action(description=_("Cancel the selected sponsorships"), permissions=["cancel"])
     def cancel_sponsorships(self, request, queryset):
@@ -164,7 +166,7 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             # donor's own link does.
             return TemplateResponse(
                 request,
-                "admin/donations/sponsorship/cancel_confirmation.html",
+                "admin/sponsorships/sponsorship/cancel_confirmation.html",
                 {
                     **self.admin_site.each_context(request),
                     "title": _("Cancel these sponsorships?"),

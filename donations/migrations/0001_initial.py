@@ -9,63 +9,219 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('prisoners', '0001_initial'),
+        ("prisoners", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('purpose', models.CharField(choices=[('legal_defense', 'Legal defense'), ('basic_needs', 'Basic needs')], max_length=20, verbose_name='purpose')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('name_es', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('name_nl', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('name_en', models.CharField(max_length=120, null=True, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_es', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_nl', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("legal_defense", "Legal defense"),
+                            ("basic_needs", "Basic needs"),
+                        ],
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("name_es", models.CharField(max_length=120, null=True, verbose_name="name")),
+                ("name_nl", models.CharField(max_length=120, null=True, verbose_name="name")),
+                ("name_en", models.CharField(max_length=120, null=True, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_es",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_nl",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, null=True, verbose_name="description"),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'spending category',
-                'verbose_name_plural': 'spending categories',
-                'ordering': ['purpose', 'order', 'code'],
+                "verbose_name": "spending category",
+                "verbose_name_plural": "spending categories",
+                "ordering": ["purpose", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Donation',
+            name="Donation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='amount (EUR)')),
-                ('currency', models.CharField(default='EUR', editable=False, max_length=3, verbose_name='currency')),
-                ('purpose', models.CharField(blank=True, choices=[('legal_defense', 'Legal defense'), ('basic_needs', 'Basic needs')], max_length=20, verbose_name='purpose')),
-                ('method', models.CharField(choices=[('bank_transfer', 'Bank transfer'), ('cash', 'Cash'), ('ideal', 'iDEAL | Wero'), ('card', 'Card'), ('other_online', 'Other online method')], max_length=20, verbose_name='method')),
-                ('status', models.CharField(choices=[('new', 'Not started'), ('open', 'Open at the provider'), ('pending', 'Waiting for confirmation'), ('paid', 'Paid'), ('failed', 'Failed'), ('canceled', 'Cancelled'), ('expired', 'Expired')], db_index=True, default='new', max_length=10, verbose_name='status')),
-                ('provider', models.CharField(choices=[('manual', 'Entered by hand'), ('bank', 'Bank statement'), ('demo', 'Demo checkout'), ('mollie', 'Mollie'), ('stripe', 'Stripe')], default='manual', max_length=10, verbose_name='recorded through')),
-                ('provider_payment_id', models.CharField(blank=True, editable=False, max_length=255, null=True, verbose_name="provider's payment id")),
-                ('donor_name', models.CharField(blank=True, max_length=200, verbose_name="donor's name")),
-                ('donor_email', models.EmailField(blank=True, max_length=254, verbose_name="donor's email")),
-                ('is_anonymous', models.BooleanField(default=False, help_text="Never show this donor's name in public.", verbose_name='anonymous')),
-                ('received_on', models.DateField(blank=True, help_text="The date the money reached the foundation's account.", null=True, verbose_name='received on')),
-                ('note', models.TextField(blank=True, verbose_name="treasurer's note")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('paid_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='paid at')),
-                ('prisoner', models.ForeignKey(blank=True, help_text='Leave empty for the general fund.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='donations', to='prisoners.prisoner', verbose_name='prisoner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="amount (EUR)",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        default="EUR", editable=False, max_length=3, verbose_name="currency"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("legal_defense", "Legal defense"),
+                            ("basic_needs", "Basic needs"),
+                        ],
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("bank_transfer", "Bank transfer"),
+                            ("cash", "Cash"),
+                            ("ideal", "iDEAL | Wero"),
+                            ("card", "Card"),
+                            ("other_online", "Other online method"),
+                        ],
+                        max_length=20,
+                        verbose_name="method",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Not started"),
+                            ("open", "Open at the provider"),
+                            ("pending", "Waiting for confirmation"),
+                            ("paid", "Paid"),
+                            ("failed", "Failed"),
+                            ("canceled", "Cancelled"),
+                            ("expired", "Expired"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Entered by hand"),
+                            ("bank", "Bank statement"),
+                            ("demo", "Demo checkout"),
+                            ("mollie", "Mollie"),
+                            ("stripe", "Stripe"),
+                        ],
+                        default="manual",
+                        max_length=10,
+                        verbose_name="recorded through",
+                    ),
+                ),
+                (
+                    "provider_payment_id",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        null=True,
+                        verbose_name="provider's payment id",
+                    ),
+                ),
+                (
+                    "donor_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="donor's name"),
+                ),
+                (
+                    "donor_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="donor's email"),
+                ),
+                (
+                    "is_anonymous",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Never show this donor's name in public.",
+                        verbose_name="anonymous",
+                    ),
+                ),
+                (
+                    "received_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="The date the money reached the foundation's account.",
+                        null=True,
+                        verbose_name="received on",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="treasurer's note")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "paid_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="paid at"
+                    ),
+                ),
+                (
+                    "prisoner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for the general fund.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="donations",
+                        to="prisoners.prisoner",
+                        verbose_name="prisoner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'donation',
-                'verbose_name_plural': 'donations',
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('provider_payment_id__isnull', False)), fields=('provider', 'provider_payment_id'), name='unique_provider_payment'), models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='donation_amount_positive')],
+                "verbose_name": "donation",
+                "verbose_name_plural": "donations",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("provider_payment_id__isnull", False)),
+                        fields=("provider", "provider_payment_id"),
+                        name="unique_provider_payment",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gt", 0)), name="donation_amount_positive"
+                    ),
+                ],
             },
         ),
     ]

@@ -6,136 +6,331 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0002_roles'),
-        ('prisoners', '0001_initial'),
+        ("donations", "0002_roles"),
+        ("prisoners", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DemoPayment',
+            name="DemoPayment",
             fields=[
-                ('payment_id', models.CharField(max_length=40, primary_key=True, serialize=False)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('status', models.CharField(choices=[('new', 'Not started'), ('open', 'Open at the provider'), ('pending', 'Waiting for confirmation'), ('paid', 'Paid'), ('failed', 'Failed'), ('canceled', 'Cancelled'), ('expired', 'Expired')], default='open', max_length=10)),
+                ("payment_id", models.CharField(max_length=40, primary_key=True, serialize=False)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Not started"),
+                            ("open", "Open at the provider"),
+                            ("pending", "Waiting for confirmation"),
+                            ("paid", "Paid"),
+                            ("failed", "Failed"),
+                            ("canceled", "Cancelled"),
+                            ("expired", "Expired"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PaymentEvent',
+            name="PaymentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(choices=[('manual', 'Entered by hand'), ('bank', 'Bank statement'), ('demo', 'Demo checkout'), ('mollie', 'Mollie'), ('stripe', 'Stripe')], max_length=10, verbose_name='provider')),
-                ('event_id', models.CharField(blank=True, max_length=255, null=True, verbose_name='event id')),
-                ('event_type', models.CharField(blank=True, max_length=100, verbose_name='event type')),
-                ('payload', models.TextField(verbose_name='body')),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='received')),
-                ('outcome', models.CharField(choices=[('received', 'Received'), ('applied', 'Applied'), ('unchanged', 'Nothing to change'), ('duplicate', 'Duplicate'), ('unknown', 'Unknown payment'), ('ignored', 'Ignored type'), ('rejected', 'Rejected'), ('failed', 'Provider unreachable')], default='received', max_length=10, verbose_name='outcome')),
-                ('detail', models.TextField(blank=True, verbose_name='what it changed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Entered by hand"),
+                            ("bank", "Bank statement"),
+                            ("demo", "Demo checkout"),
+                            ("mollie", "Mollie"),
+                            ("stripe", "Stripe"),
+                        ],
+                        max_length=10,
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "event_id",
+                    models.CharField(
+                        blank=True, max_length=255, null=True, verbose_name="event id"
+                    ),
+                ),
+                (
+                    "event_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="event type"),
+                ),
+                ("payload", models.TextField(verbose_name="body")),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="received"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("applied", "Applied"),
+                            ("unchanged", "Nothing to change"),
+                            ("duplicate", "Duplicate"),
+                            ("unknown", "Unknown payment"),
+                            ("ignored", "Ignored type"),
+                            ("rejected", "Rejected"),
+                            ("failed", "Provider unreachable"),
+                        ],
+                        default="received",
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("detail", models.TextField(blank=True, verbose_name="what it changed")),
             ],
             options={
-                'verbose_name': 'payment event',
-                'verbose_name_plural': 'payment events',
-                'ordering': ['-received_at'],
+                "verbose_name": "payment event",
+                "verbose_name_plural": "payment events",
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(choices=[('manual', 'Entered by hand'), ('bank', 'Bank statement'), ('demo', 'Demo checkout'), ('mollie', 'Mollie'), ('stripe', 'Stripe')], max_length=10, verbose_name='provider')),
-                ('provider_refund_id', models.CharField(max_length=255, verbose_name="provider's id")),
-                ('kind', models.CharField(choices=[('refund', 'Refund'), ('chargeback', 'Chargeback')], max_length=10, verbose_name='kind')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount (EUR)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Entered by hand"),
+                            ("bank", "Bank statement"),
+                            ("demo", "Demo checkout"),
+                            ("mollie", "Mollie"),
+                            ("stripe", "Stripe"),
+                        ],
+                        max_length=10,
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "provider_refund_id",
+                    models.CharField(max_length=255, verbose_name="provider's id"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("refund", "Refund"), ("chargeback", "Chargeback")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="amount (EUR)"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'refund or chargeback',
-                'verbose_name_plural': 'refunds and chargebacks',
-                'ordering': ['created_at'],
+                "verbose_name": "refund or chargeback",
+                "verbose_name_plural": "refunds and chargebacks",
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('new', 'Not started'), ('open', 'Open at the provider'), ('pending', 'Waiting for confirmation'), ('paid', 'Paid'), ('failed', 'Failed'), ('canceled', 'Cancelled'), ('expired', 'Expired')], max_length=10)),
-                ('to_status', models.CharField(choices=[('new', 'Not started'), ('open', 'Open at the provider'), ('pending', 'Waiting for confirmation'), ('paid', 'Paid'), ('failed', 'Failed'), ('canceled', 'Cancelled'), ('expired', 'Expired')], max_length=10)),
-                ('source', models.CharField(choices=[('checkout', 'Checkout start'), ('webhook', 'Webhook'), ('return', "Donor's return"), ('sync', 'Reconciliation'), ('admin', 'Admin')], max_length=10, verbose_name='source')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Not started"),
+                            ("open", "Open at the provider"),
+                            ("pending", "Waiting for confirmation"),
+                            ("paid", "Paid"),
+                            ("failed", "Failed"),
+                            ("canceled", "Cancelled"),
+                            ("expired", "Expired"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Not started"),
+                            ("open", "Open at the provider"),
+                            ("pending", "Waiting for confirmation"),
+                            ("paid", "Paid"),
+                            ("failed", "Failed"),
+                            ("canceled", "Cancelled"),
+                            ("expired", "Expired"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("checkout", "Checkout start"),
+                            ("webhook", "Webhook"),
+                            ("return", "Donor's return"),
+                            ("sync", "Reconciliation"),
+                            ("admin", "Admin"),
+                        ],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='donation',
-            name='amount_mismatch',
-            field=models.BooleanField(default=False, help_text='The provider reported a different amount or currency; check it.', verbose_name='paid amount differs'),
+            model_name="donation",
+            name="amount_mismatch",
+            field=models.BooleanField(
+                default=False,
+                help_text="The provider reported a different amount or currency; check it.",
+                verbose_name="paid amount differs",
+            ),
         ),
         migrations.AddField(
-            model_name='donation',
-            name='amount_paid',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='amount paid (EUR)'),
+            model_name="donation",
+            name="amount_paid",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=12,
+                null=True,
+                verbose_name="amount paid (EUR)",
+            ),
         ),
         migrations.AddField(
-            model_name='donation',
-            name='fee',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='provider fee (EUR)'),
+            model_name="donation",
+            name="fee",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=12,
+                null=True,
+                verbose_name="provider fee (EUR)",
+            ),
         ),
         migrations.AddField(
-            model_name='donation',
-            name='language',
-            field=models.CharField(default='es', max_length=8, verbose_name='language'),
+            model_name="donation",
+            name="language",
+            field=models.CharField(default="es", max_length=8, verbose_name="language"),
         ),
         migrations.AddField(
-            model_name='donation',
-            name='message_is_public',
-            field=models.BooleanField(default=False, help_text='The donor agreed to show it.', verbose_name='message may be shown'),
+            model_name="donation",
+            name="message_is_public",
+            field=models.BooleanField(
+                default=False,
+                help_text="The donor agreed to show it.",
+                verbose_name="message may be shown",
+            ),
         ),
         migrations.AddField(
-            model_name='donation',
-            name='provider_intent_id',
-            field=models.CharField(blank=True, editable=False, max_length=255, null=True, verbose_name="provider's payment intent"),
+            model_name="donation",
+            name="provider_intent_id",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                max_length=255,
+                null=True,
+                verbose_name="provider's payment intent",
+            ),
         ),
         migrations.AddField(
-            model_name='donation',
-            name='public_message',
-            field=models.TextField(blank=True, max_length=500, verbose_name='message'),
+            model_name="donation",
+            name="public_message",
+            field=models.TextField(blank=True, max_length=500, verbose_name="message"),
         ),
         migrations.AddField(
-            model_name='donation',
-            name='receipt_sent_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='receipt sent'),
+            model_name="donation",
+            name="receipt_sent_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="receipt sent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='donation',
-            constraint=models.UniqueConstraint(condition=models.Q(('provider_intent_id__isnull', False)), fields=('provider', 'provider_intent_id'), name='unique_provider_intent'),
+            model_name="donation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("provider_intent_id__isnull", False)),
+                fields=("provider", "provider_intent_id"),
+                name="unique_provider_intent",
+            ),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='donation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='donations.donation'),
+            model_name="refund",
+            name="donation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="refunds",
+                to="donations.donation",
+            ),
         ),
         migrations.AddField(
-            model_name='statuschange',
-            name='donation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='donations.donation'),
+            model_name="statuschange",
+            name="donation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="status_changes",
+                to="donations.donation",
+            ),
         ),
         migrations.AddField(
-            model_name='statuschange',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='donations.paymentevent'),
+            model_name="statuschange",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to="donations.paymentevent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.UniqueConstraint(fields=('provider', 'provider_refund_id'), name='unique_provider_refund'),
+            model_name="refund",
+            constraint=models.UniqueConstraint(
+                fields=("provider", "provider_refund_id"), name="unique_provider_refund"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='refund_amount_positive'),
+            model_name="refund",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="refund_amount_positive"
+            ),
         ),
     ]

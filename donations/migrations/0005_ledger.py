@@ -4,135 +4,384 @@ import django.core.files.storage
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import donations.models.ledger
+import crowdfund.private_storage
+import ledger.models.spending
 import pathlib
 from decimal import Decimal
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0004_treasurer_payment_roles'),
-        ('prisoners', '0001_initial'),
+        ("donations", "0004_treasurer_payment_roles"),
+        ("prisoners", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BankStatement',
+            name="BankStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file')),
-                ('format', models.CharField(choices=[('camt053', 'CAMT.053'), ('mt940', 'MT940')], max_length=10, verbose_name='format')),
-                ('account_iban', models.CharField(max_length=34, verbose_name='account')),
-                ('statement_id', models.CharField(blank=True, max_length=140, verbose_name='statement id')),
-                ('opening_balance', models.DecimalField(decimal_places=2, max_digits=14, null=True, verbose_name='opening balance')),
-                ('closing_balance', models.DecimalField(decimal_places=2, max_digits=14, null=True, verbose_name='closing balance')),
-                ('balance_ok', models.BooleanField(default=True, verbose_name='balances agree')),
-                ('balance_note', models.CharField(blank=True, max_length=255, verbose_name='balance check')),
-                ('lines_read', models.PositiveIntegerField(default=0, verbose_name='lines read')),
-                ('lines_new', models.PositiveIntegerField(default=0, verbose_name='new lines')),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='imported')),
-                ('imported_by', models.CharField(blank=True, max_length=150, verbose_name='imported by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="file")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("camt053", "CAMT.053"), ("mt940", "MT940")],
+                        max_length=10,
+                        verbose_name="format",
+                    ),
+                ),
+                ("account_iban", models.CharField(max_length=34, verbose_name="account")),
+                (
+                    "statement_id",
+                    models.CharField(blank=True, max_length=140, verbose_name="statement id"),
+                ),
+                (
+                    "opening_balance",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, null=True, verbose_name="opening balance"
+                    ),
+                ),
+                (
+                    "closing_balance",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, null=True, verbose_name="closing balance"
+                    ),
+                ),
+                ("balance_ok", models.BooleanField(default=True, verbose_name="balances agree")),
+                (
+                    "balance_note",
+                    models.CharField(blank=True, max_length=255, verbose_name="balance check"),
+                ),
+                ("lines_read", models.PositiveIntegerField(default=0, verbose_name="lines read")),
+                ("lines_new", models.PositiveIntegerField(default=0, verbose_name="new lines")),
+                (
+                    "imported_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="imported"
+                    ),
+                ),
+                (
+                    "imported_by",
+                    models.CharField(blank=True, max_length=150, verbose_name="imported by"),
+                ),
             ],
             options={
-                'verbose_name': 'bank statement',
-                'verbose_name_plural': 'bank statements',
-                'ordering': ['-imported_at'],
+                "verbose_name": "bank statement",
+                "verbose_name_plural": "bank statements",
+                "ordering": ["-imported_at"],
             },
         ),
         migrations.CreateModel(
-            name='FundOverview',
-            fields=[
-            ],
+            name="FundOverview",
+            fields=[],
             options={
-                'verbose_name': 'fund balance',
-                'verbose_name_plural': 'fund balances',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "fund balance",
+                "verbose_name_plural": "fund balances",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('prisoners.prisoner',),
+            bases=("prisoners.prisoner",),
         ),
         migrations.AlterField(
-            model_name='statuschange',
-            name='source',
-            field=models.CharField(choices=[('checkout', 'Checkout start'), ('webhook', 'Webhook'), ('return', "Donor's return"), ('sync', 'Reconciliation'), ('admin', 'Admin'), ('import', 'Statement import')], max_length=10, verbose_name='source'),
+            model_name="statuschange",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("checkout", "Checkout start"),
+                    ("webhook", "Webhook"),
+                    ("return", "Donor's return"),
+                    ("sync", "Reconciliation"),
+                    ("admin", "Admin"),
+                    ("import", "Statement import"),
+                ],
+                max_length=10,
+                verbose_name="source",
+            ),
         ),
         migrations.CreateModel(
-            name='StatementLine',
+            name="StatementLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dedupe_key', models.CharField(editable=False, max_length=200, unique=True)),
-                ('account_iban', models.CharField(max_length=34, verbose_name='account')),
-                ('booking_date', models.DateField(db_index=True, verbose_name='booking date')),
-                ('value_date', models.DateField(blank=True, null=True, verbose_name='value date')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
-                ('is_credit', models.BooleanField(verbose_name='money in')),
-                ('currency', models.CharField(default='EUR', max_length=3, verbose_name='currency')),
-                ('original_amount', models.CharField(blank=True, max_length=40, verbose_name='original amount')),
-                ('is_reversal', models.BooleanField(default=False, verbose_name='reversal')),
-                ('counterparty_name', models.CharField(blank=True, max_length=200, verbose_name='counterparty')),
-                ('counterparty_iban', models.CharField(blank=True, max_length=34, verbose_name='counterparty account')),
-                ('remittance', models.TextField(blank=True, verbose_name='description')),
-                ('end_to_end_id', models.CharField(blank=True, max_length=140, verbose_name='end-to-end reference')),
-                ('entry_reference', models.CharField(blank=True, max_length=140, verbose_name='bank reference')),
-                ('status', models.CharField(choices=[('matched', 'Donation recorded'), ('review', 'Needs review'), ('not_donation', 'Not a donation'), ('spending', 'Recorded as spending')], db_index=True, default='review', max_length=15, verbose_name='status')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('donation', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statement_line', to='donations.donation', verbose_name='donation')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='donations.bankstatement', verbose_name='statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("dedupe_key", models.CharField(editable=False, max_length=200, unique=True)),
+                ("account_iban", models.CharField(max_length=34, verbose_name="account")),
+                ("booking_date", models.DateField(db_index=True, verbose_name="booking date")),
+                ("value_date", models.DateField(blank=True, null=True, verbose_name="value date")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount"),
+                ),
+                ("is_credit", models.BooleanField(verbose_name="money in")),
+                (
+                    "currency",
+                    models.CharField(default="EUR", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "original_amount",
+                    models.CharField(blank=True, max_length=40, verbose_name="original amount"),
+                ),
+                ("is_reversal", models.BooleanField(default=False, verbose_name="reversal")),
+                (
+                    "counterparty_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="counterparty"),
+                ),
+                (
+                    "counterparty_iban",
+                    models.CharField(
+                        blank=True, max_length=34, verbose_name="counterparty account"
+                    ),
+                ),
+                ("remittance", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "end_to_end_id",
+                    models.CharField(
+                        blank=True, max_length=140, verbose_name="end-to-end reference"
+                    ),
+                ),
+                (
+                    "entry_reference",
+                    models.CharField(blank=True, max_length=140, verbose_name="bank reference"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("matched", "Donation recorded"),
+                            ("review", "Needs review"),
+                            ("not_donation", "Not a donation"),
+                            ("spending", "Recorded as spending"),
+                        ],
+                        db_index=True,
+                        default="review",
+                        max_length=15,
+                        verbose_name="status",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                (
+                    "donation",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statement_line",
+                        to="donations.donation",
+                        verbose_name="donation",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="donations.bankstatement",
+                        verbose_name="statement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'statement line',
-                'verbose_name_plural': 'statement lines',
-                'ordering': ['-booking_date', '-id'],
+                "verbose_name": "statement line",
+                "verbose_name_plural": "statement lines",
+                "ordering": ["-booking_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Expense',
+            name="Expense",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='amount (EUR)')),
-                ('description', models.TextField(blank=True, help_text='For the treasurer only; never published.', verbose_name='description')),
-                ('receipt', models.FileField(blank=True, storage=django.core.files.storage.FileSystemStorage(base_url='/admin/donations/expense/receipt/', location=pathlib.PurePosixPath('/work/main/private')), upload_to=donations.models.ledger._receipt_name, verbose_name='receipt')),
-                ('created_by', models.CharField(blank=True, editable=False, max_length=150, verbose_name='recorded by')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='recorded')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='expenses', to='donations.category', verbose_name='category')),
-                ('prisoner', models.ForeignKey(blank=True, help_text='Leave empty for the general fund.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='expenses', to='prisoners.prisoner', verbose_name='prisoner')),
-                ('statement_line', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='expense', to='donations.statementline', verbose_name='paid from statement line')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="date"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="amount (EUR)",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="For the treasurer only; never published.",
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "receipt",
+                    models.FileField(
+                        blank=True,
+                        storage=django.core.files.storage.FileSystemStorage(
+                            base_url="/admin/donations/expense/receipt/",
+                            location=pathlib.PurePosixPath("/work/main/private"),
+                        ),
+                        upload_to=ledger.models.spending._receipt_name,
+                        verbose_name="receipt",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.CharField(
+                        blank=True, editable=False, max_length=150, verbose_name="recorded by"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expenses",
+                        to="donations.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "prisoner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for the general fund.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expenses",
+                        to="prisoners.prisoner",
+                        verbose_name="prisoner",
+                    ),
+                ),
+                (
+                    "statement_line",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expense",
+                        to="donations.statementline",
+                        verbose_name="paid from statement line",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expense',
-                'verbose_name_plural': 'spending',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "expense",
+                "verbose_name_plural": "spending",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FundTransfer',
+            name="FundTransfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='amount (EUR)')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('created_by', models.CharField(blank=True, editable=False, max_length=150, verbose_name='recorded by')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='recorded')),
-                ('from_prisoner', models.ForeignKey(blank=True, help_text='Empty means the general fund.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfers_out', to='prisoners.prisoner', verbose_name='from')),
-                ('to_prisoner', models.ForeignKey(blank=True, help_text='Empty means the general fund.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfers_in', to='prisoners.prisoner', verbose_name='to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="date"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="amount (EUR)",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "created_by",
+                    models.CharField(
+                        blank=True, editable=False, max_length=150, verbose_name="recorded by"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "from_prisoner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty means the general fund.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers_out",
+                        to="prisoners.prisoner",
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_prisoner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty means the general fund.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers_in",
+                        to="prisoners.prisoner",
+                        verbose_name="to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fund transfer',
-                'verbose_name_plural': 'fund transfers',
-                'ordering': ['-date', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='transfer_positive'), models.CheckConstraint(condition=models.Q(models.Q(('from_prisoner', models.F('to_prisoner')), _negated=True), models.Q(('from_prisoner__isnull', True), ('to_prisoner__isnull', True), _negated=True)), name='transfer_between_two_funds', violation_error_message='Choose two different funds.')],
+                "verbose_name": "fund transfer",
+                "verbose_name_plural": "fund transfers",
+                "ordering": ["-date", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gt", 0)), name="transfer_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("from_prisoner", models.F("to_prisoner")), _negated=True),
+                            models.Q(
+                                ("from_prisoner__isnull", True),
+                                ("to_prisoner__isnull", True),
+                                _negated=True,
+                            ),
+                        ),
+                        name="transfer_between_two_funds",
+                        violation_error_message="Choose two different funds.",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='statementline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='statement_line_positive'),
+            model_name="statementline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="statement_line_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expense',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='expense_positive'),
+            model_name="expense",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="expense_positive"
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0006_treasurer_ledger_roles'),
+        ("donations", "0006_treasurer_ledger_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='donation',
-            name='frequency',
-            field=models.CharField(choices=[('one_off', 'One-off'), ('monthly', 'Monthly')], default='one_off', max_length=10, verbose_name='frequency'),
+            model_name="donation",
+            name="frequency",
+            field=models.CharField(
+                choices=[("one_off", "One-off"), ("monthly", "Monthly")],
+                default="one_off",
+                max_length=10,
+                verbose_name="frequency",
+            ),
         ),
     ]

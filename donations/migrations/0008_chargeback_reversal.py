@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0007_donation_frequency'),
+        ("donations", "0007_donation_frequency"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='refund',
-            name='kind',
-            field=models.CharField(choices=[('refund', 'Refund'), ('chargeback', 'Chargeback'), ('reversed', 'Chargeback reversed')], max_length=10, verbose_name='kind'),
+            model_name="refund",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("refund", "Refund"),
+                    ("chargeback", "Chargeback"),
+                    ("reversed", "Chargeback reversed"),
+                ],
+                max_length=10,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -8,33 +8,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0008_chargeback_reversal'),
+        ("donations", "0008_chargeback_reversal"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='donation',
-            name='amount',
-            field=models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(Decimal('9999999.99'))], verbose_name='amount (EUR)'),
+            model_name="donation",
+            name="amount",
+            field=models.DecimalField(
+                decimal_places=2,
+                max_digits=12,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("0.01")),
+                    django.core.validators.MaxValueValidator(Decimal("9999999.99")),
+                ],
+                verbose_name="amount (EUR)",
+            ),
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, help_text='Negative to take money off the gift, positive to add to it.', max_digits=12, verbose_name='correction (EUR)')),
-                ('date', models.DateField(default=django.utils.timezone.localdate, help_text='The day the correction counts in the books and the reports.', verbose_name='booked on')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('created_by', models.CharField(editable=False, max_length=150, verbose_name='recorded by')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='recorded')),
-                ('donation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='donations.donation', verbose_name='donation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="Negative to take money off the gift, positive to add to it.",
+                        max_digits=12,
+                        verbose_name="correction (EUR)",
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(
+                        default=django.utils.timezone.localdate,
+                        help_text="The day the correction counts in the books and the reports.",
+                        verbose_name="booked on",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "created_by",
+                    models.CharField(editable=False, max_length=150, verbose_name="recorded by"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "donation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="donations.donation",
+                        verbose_name="donation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correction',
-                'verbose_name_plural': 'corrections',
-                'ordering': ['date', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('amount', 0), _negated=True), ('amount__lte', Decimal('9999999.99')), ('amount__gte', Decimal('-9999999.99'))), name='correction_amount_nonzero_bounded')],
+                "verbose_name": "correction",
+                "verbose_name_plural": "corrections",
+                "ordering": ["date", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("amount", 0), _negated=True),
+                            ("amount__lte", Decimal("9999999.99")),
+                            ("amount__gte", Decimal("-9999999.99")),
+                        ),
+                        name="correction_amount_nonzero_bounded",
+                    )
+                ],
             },
         ),
     ]

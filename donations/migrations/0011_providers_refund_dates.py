@@ -14,26 +14,31 @@ def rows_so_far_were_recorded_when_created(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0010_treasurer_correction_roles'),
+        ("donations", "0010_treasurer_correction_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='refund',
-            name='recorded_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='recorded'),
+            model_name="refund",
+            name="recorded_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, editable=False, verbose_name="recorded"
+            ),
         ),
         migrations.RunPython(rows_so_far_were_recorded_when_created, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='paymentevent',
-            name='payload',
-            field=models.TextField(blank=True, verbose_name='body'),
+            model_name="paymentevent",
+            name="payload",
+            field=models.TextField(blank=True, verbose_name="body"),
         ),
         migrations.AlterField(
-            model_name='refund',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, help_text='When the provider says it happened.', verbose_name='date'),
+            model_name="refund",
+            name="created_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now,
+                help_text="When the provider says it happened.",
+                verbose_name="date",
+            ),
         ),
     ]

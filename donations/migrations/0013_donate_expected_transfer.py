@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import donations.models.expected
+import statements.models
 import uuid
 from decimal import Decimal
 from django.contrib.auth.management import create_permissions
@@ -26,35 +26,112 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0012_statements_line_identity'),
-        ('prisoners', '0001_initial'),
+        ("donations", "0012_statements_line_identity"),
+        ("prisoners", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExpectedTransfer',
+            name="ExpectedTransfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('reference', models.CharField(default=donations.models.expected.new_expected_reference, max_length=12, unique=True, verbose_name='payment reference')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount (EUR)')),
-                ('purpose', models.CharField(blank=True, choices=[('legal_defense', 'Legal defense'), ('basic_needs', 'Basic needs')], max_length=20, verbose_name='purpose')),
-                ('donor_name', models.CharField(blank=True, max_length=200, verbose_name="donor's name")),
-                ('email', models.EmailField(max_length=254, verbose_name="donor's email")),
-                ('language', models.CharField(default='es', max_length=8, verbose_name='language')),
-                ('status', models.CharField(choices=[('expected', 'Expected'), ('received', 'Received')], db_index=True, default='expected', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('received_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='received')),
-                ('donation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='expected_transfers', to='donations.donation', verbose_name='donation')),
-                ('prisoner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='expected_transfers', to='prisoners.prisoner', verbose_name='prisoner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "reference",
+                    models.CharField(
+                        default=statements.models.new_expected_reference,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="payment reference",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="amount (EUR)"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("legal_defense", "Legal defense"),
+                            ("basic_needs", "Basic needs"),
+                        ],
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "donor_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="donor's name"),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="donor's email")),
+                ("language", models.CharField(default="es", max_length=8, verbose_name="language")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("expected", "Expected"), ("received", "Received")],
+                        db_index=True,
+                        default="expected",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="received"
+                    ),
+                ),
+                (
+                    "donation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expected_transfers",
+                        to="donations.donation",
+                        verbose_name="donation",
+                    ),
+                ),
+                (
+                    "prisoner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expected_transfers",
+                        to="prisoners.prisoner",
+                        verbose_name="prisoner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expected transfer',
-                'verbose_name_plural': 'expected transfers',
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('amount__lte', Decimal('9999999.99'))), name='expected_transfer_amount_bounded')],
+                "verbose_name": "expected transfer",
+                "verbose_name_plural": "expected transfers",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("amount__gt", 0), ("amount__lte", Decimal("9999999.99"))
+                        ),
+                        name="expected_transfer_amount_bounded",
+                    )
+                ],
             },
         ),
         migrations.RunPython(grant, migrations.RunPython.noop),

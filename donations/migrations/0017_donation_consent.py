@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0016_editor_message_roles'),
+        ("donations", "0016_editor_message_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='donation',
-            name='consent_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='consent given'),
+            model_name="donation",
+            name="consent_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="consent given"
+            ),
         ),
     ]

@@ -10,138 +10,475 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0017_donation_consent'),
-        ('prisoners', '0001_initial'),
+        ("donations", "0017_donation_consent"),
+        ("prisoners", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DemoSubscription',
+            name="DemoSubscription",
             fields=[
-                ('subscription_id', models.CharField(max_length=40, primary_key=True, serialize=False)),
-                ('sponsorship_public_id', models.UUIDField(unique=True)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('status', models.CharField(default='active', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "subscription_id",
+                    models.CharField(max_length=40, primary_key=True, serialize=False),
+                ),
+                ("sponsorship_public_id", models.UUIDField(unique=True)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("status", models.CharField(default="active", max_length=10)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='DemoCharge',
+            name="DemoCharge",
             fields=[
-                ('payment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, serialize=False, to='donations.demopayment')),
-                ('failure_code', models.CharField(blank=True, max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='charges', to='donations.demosubscription')),
+                (
+                    "payment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        serialize=False,
+                        to="donations.demopayment",
+                    ),
+                ),
+                ("failure_code", models.CharField(blank=True, max_length=10)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="charges",
+                        to="donations.demosubscription",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Donor',
+            name="Donor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('language', models.CharField(default='es', max_length=8, verbose_name='language')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="email")),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                ("language", models.CharField(default="es", max_length=8, verbose_name="language")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'donor',
-                'verbose_name_plural': 'donors',
-                'ordering': ['email'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='unique_donor_email_ci')],
+                "verbose_name": "donor",
+                "verbose_name_plural": "donors",
+                "ordering": ["email"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"), name="unique_donor_email_ci"
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='donation',
-            name='donor',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='donations', to='donations.donor', verbose_name='donor'),
+            model_name="donation",
+            name="donor",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="donations",
+                to="donations.donor",
+                verbose_name="donor",
+            ),
         ),
         migrations.CreateModel(
-            name='Sponsorship',
+            name="Sponsorship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('purpose', models.CharField(blank=True, choices=[('legal_defense', 'Legal defense'), ('basic_needs', 'Basic needs')], max_length=20, verbose_name='purpose')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(Decimal('9999999.99'))], verbose_name='amount per month (EUR)')),
-                ('interval', models.CharField(choices=[('monthly', 'Monthly')], default='monthly', max_length=10, verbose_name='interval')),
-                ('provider', models.CharField(choices=[('manual', 'Entered by hand'), ('bank', 'Bank statement'), ('demo', 'Demo checkout'), ('mollie', 'Mollie'), ('stripe', 'Stripe')], max_length=10, verbose_name='provider')),
-                ('method', models.CharField(choices=[('bank_transfer', 'Bank transfer'), ('cash', 'Cash'), ('ideal', 'iDEAL | Wero'), ('card', 'Card'), ('other_online', 'Other online method')], max_length=20, verbose_name='first payment method')),
-                ('language', models.CharField(default='es', max_length=8, verbose_name='language')),
-                ('provider_customer_id', models.CharField(blank=True, editable=False, max_length=255, verbose_name="provider's customer")),
-                ('provider_subscription_id', models.CharField(blank=True, editable=False, max_length=255, null=True, verbose_name="provider's subscription")),
-                ('provider_mandate_id', models.CharField(blank=True, editable=False, max_length=255, verbose_name="provider's mandate")),
-                ('status', models.CharField(choices=[('pending', 'Waiting for the first payment'), ('active', 'Active'), ('suspended', 'Suspended'), ('cancelled', 'Cancelled')], db_index=True, default='pending', max_length=10, verbose_name='status')),
-                ('activation_claimed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('started_on', models.DateField(blank=True, editable=False, null=True, verbose_name='started')),
-                ('cancelled_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='cancelled')),
-                ('cancel_reason', models.CharField(blank=True, choices=[('donor', 'Stopped by the donor'), ('treasurer', 'Cancelled by a treasurer'), ('provider', 'Ended at the provider')], editable=False, max_length=10, verbose_name='cancel reason')),
-                ('failure_count', models.PositiveIntegerField(default=0, editable=False, verbose_name='failed months in a row')),
-                ('last_failure_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last failure')),
-                ('last_failure_code', models.CharField(blank=True, editable=False, max_length=10, verbose_name='bank reason code')),
-                ('last_failure_reason', models.CharField(blank=True, editable=False, max_length=255, verbose_name='failure reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('donor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sponsorships', to='donations.donor', verbose_name='donor')),
-                ('first_donation', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='donations.donation', verbose_name='first payment')),
-                ('prisoner', models.ForeignKey(blank=True, help_text='Empty for the general fund.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sponsorships', to='prisoners.prisoner', verbose_name='prisoner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "purpose",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("legal_defense", "Legal defense"),
+                            ("basic_needs", "Basic needs"),
+                        ],
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.01")),
+                            django.core.validators.MaxValueValidator(Decimal("9999999.99")),
+                        ],
+                        verbose_name="amount per month (EUR)",
+                    ),
+                ),
+                (
+                    "interval",
+                    models.CharField(
+                        choices=[("monthly", "Monthly")],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="interval",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Entered by hand"),
+                            ("bank", "Bank statement"),
+                            ("demo", "Demo checkout"),
+                            ("mollie", "Mollie"),
+                            ("stripe", "Stripe"),
+                        ],
+                        max_length=10,
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("bank_transfer", "Bank transfer"),
+                            ("cash", "Cash"),
+                            ("ideal", "iDEAL | Wero"),
+                            ("card", "Card"),
+                            ("other_online", "Other online method"),
+                        ],
+                        max_length=20,
+                        verbose_name="first payment method",
+                    ),
+                ),
+                ("language", models.CharField(default="es", max_length=8, verbose_name="language")),
+                (
+                    "provider_customer_id",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="provider's customer",
+                    ),
+                ),
+                (
+                    "provider_subscription_id",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        null=True,
+                        verbose_name="provider's subscription",
+                    ),
+                ),
+                (
+                    "provider_mandate_id",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="provider's mandate",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for the first payment"),
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "activation_claimed_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "started_on",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="started"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="cancelled"
+                    ),
+                ),
+                (
+                    "cancel_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("donor", "Stopped by the donor"),
+                            ("treasurer", "Cancelled by a treasurer"),
+                            ("provider", "Ended at the provider"),
+                        ],
+                        editable=False,
+                        max_length=10,
+                        verbose_name="cancel reason",
+                    ),
+                ),
+                (
+                    "failure_count",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="failed months in a row"
+                    ),
+                ),
+                (
+                    "last_failure_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="last failure"
+                    ),
+                ),
+                (
+                    "last_failure_code",
+                    models.CharField(
+                        blank=True, editable=False, max_length=10, verbose_name="bank reason code"
+                    ),
+                ),
+                (
+                    "last_failure_reason",
+                    models.CharField(
+                        blank=True, editable=False, max_length=255, verbose_name="failure reason"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "donor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sponsorships",
+                        to="donations.donor",
+                        verbose_name="donor",
+                    ),
+                ),
+                (
+                    "first_donation",
+                    models.OneToOneField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="donations.donation",
+                        verbose_name="first payment",
+                    ),
+                ),
+                (
+                    "prisoner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the general fund.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sponsorships",
+                        to="prisoners.prisoner",
+                        verbose_name="prisoner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sponsorship',
-                'verbose_name_plural': 'sponsorships',
-                'ordering': ['-created_at'],
-                'permissions': [('cancel_sponsorship', 'Can cancel a sponsorship')],
+                "verbose_name": "sponsorship",
+                "verbose_name_plural": "sponsorships",
+                "ordering": ["-created_at"],
+                "permissions": [("cancel_sponsorship", "Can cancel a sponsorship")],
             },
         ),
         migrations.AddField(
-            model_name='donation',
-            name='sponsorship',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='donations', to='donations.sponsorship', verbose_name='sponsorship'),
+            model_name="donation",
+            name="sponsorship",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="donations",
+                to="donations.sponsorship",
+                verbose_name="sponsorship",
+            ),
         ),
         migrations.CreateModel(
-            name='SponsorshipEvent',
+            name="SponsorshipEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('pending', 'Waiting for the first payment'), ('active', 'Active'), ('suspended', 'Suspended'), ('cancelled', 'Cancelled')], max_length=10)),
-                ('to_status', models.CharField(choices=[('pending', 'Waiting for the first payment'), ('active', 'Active'), ('suspended', 'Suspended'), ('cancelled', 'Cancelled')], max_length=10)),
-                ('source', models.CharField(choices=[('checkout', 'Checkout start'), ('webhook', 'Webhook'), ('return', "Donor's return"), ('sync', 'Reconciliation'), ('admin', 'Admin'), ('donor', "Donor's cancel link"), ('failures', 'Failed payments')], max_length=10, verbose_name='source')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='donations.paymentevent')),
-                ('sponsorship', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='donations.sponsorship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for the first payment"),
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for the first payment"),
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("checkout", "Checkout start"),
+                            ("webhook", "Webhook"),
+                            ("return", "Donor's return"),
+                            ("sync", "Reconciliation"),
+                            ("admin", "Admin"),
+                            ("donor", "Donor's cancel link"),
+                            ("failures", "Failed payments"),
+                        ],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="donations.paymentevent",
+                    ),
+                ),
+                (
+                    "sponsorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="donations.sponsorship",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sponsorship status change',
-                'verbose_name_plural': 'sponsorship status changes',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "sponsorship status change",
+                "verbose_name_plural": "sponsorship status changes",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SponsorshipMail',
+            name="SponsorshipMail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('welcome', 'Welcome'), ('receipt', 'Monthly receipt'), ('failure', 'Failed payment'), ('suspended', 'Suspension'), ('cancelled', 'Cancellation')], max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('donation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='donations.donation')),
-                ('sponsorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mails', to='donations.sponsorship')),
-                ('transition', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='donations.sponsorshipevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("welcome", "Welcome"),
+                            ("receipt", "Monthly receipt"),
+                            ("failure", "Failed payment"),
+                            ("suspended", "Suspension"),
+                            ("cancelled", "Cancellation"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "donation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="donations.donation",
+                    ),
+                ),
+                (
+                    "sponsorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mails",
+                        to="donations.sponsorship",
+                    ),
+                ),
+                (
+                    "transition",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="donations.sponsorshipevent",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='sponsorship',
-            constraint=models.UniqueConstraint(condition=models.Q(('provider_subscription_id__isnull', False)), fields=('provider', 'provider_subscription_id'), name='unique_provider_subscription'),
+            model_name="sponsorship",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("provider_subscription_id__isnull", False)),
+                fields=("provider", "provider_subscription_id"),
+                name="unique_provider_subscription",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sponsorship',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='sponsorship_amount_positive'),
+            model_name="sponsorship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="sponsorship_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sponsorshipmail',
-            constraint=models.UniqueConstraint(condition=models.Q(('donation__isnull', False)), fields=('kind', 'donation'), name='unique_sponsorship_mail_per_payment'),
+            model_name="sponsorshipmail",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("donation__isnull", False)),
+                fields=("kind", "donation"),
+                name="unique_sponsorship_mail_per_payment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sponsorshipmail',
-            constraint=models.UniqueConstraint(condition=models.Q(('transition__isnull', False)), fields=('kind', 'transition'), name='unique_sponsorship_mail_per_transition'),
+            model_name="sponsorshipmail",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("transition__isnull", False)),
+                fields=("kind", "transition"),
+                name="unique_sponsorship_mail_per_transition",
+            ),
         ),
     ]

@@ -4,20 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0022_receipt_storage_callable'),
+        ("donations", "0022_receipt_storage_callable"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='donation',
-            name='method',
-            field=models.CharField(choices=[('bank_transfer', 'Bank transfer'), ('cash', 'Cash'), ('ideal', 'iDEAL | Wero'), ('card', 'Card'), ('sepa_debit', 'SEPA Direct Debit'), ('other_online', 'Other online method')], max_length=20, verbose_name='method'),
+            model_name="donation",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("bank_transfer", "Bank transfer"),
+                    ("cash", "Cash"),
+                    ("ideal", "iDEAL | Wero"),
+                    ("card", "Card"),
+                    ("sepa_debit", "SEPA Direct Debit"),
+                    ("other_online", "Other online method"),
+                ],
+                max_length=20,
+                verbose_name="method",
+            ),
         ),
         migrations.AlterField(
-            model_name='sponsorship',
-            name='method',
-            field=models.CharField(choices=[('bank_transfer', 'Bank transfer'), ('cash', 'Cash'), ('ideal', 'iDEAL | Wero'), ('card', 'Card'), ('sepa_debit', 'SEPA Direct Debit'), ('other_online', 'Other online method')], max_length=20, verbose_name='first payment method'),
+            model_name="sponsorship",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("bank_transfer", "Bank transfer"),
+                    ("cash", "Cash"),
+                    ("ideal", "iDEAL | Wero"),
+                    ("card", "Card"),
+                    ("sepa_debit", "SEPA Direct Debit"),
+                    ("other_online", "Other online method"),
+                ],
+                max_length=20,
+                verbose_name="first payment method",
+            ),
         ),
     ]

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0023_sepa_debit_method'),
+        ("donations", "0023_sepa_debit_method"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='donor',
-            name='wants_annual_statement',
-            field=models.BooleanField(default=True, verbose_name='annual gift statement'),
+            model_name="donor",
+            name="wants_annual_statement",
+            field=models.BooleanField(default=True, verbose_name="annual gift statement"),
         ),
         migrations.AddField(
-            model_name='donor',
-            name='wants_monthly_receipts',
-            field=models.BooleanField(default=True, verbose_name='monthly receipts'),
+            model_name="donor",
+            name="wants_monthly_receipts",
+            field=models.BooleanField(default=True, verbose_name="monthly receipts"),
         ),
         migrations.AddField(
-            model_name='donor',
-            name='wants_news',
-            field=models.BooleanField(default=False, verbose_name='news'),
+            model_name="donor",
+            name="wants_news",
+            field=models.BooleanField(default=False, verbose_name="news"),
         ),
     ]

@@ -7,57 +7,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0025_link_remaining_gifts_to_donors'),
-        ('prisoners', '0003_monthly2_monthly_need'),
+        ("donations", "0025_link_remaining_gifts_to_donors"),
+        ("prisoners", "0003_monthly2_monthly_need"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CampaignTotal',
+            name="CampaignTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('donors', models.BigIntegerField(default=0, verbose_name='donors')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("donors", models.BigIntegerField(default=0, verbose_name="donors")),
             ],
             options={
-                'verbose_name': 'campaign total',
-                'verbose_name_plural': 'campaign totals',
+                "verbose_name": "campaign total",
+                "verbose_name_plural": "campaign totals",
             },
         ),
         migrations.CreateModel(
-            name='QuarterTotal',
+            name="QuarterTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='received')),
-                ('refunded', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='refunded')),
-                ('corrected', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='corrected')),
-                ('entries', models.BigIntegerField(default=0, verbose_name='entries')),
-                ('quarter', models.DateField(unique=True, verbose_name='quarter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "received",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="received",
+                    ),
+                ),
+                (
+                    "refunded",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="refunded",
+                    ),
+                ),
+                (
+                    "corrected",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="corrected",
+                    ),
+                ),
+                ("entries", models.BigIntegerField(default=0, verbose_name="entries")),
+                ("quarter", models.DateField(unique=True, verbose_name="quarter")),
             ],
             options={
-                'verbose_name': 'quarter total',
-                'verbose_name_plural': 'quarter totals',
-                'ordering': ['quarter'],
+                "verbose_name": "quarter total",
+                "verbose_name_plural": "quarter totals",
+                "ordering": ["quarter"],
             },
         ),
         migrations.CreateModel(
-            name='FundTotal',
+            name="FundTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='received')),
-                ('refunded', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='refunded')),
-                ('corrected', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='corrected')),
-                ('entries', models.BigIntegerField(default=0, verbose_name='entries')),
-                ('spent', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='spent')),
-                ('transferred_in', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='transferred in')),
-                ('transferred_out', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='transferred out')),
-                ('prisoner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='prisoners.prisoner', verbose_name='prisoner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "received",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="received",
+                    ),
+                ),
+                (
+                    "refunded",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="refunded",
+                    ),
+                ),
+                (
+                    "corrected",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="corrected",
+                    ),
+                ),
+                ("entries", models.BigIntegerField(default=0, verbose_name="entries")),
+                (
+                    "spent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="spent",
+                    ),
+                ),
+                (
+                    "transferred_in",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="transferred in",
+                    ),
+                ),
+                (
+                    "transferred_out",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="transferred out",
+                    ),
+                ),
+                (
+                    "prisoner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="prisoners.prisoner",
+                        verbose_name="prisoner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fund total',
-                'verbose_name_plural': 'fund totals',
-                'constraints': [models.UniqueConstraint(django.db.models.functions.comparison.Coalesce('prisoner', models.Value(0)), name='one_total_per_fund')],
+                "verbose_name": "fund total",
+                "verbose_name_plural": "fund totals",
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.comparison.Coalesce("prisoner", models.Value(0)),
+                        name="one_total_per_fund",
+                    )
+                ],
             },
         ),
     ]

@@ -6,34 +6,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0027_running_totals_fill'),
+        ("donations", "0027_running_totals_fill"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='sponsorshipmail',
-            name='kind',
-            field=models.CharField(choices=[('welcome', 'Welcome'), ('receipt', 'Monthly receipt'), ('failure', 'Failed payment'), ('suspended', 'Suspension'), ('cancelled', 'Cancellation'), ('amount', 'Amount change')], max_length=10),
+            model_name="sponsorshipmail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("welcome", "Welcome"),
+                    ("receipt", "Monthly receipt"),
+                    ("failure", "Failed payment"),
+                    ("suspended", "Suspension"),
+                    ("cancelled", "Cancellation"),
+                    ("amount", "Amount change"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='PledgeChange',
+            name="PledgeChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='was (EUR a month)')),
-                ('new_amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='now (EUR a month)')),
-                ('applies_from', models.DateField(verbose_name='applies from')),
-                ('source', models.CharField(choices=[('donor', "The donor's page"), ('records', 'Earlier records')], max_length=10, verbose_name='source')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('event', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='donations.sponsorshipevent')),
-                ('sponsorship', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pledge_changes', to='donations.sponsorship', verbose_name='sponsorship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "old_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="was (EUR a month)"
+                    ),
+                ),
+                (
+                    "new_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="now (EUR a month)"
+                    ),
+                ),
+                ("applies_from", models.DateField(verbose_name="applies from")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("donor", "The donor's page"), ("records", "Earlier records")],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "event",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="donations.sponsorshipevent",
+                    ),
+                ),
+                (
+                    "sponsorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pledge_changes",
+                        to="donations.sponsorship",
+                        verbose_name="sponsorship",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'change of the monthly amount',
-                'verbose_name_plural': 'changes of the monthly amount',
-                'ordering': ['applies_from', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('old_amount__gt', 0), ('new_amount__gt', 0), models.Q(('old_amount', models.F('new_amount')), _negated=True)), name='pledge_change_positive_and_real')],
+                "verbose_name": "change of the monthly amount",
+                "verbose_name_plural": "changes of the monthly amount",
+                "ordering": ["applies_from", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("old_amount__gt", 0),
+                            ("new_amount__gt", 0),
+                            models.Q(("old_amount", models.F("new_amount")), _negated=True),
+                        ),
+                        name="pledge_change_positive_and_real",
+                    )
+                ],
             },
         ),
     ]

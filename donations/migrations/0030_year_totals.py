@@ -45,24 +45,28 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('donations', '0029_pledge_history_fill'),
+        ("donations", "0029_pledge_history_fill"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='YearTotal',
+            name="YearTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(unique=True, verbose_name='year')),
-                ('entries', models.BigIntegerField(default=0, verbose_name='entries')),
-                ('version', models.BigIntegerField(default=0, verbose_name='version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(unique=True, verbose_name="year")),
+                ("entries", models.BigIntegerField(default=0, verbose_name="entries")),
+                ("version", models.BigIntegerField(default=0, verbose_name="version")),
             ],
             options={
-                'verbose_name': 'year total',
-                'verbose_name_plural': 'year totals',
-                'ordering': ['year'],
+                "verbose_name": "year total",
+                "verbose_name_plural": "year totals",
+                "ordering": ["year"],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),

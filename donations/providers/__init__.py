@@ -5,11 +5,11 @@ Views and services talk to providers through `get_provider`, never to an SDK dir
 
 from django.conf import settings
 
-from donations.models import Donation
 from donations.providers.base import PaymentProvider
 from donations.providers.demo_provider import DemoProvider
 from donations.providers.mollie_provider import MollieProvider
 from donations.providers.stripe import StripeProvider
+from ledger.models import Donation
 
 _PROVIDERS: dict[str, PaymentProvider] = {
     p.name: p for p in (DemoProvider(), MollieProvider(), StripeProvider())

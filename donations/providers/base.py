@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from donations.models import Donation, Sponsorship
+    from ledger.models import Donation
+    from sponsorships.models import Sponsorship
 
 
 class ProviderUnavailable(Exception):

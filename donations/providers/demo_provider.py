@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import reverse
 
-from donations.models import DemoCharge, DemoPayment, DemoSubscription, Donation, Sponsorship
+from demo.models import DemoCharge, DemoPayment, DemoSubscription
 from donations.providers.base import (
     Checkout,
     PaymentProvider,
@@ -26,6 +26,8 @@ from donations.providers.base import (
     WebhookNotice,
     WebhookRejected,
 )
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 # A simulated failed debit carries a real SEPA reason: AM04, insufficient funds.
 DEMO_FAILURE_CODE = "AM04"

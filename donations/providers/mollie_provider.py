@@ -19,7 +19,6 @@ from mollie.api.error import NotFoundError, UnprocessableEntityError
 from mollie.api.objects.customer import Customer
 
 from crowdfund.money import to_amount, to_api_string
-from donations.models import Donation, Sponsorship
 from donations.providers.base import (
     Checkout,
     PaymentProvider,
@@ -34,6 +33,8 @@ from donations.providers.base import (
     idempotency_key,
     subscription_idempotency_key,
 )
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 STATUSES = {
     "open": Donation.Status.OPEN,

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations.models import Donation, Expense, StatementLine
 from donations.reports.data import fund_balances
 from donations.selectors import MONEY, RECEIVED, ZERO
+from ledger.models import Donation, Expense, StatementLine
 
 # A statement line still in the review queue this long after it was imported is named.
 REVIEW_DAYS = 30
@@ -66,21 +66,21 @@ class Attention:
     @property
     def concerns(self) -> list[Concern]:
         """Every concern that has something in it, in the reader's language."""
-        lines = reverse("admin:donations_statementline_changelist")
-        gifts = reverse("admin:donations_donation_changelist")
+        lines = reverse("admin:ledger_statementline_changelist")
+        gifts = reverse("admin:ledger_donation_changelist")
         below_zero = self.funds_below_zero
         every = [
             Concern(
                 _("Funds below zero"),
                 len(below_zero),
                 sum((balance for _name, balance in below_zero), ZERO),
-                reverse("admin:donations_fundoverview_changelist"),
+                reverse("admin:reports_fundoverview_changelist"),
                 tuple(below_zero),
             ),
             Concern(
                 _("Spending without a receipt"),
                 *self.without_receipt,
-                _query(reverse("admin:donations_expense_changelist"), receipt="missing"),
+                _query(reverse("admin:ledger_expense_changelist"), receipt="missing"),
             ),
             Concern(
                 _("Statement lines in review for more than %(days)d days") % {"days": REVIEW_DAYS},

@@ -17,17 +17,11 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations import totals
-from donations.models import (
-    Category,
-    Correction,
-    Donation,
-    Expense,
-    FundTransfer,
-)
-from donations.models.donation import fund_label
 from donations.reports.monthly import MonthlyGiving, monthly_giving
 from donations.selectors import MONEY, RECEIVED, RECEIVED_ON, ZERO, money_in
+from ledger import running_totals as totals
+from ledger.models import Category, Correction, Donation, Expense, FundTransfer
+from ledger.models.donation import fund_label
 from prisoners.models import Prisoner
 
 

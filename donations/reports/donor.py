@@ -7,8 +7,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from donations.models import Donation
 from donations.selectors import RECEIVED_ON, MoneyIn, money_in
+from ledger.models import Donation
 
 
 @dataclass

@@ -27,8 +27,9 @@ from decimal import Decimal
 from django.db.models import Case, Count, DateField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
-from donations.models import Donation, PledgeChange, Sponsorship, SponsorshipEvent
 from donations.selectors import ZERO, MoneyIn, money_in, received_on
+from ledger.models import Donation
+from sponsorships.models import PledgeChange, Sponsorship, SponsorshipEvent
 
 S = Sponsorship.Status
 _STOPPED = [S.SUSPENDED, S.CANCELLED]

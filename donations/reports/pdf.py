@@ -17,10 +17,10 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
 from crowdfund.content import content_version
-from donations.models import Category
 from donations.reports.attention import treasurer_attention
 from donations.reports.data import financial_statements, treasurer_report
-from donations.totals import books_version
+from ledger.models import Category
+from ledger.running_totals import books_version
 from prisoners.models import Campaign, Prisoner
 
 

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from donations.models import Donation, Sponsorship
 from donations.providers import get_provider
 from donations.providers.base import ProviderUnavailable
 from donations.sponsorships.status import Transition, subscription_apply_status
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 logger = logging.getLogger(__name__)
 S = Sponsorship.Status

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from donations.models import Sponsorship
 from donations.providers import get_provider
 from donations.sponsorships.status import Transition, subscription_apply_status
+from sponsorships.models import Sponsorship
 
 
 def sponsorship_cancel(*, sponsorship_id: int, reason: str, source: str) -> Transition:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from donations.models import Donation, PaymentEvent, Sponsorship
 from donations.providers import get_provider
+from ledger.models import Donation
+from payments.models import PaymentEvent
+from sponsorships.models import Sponsorship
 
 
 def sponsorship_demo_charge(*, sponsorship: Sponsorship, fail: bool = False) -> PaymentEvent:

@@ -13,7 +13,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
-from donations.models import Donation, Sponsorship
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 # A salt of its own, so a token signed for anything else on the site never opens this.
 _SALT = "donations.sponsorship.cancel"

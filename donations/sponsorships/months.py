@@ -13,17 +13,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import (
-    FINAL_STATUSES,
-    Donation,
-    PaymentEvent,
-    Sponsorship,
-    SponsorshipEvent,
-    SponsorshipMail,
-)
 from donations.providers import get_provider
 from donations.providers.base import RecurringPayment
 from donations.sponsorships.status import subscription_apply_status
+from ledger.models import FINAL_STATUSES, Donation
+from payments.models import PaymentEvent
+from sponsorships.models import Sponsorship, SponsorshipEvent, SponsorshipMail
 
 logger = logging.getLogger(__name__)
 S = Sponsorship.Status

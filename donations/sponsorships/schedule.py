@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from donations.models import Donation, Sponsorship
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 # From this day on, a month without it moves the collection (Stripe: to its last day;
 # Mollie: the start date does).

@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from donations.models import Donation, Sponsorship
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 # A first payment that ended in one of these never starts its sponsorship: "try again"
 # makes a new one. It stays pending in the books, and counts nowhere.

@@ -13,10 +13,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from donations.models import Donation, Donor, Sponsorship, normalise_email
 from donations.providers import METHODS, charges_monthly, get_provider
 from donations.providers.base import ProviderUnavailable
 from donations.services import donation_checkout_opened
+from donors.models import Donor, normalise_email
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 logger = logging.getLogger(__name__)
 

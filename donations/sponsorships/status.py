@@ -9,8 +9,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from donations.models import PaymentEvent, Sponsorship, SponsorshipEvent, SponsorshipMail
 from donations.providers import get_provider
+from payments.models import PaymentEvent
+from sponsorships.models import Sponsorship, SponsorshipEvent, SponsorshipMail
 
 logger = logging.getLogger(__name__)
 S = Sponsorship.Status

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from django.db.models import Max
 
-from donations.models import Donation, Sponsorship, SponsorshipEvent
 from donations.providers import get_provider
 from donations.sponsorships.activation import sponsorship_activate
 from donations.sponsorships.months import sponsorship_month_record
 from donations.sponsorships.status import subscription_apply_status
+from ledger.models import Donation
+from sponsorships.models import Sponsorship, SponsorshipEvent
 
 S = Sponsorship.Status
 SINCE_MARGIN = timedelta(days=1)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from donations.models import PaymentEvent, Sponsorship, SponsorshipEvent
 from donations.providers import get_provider
 from donations.sponsorships.months import MonthOutcome, sponsorship_month_record
 from donations.sponsorships.status import subscription_apply_status
+from payments.models import PaymentEvent
+from sponsorships.models import Sponsorship, SponsorshipEvent
 
 
 def sponsorship_webhook(

@@ -12,10 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from donations.expected_transfers import expected_transfer_receive
-from donations.models import BankStatement, Donation, StatementLine, StatusChange
 from donations.statements import ParsedLine, StatementError, StatementHeader, iter_statement
 from donations.statements.keys import LineKeys
 from donations.statements.matching import LineMatcher, donation_from_line
+from ledger.models import BankStatement, Donation, StatementLine
+from payments.models import StatusChange
 
 BATCH = 1000
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a duplicate key

@@ -7,11 +7,12 @@ from datetime import datetime, time
 
 from django.utils import timezone
 
-from donations.models import Donation, ExpectedTransfer, StatementLine
 from donations.sponsorships.start import donor_get_or_create
 from donations.statements import ParsedLine
 from donations.statements.references import find_reference
+from ledger.models import Donation, StatementLine
 from prisoners.models import Campaign, Prisoner
+from statements.models import ExpectedTransfer
 
 # Payouts of online gifts: already counted from the providers' webhooks, never twice.
 PAYOUT_NAMES = re.compile(r"\b(mollie|stripe)\b", re.IGNORECASE)

@@ -6,84 +6,187 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('donations', '0024_donor_email_preferences'),
+        ("donations", "0024_donor_email_preferences"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnnualStatement',
+            name="AnnualStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('version', models.PositiveSmallIntegerField(default=1, verbose_name='version')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='number')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='issued')),
-                ('language', models.CharField(max_length=8, verbose_name='language')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='total (EUR)')),
-                ('gift_count', models.PositiveIntegerField(verbose_name='gifts')),
-                ('figures_digest', models.CharField(editable=False, max_length=64)),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the PDF')),
-                ('pdf', models.BinaryField()),
-                ('donor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='annual_statements', to='donations.donor', verbose_name='donor')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='donors.annualstatement', verbose_name='replaces')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("version", models.PositiveSmallIntegerField(default=1, verbose_name="version")),
+                ("number", models.CharField(max_length=40, unique=True, verbose_name="number")),
+                (
+                    "issued_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="issued"),
+                ),
+                ("language", models.CharField(max_length=8, verbose_name="language")),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="total (EUR)"
+                    ),
+                ),
+                ("gift_count", models.PositiveIntegerField(verbose_name="gifts")),
+                ("figures_digest", models.CharField(editable=False, max_length=64)),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256 of the PDF")),
+                ("pdf", models.BinaryField()),
+                (
+                    "donor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annual_statements",
+                        to="donations.donor",
+                        verbose_name="donor",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="donors.annualstatement",
+                        verbose_name="replaces",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual gift statement',
-                'verbose_name_plural': 'annual gift statements',
-                'ordering': ['-year', '-version'],
+                "verbose_name": "annual gift statement",
+                "verbose_name_plural": "annual gift statements",
+                "ordering": ["-year", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='AnnualStatementMailing',
+            name="AnnualStatementMailing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('claimed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('donor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='donations.donor')),
-                ('statement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='donors.annualstatement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("claimed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "donor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="donations.donor",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="donors.annualstatement",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ErasureRequest',
+            name="ErasureRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed')),
-                ('outcome', models.CharField(blank=True, choices=[('anonymised', 'Granted as anonymisation')], max_length=12, verbose_name='outcome')),
-                ('gifts_anonymised', models.PositiveIntegerField(default=0, verbose_name='gifts anonymised')),
-                ('donor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='erasure_requests', to='donations.donor', verbose_name='donor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="requested"
+                    ),
+                ),
+                (
+                    "completed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="completed"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[("anonymised", "Granted as anonymisation")],
+                        max_length=12,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "gifts_anonymised",
+                    models.PositiveIntegerField(default=0, verbose_name="gifts anonymised"),
+                ),
+                (
+                    "donor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="erasure_requests",
+                        to="donations.donor",
+                        verbose_name="donor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'erasure request',
-                'verbose_name_plural': 'erasure requests',
-                'ordering': ['-requested_at'],
+                "verbose_name": "erasure request",
+                "verbose_name_plural": "erasure requests",
+                "ordering": ["-requested_at"],
             },
         ),
         migrations.CreateModel(
-            name='AmountChange',
+            name="AmountChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('new_amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
-                ('sponsorship', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='donations.sponsorship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("new_amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "sponsorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="donations.sponsorship",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('new_amount__gt', 0)), name='amount_change_positive')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("new_amount__gt", 0)), name="amount_change_positive"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='annualstatement',
-            constraint=models.UniqueConstraint(fields=('donor', 'year', 'version'), name='unique_statement_version'),
+            model_name="annualstatement",
+            constraint=models.UniqueConstraint(
+                fields=("donor", "year", "version"), name="unique_statement_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annualstatementmailing',
-            constraint=models.UniqueConstraint(fields=('donor', 'year'), name='unique_statement_mailing'),
+            model_name="annualstatementmailing",
+            constraint=models.UniqueConstraint(
+                fields=("donor", "year"), name="unique_statement_mailing"
+            ),
         ),
     ]

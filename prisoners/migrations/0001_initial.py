@@ -8,100 +8,317 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('foundation_name', models.CharField(default='De Solidaire Diaspora Stg', max_length=200, verbose_name='foundation name')),
-                ('title', models.CharField(max_length=200, verbose_name='campaign title')),
-                ('title_es', models.CharField(max_length=200, null=True, verbose_name='campaign title')),
-                ('title_nl', models.CharField(max_length=200, null=True, verbose_name='campaign title')),
-                ('title_en', models.CharField(max_length=200, null=True, verbose_name='campaign title')),
-                ('appeal', models.TextField(blank=True, verbose_name='appeal')),
-                ('appeal_es', models.TextField(blank=True, null=True, verbose_name='appeal')),
-                ('appeal_nl', models.TextField(blank=True, null=True, verbose_name='appeal')),
-                ('appeal_en', models.TextField(blank=True, null=True, verbose_name='appeal')),
-                ('goal', models.DecimalField(decimal_places=2, default=Decimal('10000.00'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='goal (EUR)')),
-                ('account_holder', models.CharField(max_length=70, verbose_name='account holder')),
-                ('iban', models.CharField(max_length=34, validators=[prisoners.models.validate_iban], verbose_name='IBAN')),
-                ('bic', models.CharField(max_length=11, validators=[prisoners.models.validate_bic], verbose_name='BIC')),
-                ('general_reference', models.CharField(default='DSFUND', help_text='Donors write this on a bank transfer when any prisoner may receive the gift.', max_length=12, unique=True, verbose_name='payment reference for the general fund')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "foundation_name",
+                    models.CharField(
+                        default="De Solidaire Diaspora Stg",
+                        max_length=200,
+                        verbose_name="foundation name",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="campaign title")),
+                (
+                    "title_es",
+                    models.CharField(max_length=200, null=True, verbose_name="campaign title"),
+                ),
+                (
+                    "title_nl",
+                    models.CharField(max_length=200, null=True, verbose_name="campaign title"),
+                ),
+                (
+                    "title_en",
+                    models.CharField(max_length=200, null=True, verbose_name="campaign title"),
+                ),
+                ("appeal", models.TextField(blank=True, verbose_name="appeal")),
+                ("appeal_es", models.TextField(blank=True, null=True, verbose_name="appeal")),
+                ("appeal_nl", models.TextField(blank=True, null=True, verbose_name="appeal")),
+                ("appeal_en", models.TextField(blank=True, null=True, verbose_name="appeal")),
+                (
+                    "goal",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("10000.00"),
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="goal (EUR)",
+                    ),
+                ),
+                ("account_holder", models.CharField(max_length=70, verbose_name="account holder")),
+                (
+                    "iban",
+                    models.CharField(
+                        max_length=34,
+                        validators=[prisoners.models.validate_iban],
+                        verbose_name="IBAN",
+                    ),
+                ),
+                (
+                    "bic",
+                    models.CharField(
+                        max_length=11,
+                        validators=[prisoners.models.validate_bic],
+                        verbose_name="BIC",
+                    ),
+                ),
+                (
+                    "general_reference",
+                    models.CharField(
+                        default="DSFUND",
+                        help_text="Donors write this on a bank transfer when any prisoner may receive the gift.",
+                        max_length=12,
+                        unique=True,
+                        verbose_name="payment reference for the general fund",
+                    ),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'campaign settings',
-                'verbose_name_plural': 'campaign settings',
+                "verbose_name": "campaign settings",
+                "verbose_name_plural": "campaign settings",
             },
         ),
         migrations.CreateModel(
-            name='Prisoner',
+            name="Prisoner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='web address')),
-                ('summary', models.CharField(help_text='Shown on the home page card.', max_length=200, verbose_name='one-line summary')),
-                ('summary_es', models.CharField(help_text='Shown on the home page card.', max_length=200, null=True, verbose_name='one-line summary')),
-                ('summary_nl', models.CharField(help_text='Shown on the home page card.', max_length=200, null=True, verbose_name='one-line summary')),
-                ('summary_en', models.CharField(help_text='Shown on the home page card.', max_length=200, null=True, verbose_name='one-line summary')),
-                ('story', models.TextField(blank=True, verbose_name='story')),
-                ('story_es', models.TextField(blank=True, null=True, verbose_name='story')),
-                ('story_nl', models.TextField(blank=True, null=True, verbose_name='story')),
-                ('story_en', models.TextField(blank=True, null=True, verbose_name='story')),
-                ('photo', models.ImageField(blank=True, upload_to='prisoners/', verbose_name='photo')),
-                ('photo_alt', models.CharField(blank=True, help_text='Describe the photo for people who cannot see it.', max_length=200, verbose_name='photo description')),
-                ('photo_alt_es', models.CharField(blank=True, help_text='Describe the photo for people who cannot see it.', max_length=200, null=True, verbose_name='photo description')),
-                ('photo_alt_nl', models.CharField(blank=True, help_text='Describe the photo for people who cannot see it.', max_length=200, null=True, verbose_name='photo description')),
-                ('photo_alt_en', models.CharField(blank=True, help_text='Describe the photo for people who cannot see it.', max_length=200, null=True, verbose_name='photo description')),
-                ('situation', models.CharField(choices=[('awaiting_trial', 'Awaiting trial'), ('sentenced', 'Sentenced'), ('house_arrest', 'Under house arrest'), ('released', 'Released')], default='awaiting_trial', max_length=20, verbose_name='situation')),
-                ('held_at', models.CharField(blank=True, max_length=200, verbose_name='where held')),
-                ('held_at_es', models.CharField(blank=True, max_length=200, null=True, verbose_name='where held')),
-                ('held_at_nl', models.CharField(blank=True, max_length=200, null=True, verbose_name='where held')),
-                ('held_at_en', models.CharField(blank=True, max_length=200, null=True, verbose_name='where held')),
-                ('held_since', models.DateField(blank=True, null=True, verbose_name='held since')),
-                ('goal', models.DecimalField(decimal_places=2, default=Decimal('1500.00'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='goal (EUR)')),
-                ('payment_reference', models.CharField(default=prisoners.models.new_payment_reference, help_text='Donors write this on a bank transfer. Do not change it once published.', max_length=12, unique=True, verbose_name='payment reference')),
-                ('order', models.PositiveIntegerField(db_index=True, default=0, verbose_name='order')),
-                ('is_published', models.BooleanField(default=False, verbose_name='published')),
-                ('consent_given_by', models.CharField(blank=True, help_text='Who agreed to publication: the prisoner, or which family member.', max_length=200, verbose_name='consent given by')),
-                ('consent_given_on', models.DateField(blank=True, null=True, verbose_name='consent given on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="web address")),
+                (
+                    "summary",
+                    models.CharField(
+                        help_text="Shown on the home page card.",
+                        max_length=200,
+                        verbose_name="one-line summary",
+                    ),
+                ),
+                (
+                    "summary_es",
+                    models.CharField(
+                        help_text="Shown on the home page card.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="one-line summary",
+                    ),
+                ),
+                (
+                    "summary_nl",
+                    models.CharField(
+                        help_text="Shown on the home page card.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="one-line summary",
+                    ),
+                ),
+                (
+                    "summary_en",
+                    models.CharField(
+                        help_text="Shown on the home page card.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="one-line summary",
+                    ),
+                ),
+                ("story", models.TextField(blank=True, verbose_name="story")),
+                ("story_es", models.TextField(blank=True, null=True, verbose_name="story")),
+                ("story_nl", models.TextField(blank=True, null=True, verbose_name="story")),
+                ("story_en", models.TextField(blank=True, null=True, verbose_name="story")),
+                (
+                    "photo",
+                    models.ImageField(blank=True, upload_to="prisoners/", verbose_name="photo"),
+                ),
+                (
+                    "photo_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="Describe the photo for people who cannot see it.",
+                        max_length=200,
+                        verbose_name="photo description",
+                    ),
+                ),
+                (
+                    "photo_alt_es",
+                    models.CharField(
+                        blank=True,
+                        help_text="Describe the photo for people who cannot see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="photo description",
+                    ),
+                ),
+                (
+                    "photo_alt_nl",
+                    models.CharField(
+                        blank=True,
+                        help_text="Describe the photo for people who cannot see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="photo description",
+                    ),
+                ),
+                (
+                    "photo_alt_en",
+                    models.CharField(
+                        blank=True,
+                        help_text="Describe the photo for people who cannot see it.",
+                        max_length=200,
+                        null=True,
+                        verbose_name="photo description",
+                    ),
+                ),
+                (
+                    "situation",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_trial", "Awaiting trial"),
+                            ("sentenced", "Sentenced"),
+                            ("house_arrest", "Under house arrest"),
+                            ("released", "Released"),
+                        ],
+                        default="awaiting_trial",
+                        max_length=20,
+                        verbose_name="situation",
+                    ),
+                ),
+                (
+                    "held_at",
+                    models.CharField(blank=True, max_length=200, verbose_name="where held"),
+                ),
+                (
+                    "held_at_es",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="where held"
+                    ),
+                ),
+                (
+                    "held_at_nl",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="where held"
+                    ),
+                ),
+                (
+                    "held_at_en",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="where held"
+                    ),
+                ),
+                ("held_since", models.DateField(blank=True, null=True, verbose_name="held since")),
+                (
+                    "goal",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1500.00"),
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="goal (EUR)",
+                    ),
+                ),
+                (
+                    "payment_reference",
+                    models.CharField(
+                        default=prisoners.models.new_payment_reference,
+                        help_text="Donors write this on a bank transfer. Do not change it once published.",
+                        max_length=12,
+                        unique=True,
+                        verbose_name="payment reference",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveIntegerField(db_index=True, default=0, verbose_name="order"),
+                ),
+                ("is_published", models.BooleanField(default=False, verbose_name="published")),
+                (
+                    "consent_given_by",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who agreed to publication: the prisoner, or which family member.",
+                        max_length=200,
+                        verbose_name="consent given by",
+                    ),
+                ),
+                (
+                    "consent_given_on",
+                    models.DateField(blank=True, null=True, verbose_name="consent given on"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'prisoner',
-                'verbose_name_plural': 'prisoners',
-                'ordering': ['order', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('is_published', False), models.Q(models.Q(('consent_given_by', ''), _negated=True), ('consent_given_on__isnull', False)), _connector='OR'), name='published_needs_consent', violation_error_message='A prisoner can only be published once consent is recorded: who gave it and on which date.')],
+                "verbose_name": "prisoner",
+                "verbose_name_plural": "prisoners",
+                "ordering": ["order", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("is_published", False),
+                            models.Q(
+                                models.Q(("consent_given_by", ""), _negated=True),
+                                ("consent_given_on__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="published_needs_consent",
+                        violation_error_message="A prisoner can only be published once consent is recorded: who gave it and on which date.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Update',
+            name="Update",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('published_on', models.DateField(verbose_name='date')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('title_es', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('title_nl', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('title_en', models.CharField(max_length=200, null=True, verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='text')),
-                ('body_es', models.TextField(blank=True, null=True, verbose_name='text')),
-                ('body_nl', models.TextField(blank=True, null=True, verbose_name='text')),
-                ('body_en', models.TextField(blank=True, null=True, verbose_name='text')),
-                ('is_published', models.BooleanField(default=True, verbose_name='published')),
-                ('prisoner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='prisoners.prisoner', verbose_name='prisoner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("published_on", models.DateField(verbose_name="date")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("title_es", models.CharField(max_length=200, null=True, verbose_name="title")),
+                ("title_nl", models.CharField(max_length=200, null=True, verbose_name="title")),
+                ("title_en", models.CharField(max_length=200, null=True, verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="text")),
+                ("body_es", models.TextField(blank=True, null=True, verbose_name="text")),
+                ("body_nl", models.TextField(blank=True, null=True, verbose_name="text")),
+                ("body_en", models.TextField(blank=True, null=True, verbose_name="text")),
+                ("is_published", models.BooleanField(default=True, verbose_name="published")),
+                (
+                    "prisoner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="prisoners.prisoner",
+                        verbose_name="prisoner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'news update',
-                'verbose_name_plural': 'news updates',
-                'ordering': ['-published_on', '-id'],
+                "verbose_name": "news update",
+                "verbose_name_plural": "news updates",
+                "ordering": ["-published_on", "-id"],
             },
         ),
     ]

@@ -29,56 +29,109 @@ def grant_board_members(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prisoners', '0001_initial'),
-        ('donations', '0002_roles'),
+        ("prisoners", "0001_initial"),
+        ("donations", "0002_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='anbi_since',
-            field=models.DateField(blank=True, null=True, verbose_name='ANBI since'),
+            model_name="campaign",
+            name="anbi_since",
+            field=models.DateField(blank=True, null=True, verbose_name="ANBI since"),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='cbf_status',
-            field=models.CharField(blank=True, choices=[('', 'Not recognised by the CBF'), ('recognised', 'CBF-recognised charity')], default='', max_length=20, verbose_name='CBF status'),
+            model_name="campaign",
+            name="cbf_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not recognised by the CBF"),
+                    ("recognised", "CBF-recognised charity"),
+                ],
+                default="",
+                max_length=20,
+                verbose_name="CBF status",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='is_anbi',
-            field=models.BooleanField(default=False, help_text='The tax office registered the foundation as a public benefit institution.', verbose_name='registered as ANBI'),
+            model_name="campaign",
+            name="is_anbi",
+            field=models.BooleanField(
+                default=False,
+                help_text="The tax office registered the foundation as a public benefit institution.",
+                verbose_name="registered as ANBI",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='kvk_number',
-            field=models.CharField(blank=True, help_text='The Chamber of Commerce number, 8 digits.', max_length=8, validators=[prisoners.models.validate_kvk_number], verbose_name='KvK number'),
+            model_name="campaign",
+            name="kvk_number",
+            field=models.CharField(
+                blank=True,
+                help_text="The Chamber of Commerce number, 8 digits.",
+                max_length=8,
+                validators=[prisoners.models.validate_kvk_number],
+                verbose_name="KvK number",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='postal_address',
-            field=models.TextField(blank=True, help_text='As it should appear on the site.', verbose_name='postal address'),
+            model_name="campaign",
+            name="postal_address",
+            field=models.TextField(
+                blank=True,
+                help_text="As it should appear on the site.",
+                verbose_name="postal address",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='rsin',
-            field=models.CharField(blank=True, help_text="The foundation's tax number, 9 digits.", max_length=9, validators=[prisoners.models.validate_rsin], verbose_name='RSIN'),
+            model_name="campaign",
+            name="rsin",
+            field=models.CharField(
+                blank=True,
+                help_text="The foundation's tax number, 9 digits.",
+                max_length=9,
+                validators=[prisoners.models.validate_rsin],
+                verbose_name="RSIN",
+            ),
         ),
         migrations.CreateModel(
-            name='BoardMember',
+            name="BoardMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('role', models.CharField(choices=[('chair', 'Chair'), ('secretary', 'Secretary'), ('treasurer', 'Treasurer'), ('member', 'Board member')], default='member', max_length=20, verbose_name='role')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='board_members', to='prisoners.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "Chair"),
+                            ("secretary", "Secretary"),
+                            ("treasurer", "Treasurer"),
+                            ("member", "Board member"),
+                        ],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="board_members",
+                        to="prisoners.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'board member',
-                'verbose_name_plural': 'board members',
-                'ordering': ['order', 'id'],
+                "verbose_name": "board member",
+                "verbose_name_plural": "board members",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.RunPython(grant_board_members, migrations.RunPython.noop),

@@ -6,15 +6,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prisoners', '0002_trust_registration'),
+        ("prisoners", "0002_trust_registration"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='prisoner',
-            name='monthly_need',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text="What this prisoner's expenses cost per month; monthly sponsors cover part.", max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='monthly need (EUR)'),
+            model_name="prisoner",
+            name="monthly_need",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="What this prisoner's expenses cost per month; monthly sponsors cover part.",
+                max_digits=10,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                verbose_name="monthly need (EUR)",
+            ),
         ),
     ]

@@ -24,9 +24,7 @@ def revoke(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     for group in Group.objects.filter(name="Treasurers"):
         group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="auditlog", codename="view_logentry"
-            )
+            *Permission.objects.filter(content_type__app_label="auditlog", codename="view_logentry")
         )
 
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from agreements.documents import stored_bytes
 from agreements.models import AgreementGift, PeriodicGiftAgreement
-from donations.models import Donor, Sponsorship
+from donors.models import Donor
+from sponsorships.models import Sponsorship
 from tests.agreements.helpers import agreement_in_force, agreement_signed
 
 Status = PeriodicGiftAgreement.Status

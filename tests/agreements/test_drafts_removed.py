@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from agreements.documents import agreement_terms_document_ensure
 from agreements.models import PeriodicGiftAgreement
-from donations.models import Donor
 from donations.retention import retention_apply
+from donors.models import Donor
 from donors.your_data import ErasureRefused, donor_erase
 from tests.agreements.helpers import agreement_in_force
 

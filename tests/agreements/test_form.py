@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from agreements.models import PeriodicGiftAgreement
-from donations.models import Donor
+from donors.models import Donor
 from tests.agreements.conftest import form_data
 
 YEAR = timezone.localdate().year

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from agreements.documents import agreement_terms_document_ensure
 from agreements.models import AgreementLocked, PeriodicGiftAgreement
-from donations.models import Donor
+from donors.models import Donor
 from tests.agreements.helpers import agreement_in_force, agreement_signed
 from tests.agreements.test_admin import _change_form, _change_url
 

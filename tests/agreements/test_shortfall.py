@@ -11,9 +11,11 @@ from agreements.models import AgreementGift
 from agreements.selectors import agreement_shortfalls, agreement_years, last_closed_year
 from agreements.services import agreement_end
 from donations.corrections import donation_correct
-from donations.models import Donor, Refund, Sponsorship
 from donations.reports.attention import treasurer_attention
 from donations.reports.pdf import treasurer_report_html
+from donors.models import Donor
+from ledger.models import Refund
+from sponsorships.models import Sponsorship
 from tests.agreements.helpers import agreement_in_force, agreement_signed
 
 THIS_YEAR = timezone.localdate().year
@@ -53,7 +55,7 @@ def test_it_shows_the_shortfall_in_the_treasurers_report(agreement, make_donatio
 def test_it_shows_the_shortfall_on_the_fund_overview(client, treasurer, agreement, make_donation):
     _bank_gift(make_donation, agreement, "1000.00", date(LAST_YEAR, 3, 1))
     client.force_login(treasurer)
-    html = client.get("/admin/donations/fundoverview/").content.decode()
+    html = client.get("/admin/reports/fundoverview/").content.decode()
     assert agreement.number in html
     assert f"/admin/agreements/periodicgiftagreement/{agreement.pk}/change/" in html
 

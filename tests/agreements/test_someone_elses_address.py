@@ -5,7 +5,7 @@ and all they see is one email that says nothing happens unless they sign."""
 import pytest
 
 from agreements.models import PeriodicGiftAgreement
-from donations.models import Donor
+from donors.models import Donor
 from tests.agreements.conftest import form_data, link_in
 from tests.donors.conftest import open_page
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
-from donations.models import Category, Expense
+from ledger.models import Category, Expense
 from tests.browser.conftest import chromium_launch
 from tests.conftest import confirmed_totp, totp_code
 
@@ -49,7 +49,7 @@ def treasurer_page(request, playwright, live_server):
 def test_it_stores_an_amount_typed_with_a_comma_as_typed(treasurer_page):
     page, language, url = treasurer_page
     lawyers = Category.objects.create(code="lawyers", purpose="legal_defense", name_en="Lawyers")
-    page.goto(f"{url}/admin/donations/expense/add/")
+    page.goto(f"{url}/admin/ledger/expense/add/")
     amount = page.locator("#id_amount")
     assert amount.get_attribute("type") == "text"
     assert amount.get_attribute("inputmode") == "decimal"
@@ -57,18 +57,18 @@ def test_it_stores_an_amount_typed_with_a_comma_as_typed(treasurer_page):
     amount.press_sequentially("32,50")
     page.locator("#id_category").select_option(str(lawyers.pk))
     page.locator("input[name=_save]").click()
-    page.wait_for_url(f"{url}/admin/donations/expense/")
+    page.wait_for_url(f"{url}/admin/ledger/expense/")
 
     expense = Expense.objects.get()
     assert expense.amount == Decimal("32.50")
-    page.goto(f"{url}/admin/donations/expense/{expense.pk}/change/")
+    page.goto(f"{url}/admin/ledger/expense/{expense.pk}/change/")
     assert page.locator("#id_amount").input_value() == SHOWN[language]
 
 
 def test_it_refuses_an_amount_it_cannot_read_one_way_and_says_why(treasurer_page):
     page, language, url = treasurer_page
     lawyers = Category.objects.create(code="lawyers", purpose="legal_defense", name_en="Lawyers")
-    page.goto(f"{url}/admin/donations/expense/add/")
+    page.goto(f"{url}/admin/ledger/expense/add/")
     # 32,500 in Dutch (a decimal comma) and 32.500 in English (a decimal point).
     typed = "32.500" if language == "en-US" else "32,500"
     page.locator("#id_amount").press_sequentially(typed)

@@ -25,9 +25,9 @@ pytestmark = [
 
 SCREEN = {"width": 1280, "height": 800}
 LISTS = [
-    "/admin/donations/statementline/?status__exact=review",
-    "/admin/donations/statementline/?q=",
-    "/admin/donations/expense/",
+    "/admin/ledger/statementline/?status__exact=review",
+    "/admin/ledger/statementline/?q=",
+    "/admin/ledger/expense/",
 ]
 
 

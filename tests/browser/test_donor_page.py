@@ -7,9 +7,10 @@ import re
 import pytest
 from django.core import mail
 
-from donations.models import Donor, Sponsorship
 from donors.access import manage_token
 from donors.demo import DEMO_EMAIL
+from donors.models import Donor
+from sponsorships.models import Sponsorship
 from tests.browser.conftest import axe_violations
 
 pytestmark = [

@@ -3,7 +3,7 @@ keyboard and without JavaScript; and the giving pages checked with axe-core."""
 
 import pytest
 
-from donations.models import Donation
+from ledger.models import Donation
 from prisoners.models import Prisoner
 from tests.browser.conftest import CHROMIUM_ARGS, axe_violations  # noqa: F401
 from tests.conftest import AXE_JS, skip_or_fail

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from donations.models import Donation
+from ledger.models import Donation
 from tests.browser.conftest import axe_violations
 
 pytestmark = [

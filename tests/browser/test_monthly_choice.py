@@ -5,7 +5,7 @@ the button follow the frequency and amount ticked."""
 import pytest
 from django.utils import timezone
 
-from donations.models import Donation
+from ledger.models import Donation
 from tests.browser.conftest import axe_violations
 from tests.donations.sponsorship_helpers import english_when
 

@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from donations.models import Sponsorship
 from donations.sponsorships.links import sponsorship_token
+from sponsorships.models import Sponsorship
 from tests.browser.conftest import axe_violations
 from tests.donations.sponsorship_helpers import start_sponsorship
 

@@ -31,7 +31,7 @@ def test_it_asks_a_treasurer_for_the_code_after_the_password(page, demo_site):
     page.locator("input[name=token]").fill(totp_code(device))
     page.locator("input[type=submit]").click()
     page.get_by_role("link", name="Donaciones").first.click()
-    assert "/admin/donations/donation/" in page.url
+    assert "/admin/ledger/donation/" in page.url
     assert page.csp_errors == []
 
 

@@ -66,7 +66,7 @@ def test_it_adds_a_passkey_at_setup_and_logs_in_with_it(page, site):
     page.locator("#passkey-verification-button").click()
     page.wait_for_url(lambda url: url.rstrip("/").endswith("/admin"))
     page.get_by_role("link", name="Donaciones").first.click()
-    assert "/admin/donations/donation/" in page.url
+    assert "/admin/ledger/donation/" in page.url
     credential.refresh_from_db()
     assert credential.last_used_at is not None
     assert page.csp_errors == []

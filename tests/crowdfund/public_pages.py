@@ -13,13 +13,15 @@ from django.test import Client, override_settings
 
 from agreements.links import signing_token
 from agreements.services import agreement_create
-from donations.models import Donation, ExpectedTransfer, Sponsorship
 from donations.sponsorships.links import sponsorship_token
 from donations.tasks import send_receipt, send_transfer_details
 from donors.access import manage_token
 from donors.demo import DEMO_EMAIL
 from donors.models import Donor
+from ledger.models import Donation
 from prisoners.models import Prisoner
+from sponsorships.models import Sponsorship
+from statements.models import ExpectedTransfer
 from tests.agreements.conftest import cleaned
 from tests.agreements.conftest import form_data as agreement_form
 from tests.donations.conftest import form_data as donate_form

@@ -19,23 +19,15 @@ from django.utils import timezone
 from agreements.models import AgreementSignature, PeriodicGiftAgreement
 from agreements.services import agreement_create
 from donations.corrections import donation_correct
-from donations.models import (
-    BankStatement,
-    Category,
-    Donation,
-    Donor,
-    ExpectedTransfer,
-    Expense,
-    FundOverview,
-    FundTransfer,
-    PaymentEvent,
-    Sponsorship,
-    StatementLine,
-    StatusChange,
-)
+from donors.models import Donor
 from donors.statements import statement_issue
 from donors.your_data import donor_erase
+from ledger.models import BankStatement, Category, Donation, Expense, FundTransfer, StatementLine
+from payments.models import PaymentEvent, StatusChange
 from prisoners.models import Update
+from reports.models import FundOverview
+from sponsorships.models import Sponsorship
+from statements.models import ExpectedTransfer
 
 ROLES = ["superuser", "treasurer", "editor", "outsider"]
 ALL = {"changelist", "add", "change"}
@@ -50,32 +42,32 @@ MAY_OPEN = {
     "prisoners.campaign": {"superuser": VIEW, "editor": VIEW, "treasurer": VIEW},
     "prisoners.prisoner": {"superuser": ALL, "editor": ALL, "treasurer": VIEW},
     "prisoners.update": {"superuser": ALL, "editor": ALL},
-    "donations.donation": {"superuser": ALL, "treasurer": ALL},
-    "donations.category": {"superuser": ALL, "treasurer": ALL},
-    "donations.paymentevent": {"superuser": VIEW, "treasurer": VIEW},
-    "donations.correction": {"superuser": VIEW, "treasurer": VIEW},
-    "donations.bankstatement": {"superuser": ALL, "treasurer": ALL},
-    "donations.statementline": {"superuser": VIEW, "treasurer": VIEW},
-    "donations.expense": {"superuser": ALL, "treasurer": ALL},
-    "donations.fundtransfer": {"superuser": ALL, "treasurer": ALL},
-    "donations.fundoverview": {"superuser": VIEW, "treasurer": VIEW},
+    "ledger.donation": {"superuser": ALL, "treasurer": ALL},
+    "ledger.category": {"superuser": ALL, "treasurer": ALL},
+    "payments.paymentevent": {"superuser": VIEW, "treasurer": VIEW},
+    "ledger.correction": {"superuser": VIEW, "treasurer": VIEW},
+    "ledger.bankstatement": {"superuser": ALL, "treasurer": ALL},
+    "ledger.statementline": {"superuser": VIEW, "treasurer": VIEW},
+    "ledger.expense": {"superuser": ALL, "treasurer": ALL},
+    "ledger.fundtransfer": {"superuser": ALL, "treasurer": ALL},
+    "reports.fundoverview": {"superuser": VIEW, "treasurer": VIEW},
     # Donors and sponsorships: personal data, for treasurers only; cancelled by an action.
-    "donations.donor": {"superuser": VIEW, "treasurer": VIEW},
-    "donations.sponsorship": {"superuser": VIEW, "treasurer": VIEW},
+    "donors.donor": {"superuser": VIEW, "treasurer": VIEW},
+    "sponsorships.sponsorship": {"superuser": VIEW, "treasurer": VIEW},
     # Login throttling: superusers see (and may clear) the counters; nobody adds or edits one.
     "axes.accessattempt": {"superuser": VIEW},
     "axes.accesslog": {"superuser": VIEW},
     "axes.accessfailurelog": {"superuser": VIEW},
     # The audit trail: read by superusers and treasurers, written only by the system.
     "auditlog.logentry": {"superuser": VIEW, "treasurer": VIEW},
-    "donations.expectedtransfer": {"superuser": VIEW, "treasurer": VIEW},
+    "statements.expectedtransfer": {"superuser": VIEW, "treasurer": VIEW},
     # Reviewing messages is editorial; the proxy shows no money and no donor's email.
-    "donations.messageofsupport": {"superuser": VIEW, "editor": VIEW},
+    "messages_of_support.messageofsupport": {"superuser": VIEW, "editor": VIEW},
     # Periodic-gift agreements: made and signed by donors; treasurers countersign and link.
     "agreements.periodicgiftagreement": {"superuser": VIEW, "treasurer": VIEW},
     # Issued statements and erasure requests: records of what happened, read by treasurers.
-    "donors.annualstatement": {"superuser": VIEW, "treasurer": VIEW},
-    "donors.erasurerequest": {"superuser": VIEW, "treasurer": VIEW},
+    "annual_statements.annualstatement": {"superuser": VIEW, "treasurer": VIEW},
+    "retention.erasurerequest": {"superuser": VIEW, "treasurer": VIEW},
 }
 PROVIDERS = ["demo", "mollie", "stripe", "manual", "bank"]
 
@@ -161,11 +153,11 @@ def every_kind(campaign, make_prisoner, make_donation):
     correction = donation_correct(
         donation_id=paid.pk, amount=Decimal("-5.00"), reason="typo", user="t", on=date(2025, 3, 2)
     )
-    objects["donations.donation"] = gifts
+    objects["ledger.donation"] = gifts
     paid.public_message, paid.message_is_public = "Fuerza", True
     paid.save()
-    objects["donations.messageofsupport"] = [paid]
-    objects["donations.correction"] = [correction]
+    objects["messages_of_support.messageofsupport"] = [paid]
+    objects["ledger.correction"] = [correction]
     statement = BankStatement.objects.create(file_name="s.xml", format="camt053", account_iban="X")
     lines = [
         StatementLine.objects.create(
@@ -179,21 +171,21 @@ def every_kind(campaign, make_prisoner, make_donation):
         )
         for n, status in enumerate(StatementLine.Status.values)
     ]
-    objects["donations.bankstatement"] = [statement]
-    objects["donations.statementline"] = lines
+    objects["ledger.bankstatement"] = [statement]
+    objects["ledger.statementline"] = lines
     category = Category.objects.create(code="lawyers", purpose="legal_defense", name_en="Lawyers")
-    objects["donations.category"] = [category]
-    objects["donations.expense"] = [
+    objects["ledger.category"] = [category]
+    objects["ledger.expense"] = [
         Expense.objects.create(amount=Decimal("9.00"), prisoner=prisoner, category=category)
     ]
-    objects["donations.fundtransfer"] = [
+    objects["ledger.fundtransfer"] = [
         FundTransfer.objects.create(amount=Decimal("3.00"), to_prisoner=prisoner, reason="x")
     ]
-    objects["donations.paymentevent"] = [
+    objects["payments.paymentevent"] = [
         PaymentEvent.objects.create(provider="mollie", payload="id=tr_1", outcome="applied")
     ]
-    objects["donations.fundoverview"] = [FundOverview.objects.get(pk=prisoner.pk)]
-    objects["donations.expectedtransfer"] = [
+    objects["reports.fundoverview"] = [FundOverview.objects.get(pk=prisoner.pk)]
+    objects["statements.expectedtransfer"] = [
         ExpectedTransfer.objects.create(
             amount=Decimal("25.00"), prisoner=prisoner, email="transfer@example.org"
         ),
@@ -202,8 +194,8 @@ def every_kind(campaign, make_prisoner, make_donation):
         ),
     ]
     donor = Donor.objects.create(email="sponsor@example.org", name="Sponsor")
-    objects["donations.donor"] = [donor]
-    objects["donations.sponsorship"] = [
+    objects["donors.donor"] = [donor]
+    objects["sponsorships.sponsorship"] = [
         Sponsorship.objects.create(
             donor=donor, prisoner=prisoner, amount=Decimal("15.00"), provider=p, method="card"
         )
@@ -211,9 +203,9 @@ def every_kind(campaign, make_prisoner, make_donation):
     ]
     objects["agreements.periodicgiftagreement"] = _agreement_of_every_status()
     make_donation("30.00", donor=donor, received_on=date(2024, 5, 1))
-    objects["donors.annualstatement"] = [statement_issue(donor_id=donor.pk, year=2024)]
+    objects["annual_statements.annualstatement"] = [statement_issue(donor_id=donor.pk, year=2024)]
     erased = Donor.objects.create(email="erased@example.org")
-    objects["donors.erasurerequest"] = [donor_erase(donor_id=erased.pk)]
+    objects["retention.erasurerequest"] = [donor_erase(donor_id=erased.pk)]
     objects["auth.group"] = list(Group.objects.all())
     attempt = {"username": "someone", "ip_address": "192.0.2.1", "user_agent": "test"}
     objects["axes.accessattempt"] = [
@@ -259,7 +251,7 @@ def test_it_opens_every_admin_page_as_each_role_says(client, every_kind, role):
 
 
 def test_it_covers_a_gift_of_every_provider_in_every_status(every_kind):
-    seen = {(g.provider, g.status) for g in every_kind["donations.donation"]}
+    seen = {(g.provider, g.status) for g in every_kind["ledger.donation"]}
     assert seen == {(p, s) for p in PROVIDERS for s in Donation.Status.values}
 
 

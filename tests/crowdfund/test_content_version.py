@@ -5,7 +5,7 @@ from django.test import Client
 
 from crowdfund import content
 from crowdfund import settings as production
-from donations.models import Donation
+from ledger.models import Donation
 from tests.crowdfund.conftest import ok_get
 
 

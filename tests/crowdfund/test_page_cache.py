@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from crowdfund.money import format_eur
-from donations.models import Donation, StatusChange
 from donations.payments import payment_apply_status
 from donations.providers.base import PaymentReport
 from donations.selectors import campaign_totals
+from ledger.models import Donation
+from payments.models import StatusChange
 from tests.crowdfund.conftest import ok_get
 
 CACHED = [

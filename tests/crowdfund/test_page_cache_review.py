@@ -9,7 +9,7 @@ from django.core.cache import cache, caches
 from django.test import Client
 
 from crowdfund.content import content_changed
-from donations.models import Category, Expense
+from ledger.models import Category, Expense
 from tests.crowdfund.conftest import ok_get
 
 

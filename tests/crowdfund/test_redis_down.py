@@ -14,8 +14,9 @@ from django.core.cache import caches
 
 from crowdfund import cache_backend
 from crowdfund.caching import caches_setting
-from donations.models import Donation, ExpectedTransfer
 from donations.selectors import campaign_totals
+from ledger.models import Donation
+from statements.models import ExpectedTransfer
 from tests.donations.conftest import form_data, post_mollie_webhook
 
 PUBLIC_PAGES = [
@@ -191,7 +192,7 @@ def test_a_health_check_waits_for_a_silent_redis_once_at_most(settings, client, 
 
 
 @pytest.mark.parametrize(
-    "url", ["/admin/", "/admin/donations/donation/", "/admin/prisoners/prisoner/", "/admin/login/"]
+    "url", ["/admin/", "/admin/ledger/donation/", "/admin/prisoners/prisoner/", "/admin/login/"]
 )
 def test_the_admin_works(redis_down, client, treasurer, ana, url):
     if url != "/admin/login/":

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from donations.models import Category, Expense
+from ledger.models import Category, Expense
 from prisoners.staged_photos import photo_stage, photo_unstage
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -54,7 +54,7 @@ def test_it_keeps_receipts_in_the_private_path_for_treasurers_only(
     legal = Category.objects.create(code="lawyers", purpose="legal_defense", name_en="Lawyers")
     client.force_login(treasurer)
     response = client.post(
-        reverse("admin:donations_expense_add"),
+        reverse("admin:ledger_expense_add"),
         {
             "date": "2024-03-06",
             "amount": "80.00",
@@ -67,7 +67,7 @@ def test_it_keeps_receipts_in_the_private_path_for_treasurers_only(
     receipt = Expense.objects.get().receipt
     assert local_s3.keys(bucket) == [f"private/{receipt.name}"]
     # The admin links to its own permission-checked view, never to the bucket.
-    assert receipt.url == f"/admin/donations/expense/receipt/{receipt.name}"
+    assert receipt.url == f"/admin/ledger/expense/receipt/{receipt.name}"
     download = client.get(receipt.url)
     assert download.status_code == 200 and _body(download) == PDF
     client.force_login(editor)

@@ -224,7 +224,7 @@ def test_it_refuses_a_receipt_to_anonymous_visitors_on_both_instances(site, loca
     assert f"private/{receipt}" in local_s3.keys(site["bucket"], "private/receipts/")
     for instance in (site["a"], site["b"]):
         visitor = Browser("192.0.2.30")
-        refused = visitor.get(f"{instance.url}/admin/donations/expense/receipt/{receipt}")
+        refused = visitor.get(f"{instance.url}/admin/ledger/expense/receipt/{receipt}")
         assert refused.status == 302
         assert "/admin/login/" in refused.headers["Location"]
         assert visitor.get(f"{instance.url}/media/{receipt}").status == 404
@@ -240,7 +240,7 @@ def test_it_gives_the_treasurer_the_receipt_through_the_other_instance(site):
     verified = treasurer.post(f"{a.url}/admin/2fa/verify/?next=/admin/", {"token": f"{code:06d}"})
     assert verified.status == 302, verified.text[:2000]
     # Logged in through A; the session and the file are found by B.
-    download = treasurer.get(f"{b.url}/admin/donations/expense/receipt/{site['receipt']}")
+    download = treasurer.get(f"{b.url}/admin/ledger/expense/receipt/{site['receipt']}")
     assert download.status == 200
     assert download.body == PDF
     assert re.match(r"attachment", download.headers["Content-Disposition"])

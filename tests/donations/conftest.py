@@ -3,7 +3,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from donations.models import Donation
+from ledger.models import Donation
 from tests.fakes.mollie_api import FakeMollie
 from tests.fakes.stripe_api import FakeStripe, sign
 

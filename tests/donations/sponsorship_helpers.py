@@ -3,8 +3,8 @@
 import uuid
 from decimal import Decimal
 
-from donations.models import Donation
 from donations.sponsorships.start import sponsorship_checkout, sponsorship_start
+from ledger.models import Donation
 
 
 def sponsor_data(method: str, **overrides) -> dict:

@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from donations.models import Donation, Donor
+from donors.models import Donor
+from ledger.models import Donation
 
 # The donation page shows its refunds and history as inlines; Django wants their counts.
 INLINES = {
@@ -13,9 +14,9 @@ INLINES = {
 }
 
 MONEY_ADMIN = [
-    "admin:donations_donation_changelist",
-    "admin:donations_donation_add",
-    "admin:donations_paymentevent_changelist",
+    "admin:ledger_donation_changelist",
+    "admin:ledger_donation_add",
+    "admin:payments_paymentevent_changelist",
 ]
 
 
@@ -29,21 +30,21 @@ def test_it_hides_donations_from_editors_and_outsiders(client, db, request, user
 def test_it_leaves_donations_off_the_editors_admin_index(client, editor):
     client.force_login(editor)
     html = client.get(reverse("admin:index")).content.decode()
-    assert "/admin/donations/donation/" not in html
+    assert "/admin/ledger/donation/" not in html
     assert "/admin/prisoners/prisoner/" in html
 
 
 def test_it_shows_donations_to_a_treasurer(client, treasurer, make_donation):
     make_donation("12.34", donor_name="Visible To Treasurer")
     client.force_login(treasurer)
-    response = client.get(reverse("admin:donations_donation_changelist"))
+    response = client.get(reverse("admin:ledger_donation_changelist"))
     assert response.status_code == 200
     assert "Visible To Treasurer" in response.content.decode()
 
 
 def test_it_shows_the_payment_audit_trail_to_a_treasurer(client, treasurer):
     client.force_login(treasurer)
-    url = reverse("admin:donations_paymentevent_changelist")
+    url = reverse("admin:payments_paymentevent_changelist")
     assert client.get(url).status_code == 200
 
 
@@ -51,7 +52,7 @@ def test_it_lets_a_treasurer_record_a_bank_transfer_by_hand(client, treasurer, m
     prisoner = make_prisoner()
     client.force_login(treasurer)
     response = client.post(
-        reverse("admin:donations_donation_add"),
+        reverse("admin:ledger_donation_add"),
         {
             "amount": "40.00",
             "received_on": "2024-03-05",
@@ -94,13 +95,13 @@ def test_a_gift_typed_in_by_hand_joins_the_donor_of_its_email(
     }
     if anonymous:
         data["is_anonymous"] = anonymous
-    assert client.post(reverse("admin:donations_donation_add"), data).status_code == 302
+    assert client.post(reverse("admin:ledger_donation_add"), data).status_code == 302
     donor = Donation.objects.get().donor
     if name is None:
         assert donor is None and not Donor.objects.exists()
         return
     assert (donor.email, donor.name) == ("maria@example.org", name)
-    client.post(reverse("admin:donations_donation_add"), data)
+    client.post(reverse("admin:ledger_donation_add"), data)
     assert set(Donation.objects.values_list("donor", flat=True)) == {donor.pk}
 
 
@@ -108,7 +109,7 @@ def test_a_gift_typed_in_by_hand_joins_the_donor_of_its_email(
 def test_it_refuses_a_bad_amount_and_saves_nothing(client, treasurer, amount):
     client.force_login(treasurer)
     response = client.post(
-        reverse("admin:donations_donation_add"),
+        reverse("admin:ledger_donation_add"),
         {
             "amount": amount,
             "received_on": "2024-03-05",
@@ -125,7 +126,7 @@ def test_it_refuses_a_bad_amount_and_saves_nothing(client, treasurer, amount):
 
 def test_it_offers_only_offline_methods_for_hand_entry(client, treasurer):
     client.force_login(treasurer)
-    html = client.get(reverse("admin:donations_donation_add")).content.decode()
+    html = client.get(reverse("admin:ledger_donation_add")).content.decode()
     assert 'value="bank_transfer"' in html and 'value="cash"' in html
     assert 'value="card"' not in html
 
@@ -133,6 +134,6 @@ def test_it_offers_only_offline_methods_for_hand_entry(client, treasurer):
 def test_it_never_deletes_a_ledger_entry(client, treasurer, make_donation):
     donation = make_donation()
     client.force_login(treasurer)
-    url = reverse("admin:donations_donation_delete", args=[donation.pk])
+    url = reverse("admin:ledger_donation_delete", args=[donation.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert Donation.objects.filter(pk=donation.pk).exists()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from donations.models import Category, Correction, Donation, Expense, FundTransfer
+from ledger.models import Category, Correction, Donation, Expense, FundTransfer
 
 # The donation page shows its refunds and history as inlines; Django wants their counts.
 INLINES = {
@@ -44,7 +44,7 @@ def post_as(client, treasurer):
 def _expense(post_as, legal, language, typed):
     return post_as(
         language,
-        reverse("admin:donations_expense_add"),
+        reverse("admin:ledger_expense_add"),
         {"date": "2025-03-06", "amount": typed, "category": legal.pk},
     )
 
@@ -110,7 +110,7 @@ def test_it_shows_a_stored_amount_as_the_treasurer_would_type_it(
     expense = Expense.objects.create(amount=Decimal("1234.50"), category=legal)
     client.force_login(treasurer)
     html = client.get(
-        reverse("admin:donations_expense_change", args=[expense.pk]),
+        reverse("admin:ledger_expense_change", args=[expense.pk]),
         HTTP_ACCEPT_LANGUAGE=language,
     ).content.decode()
     field = html[html.index('name="amount"') - 200 : html.index('name="amount"') + 200]
@@ -122,7 +122,7 @@ def test_it_shows_a_stored_amount_as_the_treasurer_would_type_it(
 def test_it_saves_a_stored_amount_unchanged_when_the_form_is_sent_back(client, treasurer, legal):
     expense = Expense.objects.create(amount=Decimal("1234.50"), category=legal)
     client.force_login(treasurer)
-    url = reverse("admin:donations_expense_change", args=[expense.pk])
+    url = reverse("admin:ledger_expense_change", args=[expense.pk])
     response = client.post(
         url,
         {"date": "2025-03-06", "amount": "1234,50", "category": legal.pk, "description": "x"},
@@ -138,7 +138,7 @@ def test_it_reads_a_fund_transfer_as_typed(post_as, make_prisoner, language, typ
     ana = make_prisoner()
     response = post_as(
         language,
-        reverse("admin:donations_fundtransfer_add"),
+        reverse("admin:ledger_fundtransfer_add"),
         {"date": "2025-05-01", "amount": typed, "from_prisoner": ana.pk, "reason": "Released"},
     )
     assert response.status_code == 302
@@ -149,7 +149,7 @@ def test_it_refuses_an_unclear_fund_transfer(post_as, make_prisoner):
     ana = make_prisoner()
     response = post_as(
         "nl",
-        reverse("admin:donations_fundtransfer_add"),
+        reverse("admin:ledger_fundtransfer_add"),
         {"date": "2025-05-01", "amount": "100,250", "from_prisoner": ana.pk, "reason": "x"},
     )
     assert UNCLEAR["nl"] in response.content.decode()
@@ -160,7 +160,7 @@ def test_it_refuses_an_unclear_fund_transfer(post_as, make_prisoner):
 def test_it_reads_a_gift_typed_in_by_hand(post_as, language, typed):
     response = post_as(
         language,
-        reverse("admin:donations_donation_add"),
+        reverse("admin:ledger_donation_add"),
         {
             "amount": typed,
             "received_on": "2024-03-05",
@@ -186,7 +186,7 @@ def test_it_reads_a_correction_with_its_sign(post_as, make_donation, language, t
     gift = make_donation("25.00", received_on=date(2025, 3, 1))
     response = post_as(
         language,
-        reverse("admin:donations_donation_correct", args=[gift.pk]),
+        reverse("admin:ledger_donation_correct", args=[gift.pk]),
         {"amount": typed, "date": "2025-03-04", "reason": "Typed wrong"},
     )
     assert response.status_code == 302
@@ -197,7 +197,7 @@ def test_it_refuses_an_unclear_correction(post_as, make_donation):
     gift = make_donation("2500.00", received_on=date(2025, 3, 1))
     response = post_as(
         "nl",
-        reverse("admin:donations_donation_correct", args=[gift.pk]),
+        reverse("admin:ledger_donation_correct", args=[gift.pk]),
         {"amount": "-2,500", "date": "2025-03-04", "reason": "x"},
     )
     assert UNCLEAR["nl"] in response.content.decode()

@@ -18,14 +18,14 @@ from pypdf import PdfReader
 
 from agreements.models import PeriodicGiftAgreement
 from agreements.services import agreement_create
-from donations.models import BankStatement, Category, Expense, StatementLine
 from donations.reports.attention import treasurer_attention
 from donations.reports.pdf import treasurer_report_pdf
+from ledger.models import BankStatement, Category, Expense, StatementLine
 from tests.agreements.conftest import cleaned
 
 TODAY = timezone.localdate()
 START, END = date(TODAY.year, 1, 1), TODAY
-OVERVIEW = reverse("admin:donations_fundoverview_changelist")
+OVERVIEW = reverse("admin:reports_fundoverview_changelist")
 BELOW_ZERO = "Funds below zero"
 NO_RECEIPT = "Spending without a receipt"
 LONG_REVIEW = "Statement lines in review for more than 30 days"

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from donations.models import Donation, Donor, ExpectedTransfer, StatementLine
 from donations.statements.importer import statement_import
+from donors.models import Donor
+from ledger.models import Donation, StatementLine
+from statements.models import ExpectedTransfer
 from tests.donations.statement_samples import camt, ntry
 
 
@@ -172,14 +174,14 @@ def test_it_shows_the_treasurer_transfers_overdue_after_thirty_days(client, trea
         status=ExpectedTransfer.Status.RECEIVED,
     )
     client.force_login(treasurer)
-    html = client.get("/admin/donations/expectedtransfer/?arrival=overdue").content.decode()
+    html = client.get("/admin/statements/expectedtransfer/?arrival=overdue").content.decode()
     assert old.reference in html
     assert "new@example.org" not in html and "arrived@example.org" not in html
 
 
 def test_it_keeps_expected_transfers_from_editors(client, editor):
     client.force_login(editor)
-    assert client.get("/admin/donations/expectedtransfer/").status_code == 403
+    assert client.get("/admin/statements/expectedtransfer/").status_code == 403
 
 
 def test_it_draws_another_reference_when_the_first_is_taken(monkeypatch, ana):

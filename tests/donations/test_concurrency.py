@@ -9,8 +9,9 @@ from django.db import connection
 from django.test import Client
 
 from donations import payments
-from donations.models import Donation, PaymentEvent, Refund, StatusChange
 from donations.selectors import campaign_totals
+from ledger.models import Donation, Refund
+from payments.models import PaymentEvent, StatusChange
 from tests.donations.conftest import form_data
 
 DELIVERIES = 20

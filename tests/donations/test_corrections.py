@@ -8,17 +8,17 @@ from django.db import connection
 from django.urls import reverse
 
 from donations.corrections import donation_correct
-from donations.models import Correction, Donation, StatementLine
 from donations.selectors import campaign_totals
 from donations.statements.importer import donation_from_line
+from ledger.models import Correction, Donation, StatementLine
 
 
 def _change_url(gift):
-    return reverse("admin:donations_donation_change", args=[gift.pk])
+    return reverse("admin:ledger_donation_change", args=[gift.pk])
 
 
 def _correct_url(gift):
-    return reverse("admin:donations_donation_correct", args=[gift.pk])
+    return reverse("admin:ledger_donation_correct", args=[gift.pk])
 
 
 INLINES = {
@@ -140,7 +140,7 @@ def test_it_lets_only_treasurers_correct(client, request, make_donation, user_fi
 
 @pytest.fixture
 def bank_gift(campaign):
-    from donations.models import BankStatement
+    from ledger.models import BankStatement
 
     statement = BankStatement.objects.create(file_name="s.xml", format="camt053", account_iban="X")
     line = StatementLine.objects.create(

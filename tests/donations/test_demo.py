@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from donations.models import Donation, PaymentEvent, StatusChange
 from donations.selectors import campaign_totals
+from ledger.models import Donation
+from payments.models import PaymentEvent, StatusChange
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from donations.models import Donation
+from ledger.models import Donation
 from tests.donations.conftest import form_data
 
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from donations.models import Donation
+from ledger.models import Donation
 from tests.donations.conftest import form_data
 
 FIELDS = [

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from donations.donate_summary import MAX_METHODS, MAX_PRESETS
 from donations.forms import METHOD_LABELS
-from donations.models import Donation, Sponsorship
 from donations.providers.demo_provider import DemoProvider
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 from tests.donations.conftest import form_data, said_by_the_server
 from tests.donations.sponsorship_helpers import english_when
 

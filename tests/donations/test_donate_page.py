@@ -6,7 +6,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from donations.models import Donation
+from ledger.models import Donation
 from tests.donations.conftest import form_data, said_by_the_server
 
 ROOT = Path(__file__).resolve().parents[2]

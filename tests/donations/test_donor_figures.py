@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 
 from donations.corrections import donation_correct
-from donations.models import Donation, Donor, Refund, Sponsorship
 from donations.reports.data import treasurer_report
 from donations.reports.donor import donor_money_in, donor_year, donor_years
+from donors.models import Donor
+from ledger.models import Donation, Refund
+from sponsorships.models import Sponsorship
 
 YEAR = 2025
 

@@ -10,15 +10,15 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from donations.models import Category, Expense
 from donations.reports.csv_export import safe_cell
+from ledger.models import Category, Expense
 
 EXPORTS = [
-    "admin:donations_donation_export",
-    "admin:donations_expense_export",
-    "admin:donations_statementline_export",
-    "admin:donations_correction_export",
-    "admin:donations_treasurer_report",
+    "admin:ledger_donation_export",
+    "admin:ledger_expense_export",
+    "admin:ledger_statementline_export",
+    "admin:ledger_correction_export",
+    "admin:reports_treasurer_report",
 ]
 
 
@@ -69,7 +69,7 @@ def test_it_exports_the_filtered_donations_exactly(client, treasurer, make_donat
     make_donation("12.30", donor_name="=cmd|' /C calc'!A0", donor_email="a@example.org")
     make_donation("0.10", status="failed", donor_name="Failed One")
     client.force_login(treasurer)
-    rows = _csv(client.get(reverse("admin:donations_donation_export") + "?status__exact=paid"))
+    rows = _csv(client.get(reverse("admin:ledger_donation_export") + "?status__exact=paid"))
     header, body = rows[0], rows[1:]
     assert len(body) == 1
     row = dict(zip(header, body[0], strict=True))
@@ -81,7 +81,7 @@ def test_it_exports_the_filtered_donations_exactly(client, treasurer, make_donat
 def test_it_neutralises_a_full_width_formula_in_the_export(client, treasurer, make_donation):
     make_donation("5.00", donor_name='＝HYPERLINK("http://x")', donor_email="b@example.org")
     client.force_login(treasurer)
-    header, row = _csv(client.get(reverse("admin:donations_donation_export")))
+    header, row = _csv(client.get(reverse("admin:ledger_donation_export")))
     assert dict(zip(header, row, strict=True))["donor_name"] == '\'＝HYPERLINK("http://x")'
 
 
@@ -99,9 +99,9 @@ def test_it_exports_spending_and_statement_lines(client, treasurer, campaign, ma
         date=date(2024, 1, 2), amount=Decimal("7.05"), category=category, description="-soap"
     )
     client.force_login(treasurer)
-    spending = _csv(client.get(reverse("admin:donations_expense_export")))
+    spending = _csv(client.get(reverse("admin:ledger_expense_export")))
     assert spending[1][2] == "7.05" and spending[1][6] == "'-soap"
-    lines = _csv(client.get(reverse("admin:donations_statementline_export")))
+    lines = _csv(client.get(reverse("admin:ledger_statementline_export")))
     assert len(lines) == 10
     debit = next(r for r in lines if r[3] == "out" and r[4] == "80.00")
     assert debit[7] == "Advocatenkantoor Pérez"
@@ -109,15 +109,15 @@ def test_it_exports_spending_and_statement_lines(client, treasurer, campaign, ma
 
 def test_the_admin_gives_the_treasurers_report(client, treasurer, campaign):
     client.force_login(treasurer)
-    page = client.get(reverse("admin:donations_treasurer_report")).content.decode()
+    page = client.get(reverse("admin:reports_treasurer_report")).content.decode()
     assert "Last calendar year" in page and "This year to date" in page
     response = client.get(
-        reverse("admin:donations_treasurer_report"), {"start": "2025-01-01", "end": "2025-12-31"}
+        reverse("admin:reports_treasurer_report"), {"start": "2025-01-01", "end": "2025-12-31"}
     )
     assert response["Content-Type"] == "application/pdf"
     assert len(PdfReader(io.BytesIO(response.content)).pages) >= 3
     bad = client.get(
-        reverse("admin:donations_treasurer_report"), {"start": "2025-12-31", "end": "2025-01-01"}
+        reverse("admin:reports_treasurer_report"), {"start": "2025-12-31", "end": "2025-01-01"}
     )
     assert "The period must end after it starts." in bad.content.decode()
 
@@ -153,9 +153,9 @@ def test_the_command_refuses_a_bad_period(campaign, tmp_path, args, message):
 
 
 CSV_EXPORTS = [
-    ("admin:donations_donation_export", "admin:donations_donation_changelist"),
-    ("admin:donations_expense_export", "admin:donations_expense_changelist"),
-    ("admin:donations_statementline_export", "admin:donations_statementline_changelist"),
+    ("admin:ledger_donation_export", "admin:ledger_donation_changelist"),
+    ("admin:ledger_expense_export", "admin:ledger_expense_changelist"),
+    ("admin:ledger_statementline_export", "admin:ledger_statementline_changelist"),
 ]
 BAD_FILTERS = [
     "foo__bar=1",
@@ -198,7 +198,7 @@ def test_it_refuses_a_bad_report_period_with_a_message(
     client, treasurer, campaign, period, message
 ):
     client.force_login(treasurer)
-    response = client.get(reverse("admin:donations_treasurer_report"), period)
+    response = client.get(reverse("admin:reports_treasurer_report"), period)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert message in response.content.decode()
@@ -243,7 +243,7 @@ def test_it_exports_corrections_with_their_direction(client, treasurer, make_don
             on=date(2025, 5, 1),
         )
     client.force_login(treasurer)
-    header, *rows = _csv(client.get(reverse("admin:donations_correction_export")))
+    header, *rows = _csv(client.get(reverse("admin:ledger_correction_export")))
     assert header[:6] == ["id", "date", "donation", "fund", "direction", "amount"]
     by_reason = {row[6]: row for row in rows}
     assert by_reason["'=cmd|' /C calc'!A0"][4:6] == ["take off", "7.50"]

@@ -10,8 +10,8 @@ from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from donations.models import Donation, GiftReferenceCounter
 from donations.tasks import send_receipt
+from ledger.models import Donation, GiftReferenceCounter
 
 REFERENCE = re.compile(r"^DS-\d{4}-\d{5}$")
 
@@ -129,11 +129,11 @@ def test_it_shows_the_reference_in_the_admin_list_and_finds_it(client, treasurer
     donation = make_donation(donor_name="Camila")
     make_donation(donor_name="Bartolomeo")
     client.force_login(treasurer)
-    listing = client.get("/admin/donations/donation/").content.decode()
+    listing = client.get("/admin/ledger/donation/").content.decode()
     assert donation.reference in listing
-    found = client.get("/admin/donations/donation/", {"q": donation.reference}).content.decode()
+    found = client.get("/admin/ledger/donation/", {"q": donation.reference}).content.decode()
     assert "Camila" in found and "Bartolomeo" not in found
-    page = client.get(f"/admin/donations/donation/{donation.pk}/change/").content.decode()
+    page = client.get(f"/admin/ledger/donation/{donation.pk}/change/").content.decode()
     assert donation.reference in page
 
 

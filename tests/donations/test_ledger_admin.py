@@ -12,22 +12,23 @@ from django.utils.functional import empty
 from PIL import Image
 
 from crowdfund.money import MAX_AMOUNT
+from crowdfund.private_storage import private_storage
 from donations.ledger import statement_line_record_donation
-from donations.models import Category, Donation, Expense, FundTransfer, StatementLine
-from donations.models.ledger import _receipt_name, private_storage
 from donations.statements.importer import statement_import
+from ledger.models import Category, Donation, Expense, FundTransfer, StatementLine
+from ledger.models.spending import _receipt_name
 from prisoners.models import Prisoner
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "statements"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 LEDGER_PAGES = [
-    "admin:donations_statementline_changelist",
-    "admin:donations_bankstatement_add",
-    "admin:donations_expense_changelist",
-    "admin:donations_expense_add",
-    "admin:donations_fundtransfer_add",
-    "admin:donations_fundoverview_changelist",
+    "admin:ledger_statementline_changelist",
+    "admin:ledger_bankstatement_add",
+    "admin:ledger_expense_changelist",
+    "admin:ledger_expense_add",
+    "admin:ledger_fundtransfer_add",
+    "admin:reports_fundoverview_changelist",
 ]
 
 
@@ -68,7 +69,7 @@ def test_it_opens_the_ledger_to_treasurers_only(
 
 
 def test_it_sends_anonymous_visitors_to_the_login(client, db):
-    response = client.get(reverse("admin:donations_statementline_changelist"))
+    response = client.get(reverse("admin:ledger_statementline_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
@@ -81,9 +82,7 @@ def test_it_imports_an_uploaded_statement(client, treasurer, campaign, make_pris
         SimpleUploadedFile("ing.xml", (SAMPLES / "ing_camt053_v02.xml").read_bytes()),
         SimpleUploadedFile("broken.sta", (SAMPLES / "broken_61_mt940.sta").read_bytes()),
     ]
-    response = client.post(
-        reverse("admin:donations_bankstatement_add"), {"files": files}, follow=True
-    )
+    response = client.post(reverse("admin:ledger_bankstatement_add"), {"files": files}, follow=True)
     html = response.content.decode()
     assert "ing.xml: 9 lines read (9 new, 0 imported before)" in html.lower()
     assert "broken.sta, line 9: this line cannot be read as mt940" in html.lower()
@@ -92,7 +91,7 @@ def test_it_imports_an_uploaded_statement(client, treasurer, campaign, make_pris
 
 def test_it_opens_on_the_review_queue(client, treasurer, imported):
     client.force_login(treasurer)
-    response = client.get(reverse("admin:donations_statementline_changelist"), follow=True)
+    response = client.get(reverse("admin:ledger_statementline_changelist"), follow=True)
     html = response.content.decode()
     assert "A. Bakker" in html  # needs review
     assert "J. de Vries" not in html  # matched already
@@ -100,7 +99,7 @@ def test_it_opens_on_the_review_queue(client, treasurer, imported):
 
 def _act(client, action, lines, **extra):
     return client.post(
-        reverse("admin:donations_statementline_changelist") + "?status__exact=review",
+        reverse("admin:ledger_statementline_changelist") + "?status__exact=review",
         {"action": action, "_selected_action": [line.pk for line in lines], **extra},
         follow=True,
     )
@@ -148,7 +147,7 @@ def test_it_refuses_to_record_a_credit_as_spending(client, treasurer, imported, 
 
 def _add_expense(client, receipt):
     return client.post(
-        reverse("admin:donations_expense_add"),
+        reverse("admin:ledger_expense_add"),
         {
             "date": "2024-03-06",
             "amount": "80.00",
@@ -257,7 +256,7 @@ def test_it_names_a_stored_receipt_by_a_receipts_suffix_only():
 def test_it_refuses_spending_above_the_ledgers_ceiling(client, treasurer, legal, amount, message):
     client.force_login(treasurer)
     response = client.post(
-        reverse("admin:donations_expense_add"),
+        reverse("admin:ledger_expense_add"),
         {"date": "2024-03-06", "amount": amount, "category": legal.pk, "description": "x"},
     )
     assert response.status_code == 200
@@ -268,7 +267,7 @@ def test_it_refuses_spending_above_the_ledgers_ceiling(client, treasurer, legal,
 def test_it_accepts_spending_up_to_the_ceiling(client, treasurer, legal):
     client.force_login(treasurer)
     response = client.post(
-        reverse("admin:donations_expense_add"),
+        reverse("admin:ledger_expense_add"),
         {"date": "2024-03-06", "amount": str(MAX_AMOUNT), "category": legal.pk},
     )
     assert response.status_code == 302
@@ -279,7 +278,7 @@ def test_it_logs_fund_transfers_and_never_edits_them(client, treasurer, make_pri
     ana = make_prisoner()
     client.force_login(treasurer)
     response = client.post(
-        reverse("admin:donations_fundtransfer_add"),
+        reverse("admin:ledger_fundtransfer_add"),
         {
             "date": "2024-05-01",
             "amount": "100.00",
@@ -291,10 +290,10 @@ def test_it_logs_fund_transfers_and_never_edits_them(client, treasurer, make_pri
     assert response.status_code == 302
     transfer = FundTransfer.objects.get()
     assert transfer.created_by == "treasurer"
-    change = client.get(reverse("admin:donations_fundtransfer_change", args=[transfer.pk]))
+    change = client.get(reverse("admin:ledger_fundtransfer_change", args=[transfer.pk]))
     assert b'name="amount"' not in change.content
     same = client.post(
-        reverse("admin:donations_fundtransfer_add"),
+        reverse("admin:ledger_fundtransfer_add"),
         {
             "date": "2024-05-01",
             "amount": "5.00",
@@ -308,7 +307,7 @@ def test_it_logs_fund_transfers_and_never_edits_them(client, treasurer, make_pri
 
 def test_it_shows_every_funds_balance(client, treasurer, imported):
     client.force_login(treasurer)
-    html = client.get(reverse("admin:donations_fundoverview_changelist")).content.decode()
+    html = client.get(reverse("admin:reports_fundoverview_changelist")).content.decode()
     assert "Ana Ejemplo" in html and "General fund" in html
     assert "€35.00" in html  # Ana: 25 + 10 from the statement
 
@@ -326,7 +325,7 @@ def test_it_lines_up_the_fund_balances_on_one_line_each(
 ):
     client.force_login(treasurer)
     html = client.get(
-        reverse("admin:donations_fundoverview_changelist"), HTTP_ACCEPT_LANGUAGE="nl"
+        reverse("admin:reports_fundoverview_changelist"), HTTP_ACCEPT_LANGUAGE="nl"
     ).content.decode()
     # Every amount cell is a "money" cell, which the page's own stylesheet keeps whole.
     cells = re.findall(r"<td( class=\"money\")?>(?:<strong>)?(€[^<]*)<", html)

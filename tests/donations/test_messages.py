@@ -4,15 +4,16 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from donations.models import Donation, MessageModeration, MessageOfSupport
 from donations.moderation import message_moderate
 from donations.selectors import messages_of_support
+from ledger.models import Donation
+from messages_of_support.models import MessageModeration, MessageOfSupport
 from tests.donations.conftest import form_data
 
 WAITING = Donation.MessageStatus.WAITING
 APPROVED = Donation.MessageStatus.APPROVED
 HIDDEN = Donation.MessageStatus.HIDDEN
-QUEUE = reverse("admin:donations_messageofsupport_changelist")
+QUEUE = reverse("admin:messages_of_support_messageofsupport_changelist")
 
 
 @pytest.fixture
@@ -160,7 +161,7 @@ def test_it_shows_editors_no_money_and_no_donors_email(client, editor, make_mess
     pages = [
         client.get(QUEUE).content.decode(),
         client.get(
-            reverse("admin:donations_messageofsupport_change", args=[message.pk])
+            reverse("admin:messages_of_support_messageofsupport_change", args=[message.pk])
         ).content.decode(),
     ]
     for html in pages:
@@ -175,7 +176,7 @@ def test_it_shows_editors_no_money_and_no_donors_email(client, editor, make_mess
 def test_it_lets_no_one_edit_a_message_from_its_page(client, editor, make_message):
     message = make_message()
     client.force_login(editor)
-    url = reverse("admin:donations_messageofsupport_change", args=[message.pk])
+    url = reverse("admin:messages_of_support_messageofsupport_change", args=[message.pk])
     response = client.post(url, {"public_message": "Changed"})
     assert response.status_code == 403
     message.refresh_from_db()
@@ -201,7 +202,7 @@ def test_it_gives_editors_review_and_nothing_more_on_messages(editor):
         ).values_list("codename", flat=True)
     )
     assert granted == {"view_messageofsupport", "change_messageofsupport"}
-    assert not editor.has_perm("donations.view_donation")
+    assert not editor.has_perm("ledger.view_donation")
 
 
 @pytest.mark.parametrize(

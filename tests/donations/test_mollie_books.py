@@ -11,10 +11,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from donations.models import Donation, PaymentEvent
 from donations.reports.data import fund_balances, treasurer_report
 from donations.selectors import campaign_totals, campaign_totals_ledger
-from donations.totals import fund_raised
+from ledger.models import Donation
+from ledger.running_totals import fund_raised
+from payments.models import PaymentEvent
 from tests.donations.conftest import post_mollie_webhook
 
 TODAY = timezone.localdate()

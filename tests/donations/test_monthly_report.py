@@ -15,12 +15,14 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from donations.corrections import donation_correct
-from donations.models import Donation, Donor, PledgeChange, Refund, Sponsorship, SponsorshipEvent
 from donations.reports.monthly import last_months, monthly_giving
 from donations.reports.pdf import treasurer_report_pdf
 from donations.selectors import money_in
 from donations.sponsorships.selectors import sponsorship_totals
 from donations.sponsorships.status import subscription_apply_status
+from donors.models import Donor
+from ledger.models import Donation, Refund
+from sponsorships.models import PledgeChange, Sponsorship, SponsorshipEvent
 
 START, END = date(2025, 1, 1), date(2025, 6, 30)
 S = Sponsorship.Status
@@ -248,7 +250,7 @@ def test_the_fund_overview_shows_the_last_twelve_months(client, treasurer, spons
     today = timezone.localdate()
     first_paid = today.replace(day=1)
     _sponsor("12.00", first_paid, email="new@example.org")
-    page = client.get(reverse("admin:donations_fundoverview_changelist")).content.decode()
+    page = client.get(reverse("admin:reports_fundoverview_changelist")).content.decode()
     assert "Monthly giving" in page
     assert page.count('class="giving-month"') == 12
     assert f"{today:%B %Y}" in page
@@ -325,7 +327,7 @@ def test_the_migration_fills_the_history_from_what_was_recorded(sponsorships):
     """Before the history existed: Ana's sponsor changed €15 to €20 on their page on 15 March
     (recorded as an AmountChange), and the general fund's €25 became €30 without a record,
     the May month being the first charged at €30."""
-    from donors.models import AmountChange
+    from sponsorships.models import AmountChange
 
     fill = import_module("donations.migrations.0029_pledge_history_fill").fill
     for_ana = Sponsorship.objects.get(prisoner=sponsorships)

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from donations.models import Donation, Refund, StatusChange
 from donations.payments import payment_apply_status
 from donations.providers.base import PaymentReport, RefundReport
+from ledger.models import Donation, Refund
+from payments.models import StatusChange
 
 S = Donation.Status
 FINAL = {S.PAID, S.FAILED, S.CANCELED, S.EXPIRED}

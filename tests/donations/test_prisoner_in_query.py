@@ -3,7 +3,8 @@ byte, which PostgreSQL refuses outright) is ignored on a page and refused by a f
 
 import pytest
 
-from donations.models import Donation, ExpectedTransfer
+from ledger.models import Donation
+from statements.models import ExpectedTransfer
 from tests.donations.conftest import form_data
 
 NOT_SLUGS = ["%00", "ana%00", "a%20b", "%C3%A1na", "..%2F"]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from donations.models import Donation
+from ledger.models import Donation
 
 NAME = "Camila Reservada"
 EMAIL = "camila.reservada@example.org"

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from donations.models import Donation
 from donations.reports import pdf as report_pdf
 from donations.reports import public_file
+from ledger.models import Donation
 
 
 @pytest.fixture(autouse=True)

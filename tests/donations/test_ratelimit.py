@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from donations.models import Donation
 from donations.ratelimit import checkout_allowed
+from ledger.models import Donation
 from tests.donations.conftest import form_data
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from donations.models import Category, Donation, Expense, FundTransfer, Refund, StatementLine
 from donations.reports.attention import treasurer_attention
 from donations.reports.data import treasurer_report
 from donations.reports.pdf import treasurer_report_html, treasurer_report_pdf
+from ledger.models import Category, Donation, Expense, FundTransfer, Refund, StatementLine
 
 START, END = date(2025, 1, 1), date(2025, 12, 31)
 
@@ -198,7 +198,7 @@ def test_the_report_runs_the_same_queries_for_100_and_5000_donations(campaign, m
 
 
 def test_it_lists_statement_lines_waiting_for_review(ledger):
-    from donations.models import BankStatement
+    from ledger.models import BankStatement
 
     statement = BankStatement.objects.create(file_name="x", format="camt053", account_iban="NL")
     for n, (amount, credit) in enumerate([("8.00", True), ("2.00", True), ("70.00", False)]):

@@ -13,19 +13,12 @@ from django.db import connection
 from django.utils import timezone
 
 from donations import retention
-from donations.models import (
-    BankStatement,
-    Correction,
-    Donation,
-    PaymentEvent,
-    Refund,
-    StatementLine,
-    StatusChange,
-)
 from donations.reports.data import fund_balances, treasurer_report
 from donations.retention_cleaner import MASK
 from donations.selectors import campaign_totals, money_in
 from donations.statements.keys import LineKeys
+from ledger.models import BankStatement, Correction, Donation, Refund, StatementLine
+from payments.models import PaymentEvent, StatusChange
 
 NOW = timezone.now()
 YEAR = timedelta(days=365)

@@ -9,10 +9,11 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from donations.models import Donation, Donor
 from donations.retention import retention_apply
 from donations.services import donation_start
 from donations.sponsorships.start import sponsorship_start
+from donors.models import Donor
+from ledger.models import Donation
 from tests.donations.sponsorship_helpers import sponsor_data
 from tests.donations.test_services import _data
 

@@ -8,8 +8,8 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from donations.ledger import review_note_display
-from donations.models import StatementLine
 from donations.statements.importer import statement_import
+from ledger.models import StatementLine
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "statements"
 
@@ -55,7 +55,7 @@ def imported(campaign, make_prisoner):
 
 def _act(client, action, line, language):
     return client.post(
-        reverse("admin:donations_statementline_changelist") + "?status__exact=review",
+        reverse("admin:ledger_statementline_changelist") + "?status__exact=review",
         {"action": action, "_selected_action": [line.pk]},
         HTTP_ACCEPT_LANGUAGE=language,
     )
@@ -76,7 +76,7 @@ def test_it_shows_a_spanish_treasurers_note_in_dutch_to_a_dutch_one(
     client.force_login(treasurer)
     line = StatementLine.objects.get(counterparty_name="A. Bakker")
     _act(client, "record_donation", line, "es")
-    queue = reverse("admin:donations_statementline_changelist")
+    queue = reverse("admin:ledger_statementline_changelist")
     dutch = client.get(queue + "?status__exact=matched", HTTP_ACCEPT_LANGUAGE="nl")
     html = dutch.content.decode()
     assert "toegewezen door treasurer" in html
@@ -94,7 +94,7 @@ def test_it_shows_the_note_on_the_lines_own_page(client, treasurer, imported, du
     line = StatementLine.objects.get(counterparty_name="A. Bakker")
     _act(client, "not_a_donation", line, "en")
     page = client.get(
-        reverse("admin:donations_statementline_change", args=[line.pk]), HTTP_ACCEPT_LANGUAGE="nl"
+        reverse("admin:ledger_statementline_change", args=[line.pk]), HTTP_ACCEPT_LANGUAGE="nl"
     ).content.decode()
     assert "geen gift, door treasurer" in page
     assert 'name="note"' not in page

@@ -13,7 +13,12 @@ from django.db.models import F
 
 from donations import ledger
 from donations.corrections import donation_correct
-from donations.models import (
+from donations.payments import payment_apply_status
+from donations.providers.base import PaymentReport, RefundReport
+from donations.selectors import campaign_totals, campaign_totals_ledger, money_in
+from donations.statements.importer import statement_import
+from donations.totals_check import totals_differences
+from ledger.models import (
     CampaignTotal,
     Category,
     Donation,
@@ -22,14 +27,9 @@ from donations.models import (
     FundTransfer,
     QuarterTotal,
     StatementLine,
-    StatusChange,
     YearTotal,
 )
-from donations.payments import payment_apply_status
-from donations.providers.base import PaymentReport, RefundReport
-from donations.selectors import campaign_totals, campaign_totals_ledger, money_in
-from donations.statements.importer import statement_import
-from donations.totals_check import totals_differences
+from payments.models import StatusChange
 from tests.donations.sponsorship_helpers import start_sponsorship
 from tests.donations.statement_samples import camt, ntry
 

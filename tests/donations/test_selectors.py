@@ -1,7 +1,7 @@
 from decimal import Decimal
 
-from donations.models import Donation, Purpose
 from donations.selectors import campaign_totals, categories_by_purpose, with_raised
+from ledger.models import Donation, Purpose
 from prisoners.models import Prisoner
 
 

@@ -3,8 +3,9 @@
 import uuid
 from decimal import Decimal
 
-from donations.models import Donation, Donor
 from donations.services import donation_start
+from donors.models import Donor
+from ledger.models import Donation
 from tests.donations.sponsorship_helpers import start_sponsorship
 
 

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from donations.models import Donor, Sponsorship
+from donors.models import Donor
+from sponsorships.models import Sponsorship
 
-URL = "/admin/donations/sponsorship/"
+URL = "/admin/sponsorships/sponsorship/"
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_it_says_which_sponsorships_never_started(client, treasurer, sponsorship
 def test_it_shows_a_donor_with_their_gifts(client, treasurer, sponsorship, make_donation):
     make_donation("7.00", donor=sponsorship.donor, donor_email="sponsor@example.org")
     client.force_login(treasurer)
-    html = client.get(f"/admin/donations/donor/{sponsorship.donor.pk}/change/").content.decode()
+    html = client.get(f"/admin/donors/donor/{sponsorship.donor.pk}/change/").content.decode()
     assert "sponsor@example.org" in html and "7.00" in html
 
 
@@ -73,7 +74,7 @@ def test_it_counts_a_donors_gifts_that_arrived(client, treasurer, sponsorship, m
     for status in ("paid", "paid", "failed", "expired", "open"):
         make_donation("7.00", donor=sponsorship.donor, status=status)
     client.force_login(treasurer)
-    html = client.get("/admin/donations/donor/").content.decode()
+    html = client.get("/admin/donors/donor/").content.decode()
     assert '<td class="field-gift_count">2</td>' in html
 
 

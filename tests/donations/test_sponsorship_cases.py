@@ -9,9 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from donations.models import Donation, PaymentEvent, Refund, Sponsorship
 from donations.selectors import campaign_totals
 from donations.sponsorships.links import sponsorship_token
+from ledger.models import Donation, Refund
+from payments.models import PaymentEvent
+from sponsorships.models import Sponsorship
 from tests.donations.conftest import post_mollie_webhook, post_stripe_event
 from tests.donations.sponsorship_helpers import start_sponsorship
 
@@ -188,7 +190,7 @@ def test_stopping_a_subscription_the_provider_does_not_know_changes_nothing_and_
     assert "does not recognise this sponsorship" in response.content.decode()
     client.force_login(treasurer)
     data = {"action": "cancel_sponsorships", "_selected_action": [sponsorship.pk], "post": "yes"}
-    response = client.post("/admin/donations/sponsorship/", data, follow=True)
+    response = client.post("/admin/sponsorships/sponsorship/", data, follow=True)
     assert "the provider does not know these subscriptions" in response.content.decode()
     sponsorship.refresh_from_db()
     assert sponsorship.status == Sponsorship.Status.ACTIVE

@@ -8,10 +8,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from donations.models import Donation, PaymentEvent, Sponsorship
 from donations.providers.base import ProviderUnavailable
 from donations.selectors import campaign_totals
 from donations.sponsorships.cancel import sponsorship_cancel
+from ledger.models import Donation
+from payments.models import PaymentEvent
+from sponsorships.models import Sponsorship
 from tests.donations.conftest import WEBHOOK_SECRET
 from tests.donations.sponsorship_helpers import start_sponsorship
 from tests.donations.test_concurrency import DELIVERIES, _deliver_at_once

@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from donations.models import Donation, Sponsorship, SponsorshipEvent
 from donations.selectors import campaign_totals
 from donations.sponsorships.selectors import sponsorship_totals, sponsorship_totals_per_prisoner
+from ledger.models import Donation
 from prisoners.models import Campaign
+from sponsorships.models import Sponsorship, SponsorshipEvent
 from tests.donations.sponsorship_helpers import start_sponsorship
 
 
@@ -127,7 +128,7 @@ def active_demo(client, django_capture_on_commit_callbacks):
 
 def _charge_by_admin(client, sponsorship):
     data = {"action": "charge_demo_month", "_selected_action": [sponsorship.pk]}
-    return client.post("/admin/donations/sponsorship/", data)
+    return client.post("/admin/sponsorships/sponsorship/", data)
 
 
 def test_it_charges_a_demo_month_from_the_admin_in_debug(
@@ -147,7 +148,8 @@ def test_it_charges_a_demo_month_from_the_admin_in_debug(
 def test_it_offers_no_demo_month_without_debug(client, settings, treasurer, active_demo):
     settings.DEBUG = False
     client.force_login(treasurer)
-    assert "charge_demo_month" not in client.get("/admin/donations/sponsorship/").content.decode()
+    page = client.get("/admin/sponsorships/sponsorship/").content.decode()
+    assert "charge_demo_month" not in page
     _charge_by_admin(client, active_demo)
     assert Donation.objects.filter(sponsorship=active_demo).count() == 1
 

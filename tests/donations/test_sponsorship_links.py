@@ -3,8 +3,8 @@
 import pytest
 from django.core import signing
 
-from donations.models import Sponsorship
 from donations.sponsorships.links import sponsorship_token
+from sponsorships.models import Sponsorship
 from tests.donations.sponsorship_helpers import start_sponsorship
 
 

@@ -7,7 +7,9 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, transaction
 
-from donations.models import Donation, Donor, Sponsorship
+from donors.models import Donor
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 
 def test_it_keeps_one_donor_per_mailbox_whatever_the_letter_case(db):

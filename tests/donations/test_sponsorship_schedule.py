@@ -7,12 +7,14 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from donations.models import Donation, Donor, Sponsorship
 from donations.sponsorships.schedule import (
     collection_day,
     collection_day_if_started,
     collection_words,
 )
+from donors.models import Donor
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 from tests.donations.sponsorship_helpers import english_when
 
 WORDS = {

@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from donations.models import Donation, PaymentEvent, Refund, Sponsorship
 from donations.selectors import campaign_totals
+from ledger.models import Donation, Refund
+from payments.models import PaymentEvent
+from sponsorships.models import Sponsorship
 from tests.donations.conftest import post_stripe_event
 from tests.donations.sponsorship_helpers import start_sponsorship
 from tests.donations.test_stripe import _get

@@ -8,7 +8,8 @@ restart link, once: however often Stripe or sync_subscriptions report it.
 import pytest
 from django.core.management import call_command
 
-from donations.models import PaymentEvent, Sponsorship, SponsorshipMail
+from payments.models import PaymentEvent
+from sponsorships.models import Sponsorship, SponsorshipMail
 from tests.donations.conftest import post_stripe_event
 from tests.donations.sponsorship_helpers import start_sponsorship
 

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from donations.models import BankStatement, Donation, StatementLine
 from donations.statements import StatementError
 from donations.statements.importer import statement_import
+from ledger.models import BankStatement, Donation, StatementLine
 from tests.donations.statement_samples import FOUNDATION, camt_file, ntry, stmt
 
 SAVINGS = "NL06RABO3123456789"
@@ -78,7 +78,7 @@ def test_a_broken_line_in_a_skipped_statement_refuses_the_whole_file(ana):
 
 def upload(client, name: str, data: bytes):
     files = {"files": [SimpleUploadedFile(name, data)]}
-    return client.post(reverse("admin:donations_bankstatement_add"), files, follow=True)
+    return client.post(reverse("admin:ledger_bankstatement_add"), files, follow=True)
 
 
 def test_the_admin_names_the_skipped_account(client, treasurer, ana):

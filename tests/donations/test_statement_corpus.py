@@ -18,9 +18,9 @@ import pytest
 from django.db.models import Sum
 from django.utils import translation
 
-from donations.models import BankStatement, Donation, StatementLine
 from donations.statements import StatementError
 from donations.statements.importer import statement_import
+from ledger.models import BankStatement, Donation, StatementLine
 from prisoners.models import Campaign
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "statements"

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from donations.models import BankStatement, StatementLine
 from donations.statements import StatementError, parse_statement
 from donations.statements.importer import statement_import
+from ledger.models import BankStatement, StatementLine
 from prisoners.models import Campaign
 
 SNS = "NL44SNSB0912345670"

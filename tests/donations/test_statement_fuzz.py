@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crowdfund.money import MAX_AMOUNT
-from donations.models import BankStatement, Donation, StatementLine
 from donations.statements import StatementError
 from donations.statements.importer import statement_import
+from ledger.models import BankStatement, Donation, StatementLine
 from prisoners.models import Campaign
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "statements"

@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
-from donations.models import BankStatement, Donation, StatementLine
 from donations.statements.importer import statement_import
+from ledger.models import BankStatement, Donation, StatementLine
 from tests.donations.statement_samples import camt, mt940, ntry
 
 

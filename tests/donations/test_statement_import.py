@@ -6,7 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from donations.models import (
+from donations.reports.data import fund_balances
+from donations.statements import StatementError
+from donations.statements.importer import statement_import
+from ledger.models import (
     BankStatement,
     Category,
     Donation,
@@ -15,9 +18,6 @@ from donations.models import (
     Refund,
     StatementLine,
 )
-from donations.reports.data import fund_balances
-from donations.statements import StatementError
-from donations.statements.importer import statement_import
 from prisoners.models import Campaign
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "statements"

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from donations.models import StatementLine
 from donations.statements import StatementError, parse_statement
 from donations.statements.importer import statement_import
+from ledger.models import StatementLine
 from prisoners.models import Campaign
 from tests.donations.statement_samples import FOUNDATION, mt940
 

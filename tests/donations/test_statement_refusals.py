@@ -3,9 +3,9 @@
 import pytest
 from django.utils import translation
 
-from donations.models import BankStatement, Donation, StatementLine
 from donations.statements import StatementError
 from donations.statements.importer import statement_import
+from ledger.models import BankStatement, Donation, StatementLine
 from tests.donations.statement_samples import camt, mt940, ntry
 
 

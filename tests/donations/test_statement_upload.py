@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from donations.models import BankStatement, StatementLine
+from ledger.models import BankStatement, StatementLine
 from tests.donations.statement_samples import camt, ntry
 
 GOOD_A = camt(ntry("25.00", "A1"), closing="25.00")
@@ -25,9 +25,7 @@ def ana(campaign, make_prisoner):
 
 def upload(client, *files):
     uploads = [SimpleUploadedFile(name, data) for name, data in files]
-    return client.post(
-        reverse("admin:donations_bankstatement_add"), {"files": uploads}, follow=True
-    )
+    return client.post(reverse("admin:ledger_bankstatement_add"), {"files": uploads}, follow=True)
 
 
 def messages_of(response) -> list[str]:

@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from donations.models import Donation, PaymentEvent, Refund
 from donations.selectors import campaign_totals
+from ledger.models import Donation, Refund
+from payments.models import PaymentEvent
 from tests.donations.conftest import form_data, post_stripe_event
 
 

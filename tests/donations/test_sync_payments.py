@@ -6,8 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from donations.models import Donation, StatusChange
 from donations.selectors import campaign_totals
+from ledger.models import Donation
+from payments.models import StatusChange
 
 
 def _age(donation: Donation, minutes: int) -> None:

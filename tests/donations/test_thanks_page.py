@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from donations.models import Donation, Sponsorship
+from ledger.models import Donation
 from prisoners.models import Prisoner
+from sponsorships.models import Sponsorship
 from tests.donations.conftest import said_by_the_server
 from tests.donations.sponsorship_helpers import english_when, start_sponsorship
 from tests.donations.test_donate_monthly import _checked

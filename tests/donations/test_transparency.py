@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from donations.models import Category, Expense, Refund
+from ledger.models import Category, Expense, Refund
 
 URL = "/en/where-the-money-went/"
 

@@ -9,7 +9,8 @@ from django.db.models import Sum
 from django.db.models.functions import Length
 from django.urls import reverse
 
-from donations.models import Donation, PaymentEvent
+from ledger.models import Donation
+from payments.models import PaymentEvent
 from tests.donations.conftest import post_mollie_webhook, post_stripe_event
 from tests.fakes.stripe_api import sign
 

@@ -4,8 +4,10 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from donations.models import Donation, Donor, Sponsorship
 from donors.demo import DEMO_EMAIL
+from donors.models import Donor
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 
 def test_load_demo_creates_a_demo_donor_with_one_off_and_monthly_gifts(db, settings):

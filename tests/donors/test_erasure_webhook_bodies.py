@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from donations.models import Donation, PaymentEvent, Sponsorship
 from donations.selectors import campaign_totals
 from donors.your_data import donor_erase
+from ledger.models import Donation
+from payments.models import PaymentEvent
+from sponsorships.models import Sponsorship
 from tests.donations.conftest import post_stripe_event
 from tests.donations.sponsorship_helpers import start_sponsorship
 

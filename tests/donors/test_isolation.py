@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from donations.models import Donation, Sponsorship
-from donors.models import AnnualStatement
+from annual_statements.models import AnnualStatement
 from donors.statements import statement_issue
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 from tests.donors.conftest import LAST_YEAR, open_page
 
 

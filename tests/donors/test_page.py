@@ -4,8 +4,8 @@ import time
 from datetime import date
 from decimal import Decimal
 
-from donations.models import Refund
 from donors.access import SESSION_KEY, _fingerprint, manage_token
+from ledger.models import Refund
 from tests.donors.conftest import LAST_YEAR, old_token, open_page
 
 

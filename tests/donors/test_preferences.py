@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from donations.models import Donation, Sponsorship, SponsorshipMail
 from donations.sponsorships.months import sponsorship_month_paid
+from ledger.models import Donation
+from sponsorships.models import Sponsorship, SponsorshipMail
 from tests.donors.conftest import open_page
 
 PREFERENCES = "/en/my-gifts/page/preferences/"

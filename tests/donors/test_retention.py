@@ -5,11 +5,13 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from donations.models import Donation, Donor, Sponsorship
+from annual_statements.models import AnnualStatement
 from donations.retention import ANONYMISED_DOMAIN, retention_apply
 from donors.access import manage_token
-from donors.models import AnnualStatement
+from donors.models import Donor
 from donors.statements import statement_issue
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 
 def test_it_anonymises_the_donor_record_and_empties_their_statements(

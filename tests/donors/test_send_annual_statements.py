@@ -10,9 +10,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from donations.models import Donation, Donor
-from donors.models import AnnualStatement, AnnualStatementMailing
+from annual_statements.models import AnnualStatement, AnnualStatementMailing
+from donors.models import Donor
 from donors.your_data import donor_erase
+from ledger.models import Donation
 from tests.donors.conftest import LAST_YEAR
 
 

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from donations.models import DemoSubscription, Sponsorship, SponsorshipEvent
-from donors.models import AmountChange
+from demo.models import DemoSubscription
+from sponsorships.models import AmountChange, Sponsorship, SponsorshipEvent
 from tests.donations.conftest import post_mollie_webhook, post_stripe_event
 from tests.donations.sponsorship_helpers import start_sponsorship
 from tests.donors.conftest import open_page

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from donations.models import Donation, PledgeChange, Sponsorship, SponsorshipMail
 from donations.reports.monthly import last_months, monthly_giving
+from ledger.models import Donation
+from sponsorships.models import PledgeChange, Sponsorship, SponsorshipMail
 from tests.donations.sponsorship_helpers import english_when, start_sponsorship
 from tests.donors.conftest import open_page
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from donations.models import Refund
-from donors.models import AnnualStatement
+from annual_statements.models import AnnualStatement
 from donors.statements import NothingToState, statement_issue
+from ledger.models import Refund
 from tests.donors.conftest import LAST_YEAR, open_page
 
 

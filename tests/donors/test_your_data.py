@@ -6,12 +6,16 @@ from decimal import Decimal
 
 import pytest
 
-from donations.models import Donation, Donor, ExpectedTransfer, Refund, Sponsorship
+from annual_statements.models import AnnualStatement
 from donations.retention import ANONYMISED_DOMAIN
 from donations.selectors import campaign_totals
 from donors.access import manage_token
-from donors.models import AnnualStatement, ErasureRequest
+from donors.models import Donor
 from donors.statements import statement_issue
+from ledger.models import Donation, Refund
+from retention.models import ErasureRequest
+from sponsorships.models import Sponsorship
+from statements.models import ExpectedTransfer
 from tests.donors.conftest import LAST_YEAR, open_page
 
 PAGE = "/en/my-gifts/page/"

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image, ImageFile
 
-from donations.models import Donor, Sponsorship
+from donors.models import Donor
 from prisoners.models import Prisoner
 from prisoners.staged_photos import photo_stage
+from sponsorships.models import Sponsorship
 
 STORY_ADMIN = [
     "admin:prisoners_prisoner_changelist",

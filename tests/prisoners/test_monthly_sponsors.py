@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from donations.models import Donor, Sponsorship
+from donors.models import Donor
+from sponsorships.models import Sponsorship
 from tests.prisoners.test_pages import _queries
 
 

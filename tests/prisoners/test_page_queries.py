@@ -8,7 +8,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from donations.models import Donation
+from ledger.models import Donation
 from prisoners import cards
 from prisoners.models import Update
 

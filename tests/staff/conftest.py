@@ -14,4 +14,4 @@ def password_login(client, username: str, password: str = PASSWORD):
 
 @pytest.fixture
 def donation_list():
-    return reverse("admin:donations_donation_changelist")
+    return reverse("admin:ledger_donation_changelist")

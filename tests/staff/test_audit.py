@@ -10,14 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from donations.models import (
-    Category,
-    Correction,
-    Donation,
-    Expense,
-    FundTransfer,
-    StatementLine,
-)
+from ledger.models import Category, Correction, Donation, Expense, FundTransfer, StatementLine
 from tests.donations.test_corrections import INLINES
 from tests.donations.test_ledger_admin import PDF, imported  # noqa: F401 - a fixture
 
@@ -40,7 +33,7 @@ def as_treasurer(client, treasurer):
 def test_it_logs_a_gift_recorded_by_hand(as_treasurer, treasurer, make_prisoner):
     prisoner = make_prisoner()
     response = as_treasurer.post(
-        reverse("admin:donations_donation_add"),
+        reverse("admin:ledger_donation_add"),
         {
             "amount": "40.00",
             "received_on": "2024-03-05",
@@ -64,7 +57,7 @@ def test_it_logs_a_gift_recorded_by_hand(as_treasurer, treasurer, make_prisoner)
 def test_it_logs_a_change_to_a_gift_with_before_and_after(as_treasurer, treasurer, make_donation):
     gift = make_donation("25.00", note="first", received_on=date(2025, 3, 1))
     as_treasurer.post(
-        reverse("admin:donations_donation_change", args=[gift.pk]),
+        reverse("admin:ledger_donation_change", args=[gift.pk]),
         {"note": "checked against the statement", **INLINES},
     )
     changes = _entry(Donation, UPDATE, treasurer)
@@ -74,7 +67,7 @@ def test_it_logs_a_change_to_a_gift_with_before_and_after(as_treasurer, treasure
 def test_it_logs_a_correction(as_treasurer, treasurer, make_donation):
     gift = make_donation("25.00", received_on=date(2025, 3, 1))
     response = as_treasurer.post(
-        reverse("admin:donations_donation_correct", args=[gift.pk]),
+        reverse("admin:ledger_donation_correct", args=[gift.pk]),
         {"amount": "-5.50", "date": "2025-03-04", "reason": "Typed 25 instead of 19.50"},
     )
     assert response.status_code == 302
@@ -86,7 +79,7 @@ def test_it_logs_a_correction(as_treasurer, treasurer, make_donation):
 def test_it_logs_spending(as_treasurer, treasurer):
     legal = Category.objects.create(code="lawyers", purpose="legal_defense", name_en="Lawyers")
     response = as_treasurer.post(
-        reverse("admin:donations_expense_add"),
+        reverse("admin:ledger_expense_add"),
         {
             "date": "2024-03-06",
             "amount": "80.00",
@@ -103,7 +96,7 @@ def test_it_logs_spending(as_treasurer, treasurer):
 def test_it_logs_a_fund_transfer(as_treasurer, treasurer, make_prisoner):
     ana = make_prisoner()
     response = as_treasurer.post(
-        reverse("admin:donations_fundtransfer_add"),
+        reverse("admin:ledger_fundtransfer_add"),
         {
             "date": "2024-05-01",
             "amount": "100.00",
@@ -121,7 +114,7 @@ def test_it_logs_a_fund_transfer(as_treasurer, treasurer, make_prisoner):
 def test_it_logs_a_statement_review(as_treasurer, treasurer, imported):  # noqa: F811
     line = StatementLine.objects.get(counterparty_name="A. Bakker")
     as_treasurer.post(
-        reverse("admin:donations_statementline_changelist") + "?status__exact=review",
+        reverse("admin:ledger_statementline_changelist") + "?status__exact=review",
         {"action": "not_a_donation", "_selected_action": [line.pk]},
     )
     changes = _entry(StatementLine, UPDATE, treasurer)
@@ -187,7 +180,7 @@ def test_it_records_the_address_through_trusted_proxies_only(client, settings, t
     settings.TRUSTED_PROXIES = []
     client.force_login(treasurer)
     client.post(
-        reverse("admin:donations_category_add"),
+        reverse("admin:ledger_category_add"),
         {"code": "food", "purpose": "basic_needs", "name_es": "Comida", "order": 0},
         REMOTE_ADDR="203.0.113.9",
         HTTP_X_FORWARDED_FOR="192.0.2.1",

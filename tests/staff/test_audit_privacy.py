@@ -16,9 +16,10 @@ from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgr
 from agreements.services import agreement_end
 from donations import retention
 from donations.ledger import statement_line_record_donation
-from donations.models import Donation, Donor, StatementLine
 from donations.statements.importer import statement_import
+from donors.models import Donor
 from donors.your_data import donor_erase
+from ledger.models import Donation, StatementLine
 from tests.agreements.helpers import agreement_in_force
 from tests.donations.conftest import form_data
 from tests.donations.statement_samples import camt, ntry
@@ -30,19 +31,19 @@ STAFF_ADDRESS = "203.0.113.5"
 # Every audited model, by whether it can hold a donor's data. One registered later must be
 # put in one of the two, and erasure must then cover it (donor_audit_entries below).
 HOLDS_DONOR_DATA = {
-    "donations.Donation",
-    "donations.StatementLine",
+    "ledger.Donation",
+    "ledger.StatementLine",
     "agreements.PeriodicGiftAgreement",
     "agreements.AgreementSignature",
     "agreements.AgreementGift",
 }
 NO_DONOR_DATA = {
-    "donations.Category",
-    "donations.Correction",
-    "donations.Refund",
-    "donations.Expense",
-    "donations.FundTransfer",
-    "donations.BankStatement",
+    "ledger.Category",
+    "ledger.Correction",
+    "ledger.Refund",
+    "ledger.Expense",
+    "ledger.FundTransfer",
+    "ledger.BankStatement",
     "auth.User",
     "auth.Group",
     "otp_totp.TOTPDevice",
@@ -95,7 +96,7 @@ def test_a_staff_members_action_still_records_their_address(client, treasurer, m
     gift = make_donation("25.00", received_on=date(2025, 3, 1))
     client.force_login(treasurer)
     client.post(
-        reverse("admin:donations_donation_change", args=[gift.pk]),
+        reverse("admin:ledger_donation_change", args=[gift.pk]),
         {"note": "checked", **INLINES},
         REMOTE_ADDR=STAFF_ADDRESS,
     )
@@ -166,7 +167,7 @@ def donor_everywhere(client, treasurer, campaign, make_prisoner):
     Donation.objects.filter(pk=transfer.pk).update(donor_email="camila@example.org")
     client.force_login(treasurer)
     client.post(
-        reverse("admin:donations_donation_change", args=[first.pk]),
+        reverse("admin:ledger_donation_change", args=[first.pk]),
         {"note": "Camila Rojas phoned", **INLINES},
         REMOTE_ADDR=STAFF_ADDRESS,
     )

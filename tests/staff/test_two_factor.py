@@ -130,7 +130,8 @@ def test_it_lets_an_editor_work_without_a_second_factor_or_opt_in(client, editor
     password_login(client, "editor")
     assert client.get(reverse("admin:prisoners_prisoner_changelist")).status_code == 200
     # Reviewing messages of support is editorial work too: no second factor forced for it.
-    queue = client.get(reverse("admin:donations_messageofsupport_changelist"), follow=True)
+    queue_url = reverse("admin:messages_of_support_messageofsupport_changelist")
+    queue = client.get(queue_url, follow=True)
     assert queue.status_code == 200 and "/2fa/" not in queue.request["PATH_INFO"]
     client.get(reverse("staff:setup"))
     device = TOTPDevice.objects.get(user=editor)
@@ -145,7 +146,7 @@ def test_it_lets_an_editor_work_without_a_second_factor_or_opt_in(client, editor
 def test_it_asks_for_2fa_from_whoever_is_given_money_permissions_directly(client, editor):
     editor.user_permissions.add(Permission.objects.get(codename="view_donation"))
     password_login(client, "editor")
-    response = client.get(reverse("admin:donations_donation_changelist"))
+    response = client.get(reverse("admin:ledger_donation_changelist"))
     assert response["Location"].startswith(reverse("staff:setup"))
 
 

@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from donations.models import Donation, Sponsorship
 from donations.providers import get_provider
 from donations.sponsorships.demo import sponsorship_demo_charge
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 
 class Command(BaseCommand):

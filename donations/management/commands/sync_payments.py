@@ -4,10 +4,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from donations.models import Donation, StatusChange
 from donations.payments import payment_refresh
 from donations.providers import get_provider
 from donations.providers.base import ProviderUnavailable
+from ledger.models import Donation
+from payments.models import StatusChange
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from donations.models import Sponsorship
 from donations.providers import get_provider
 from donations.providers.base import ProviderUnavailable
 from donations.sponsorships.sync import sponsorship_sync
+from sponsorships.models import Sponsorship
 
 
 class Command(BaseCommand):

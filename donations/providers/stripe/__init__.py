@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from donations.models import Donation, Sponsorship
 from donations.providers.base import (
     Checkout,
     PaymentProvider,
@@ -26,6 +25,8 @@ from donations.providers.base import (
     WebhookNotice,
 )
 from donations.providers.stripe import checkout, donor_changes, subscriptions, webhooks
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 
 class StripeProvider(PaymentProvider):

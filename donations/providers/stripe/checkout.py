@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 
 from crowdfund.money import from_cents, to_cents
-from donations.models import Donation
 from donations.providers.base import Checkout, PaymentReport, idempotency_key
 from donations.providers.stripe import sdk
 from donations.providers.stripe.objects import (
@@ -15,6 +14,7 @@ from donations.providers.stripe.objects import (
     object_id,
 )
 from donations.providers.stripe.statuses import session_status
+from ledger.models import Donation
 
 SESSION_EXPAND = [
     "payment_intent.latest_charge.balance_transaction",

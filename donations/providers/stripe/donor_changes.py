@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from crowdfund.money import to_cents
-from donations.models import Sponsorship
 from donations.providers.base import SubscriptionReport, subscription_idempotency_key
 from donations.providers.stripe import sdk
 from donations.providers.stripe.objects import object_id
 from donations.providers.stripe.statuses import subscription_report
+from sponsorships.models import Sponsorship
 
 
 def subscription_update_amount(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from donations.models import Donation, Sponsorship
 from donations.providers.base import ProviderUnavailable, SubscriptionReport
 from donations.providers.stripe.objects import moment, nested, object_id
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 FAILED_INTENT = {"requires_payment_method", "canceled"}
 # Stripe's subscription statuses in our words. past_due: a month failed and Stripe is

@@ -11,7 +11,6 @@ from datetime import datetime
 from django.conf import settings
 
 from crowdfund.money import from_cents, to_cents
-from donations.models import Donation, Sponsorship
 from donations.providers.base import (
     PaymentReport,
     RecurringCheckout,
@@ -33,6 +32,8 @@ from donations.providers.stripe.objects import (
     subscription_details,
 )
 from donations.providers.stripe.statuses import invoice_status, subscription_report
+from ledger.models import Donation
+from sponsorships.models import Sponsorship
 
 # The ledger's method → Stripe's payment method type. SEPA Direct Debit is a delayed
 # method: the session completes `unpaid`, and the first invoice settles days later.

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from donations.models import Category, Donation, Expense
+from ledger.models import Category, Donation, Expense
 from prisoners import demo_anbi
 from prisoners import demo_content as demo
 from prisoners.models import RICH_ANBI_FIELDS, BoardMember, Campaign, Prisoner, Update

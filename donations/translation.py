@@ -1,8 +1,0 @@
-from modeltranslation.translator import TranslationOptions, register
-
-from donations.models import Category
-
-
-@register(Category)
-class CategoryTranslation(TranslationOptions):
-    fields = ("name", "description")
