@@ -19,10 +19,10 @@ class AgreementsConfig(AppConfig):
             old_drafts,
         )
         from agreements.selectors import donors_with_running_agreement
-        from donations.reports.attention import ATTENTION_SOURCES
-        from donations.retention import DONOR_HOLDS, DONOR_RECORD_CLEANUPS, Records
-        from donations.retention_expired import EXPIRED_RECORDS
-        from donations.retention_unfinished import UNFINISHED_RECORDS
+        from reports.attention import ATTENTION_SOURCES
+        from retention.expired import EXPIRED_RECORDS
+        from retention.steps import DONOR_HOLDS, DONOR_RECORD_CLEANUPS, Records
+        from retention.unfinished import UNFINISHED_RECORDS
 
         # Agreements the donor signed and the foundation has not: the treasurer's to do.
         if countersignatures_waiting not in ATTENTION_SOURCES:

@@ -1,4 +1,4 @@
-"""What the agreements add to the treasurer's attention list (donations.reports.attention)."""
+"""What the agreements add to the treasurer's attention list (reports.attention)."""
 
 from django.contrib import admin
 from django.db.models import Q
@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements.models import PeriodicGiftAgreement
-from donations.reports.attention import Concern
+from reports.attention import Concern
 
 Status = PeriodicGiftAgreement.Status
 # Signed by everyone who signs for the donor: the partner, or the donor when there is none

@@ -13,9 +13,9 @@ from django.utils import timezone, translation
 
 from agreements.models import AgreementSignature, PeriodicGiftAgreement
 from agreements.words import amount_in_words
-from donations.reports.pdf import render_pdf
+from crowdfund.pdf import render_pdf
 
-TEMPLATE = "reports/periodic_gift_agreement.html"
+TEMPLATE = "agreements/pdf/agreement.html"
 
 
 def sha256_hex(data: bytes) -> str:

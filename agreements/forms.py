@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import MAX_YEARS, MIN_YEARS, PeriodicGiftAgreement
 from crowdfund.amount_field import AmountField
+from crowdfund.forms import ErrorSummaryMixin
 from crowdfund.money import MAX_AMOUNT
-from donations.forms import ErrorSummaryMixin
 from donors.models import normalise_email
 
 Agreement = PeriodicGiftAgreement

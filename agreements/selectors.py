@@ -2,7 +2,7 @@
 
 A year's figure is the gifts linked to the agreement that arrived in that year (a sponsorship's
 months, and the gifts the treasurer linked), each net of its refunds, chargebacks and
-corrections: the same money logic as every other total (`donations.selectors`).
+corrections: the same money logic as every other total (`ledger.selectors`).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agreements.models import PeriodicGiftAgreement
-from donations.selectors import MONEY, RECEIVED, RECEIVED_ON, REFUNDED, ZERO
 from donors.models import Donor
 from ledger.models import Correction, Donation, Refund
+from ledger.selectors import MONEY, RECEIVED, RECEIVED_ON, REFUNDED, ZERO
 
 Status = PeriodicGiftAgreement.Status
 # Agreements whose payments are due: in force, or ended (for the years before the end).

@@ -21,11 +21,11 @@ from agreements.models import (
     PeriodicGiftAgreement,
     agreement_number_allocate,
 )
-from donations.expected_transfers import expected_transfer_create
-from donations.sponsorships.selectors import sponsorships_running
-from donations.sponsorships.start import donor_get_or_create
 from donors.models import normalise_email
+from donors.services import donor_get_or_create
 from prisoners.models import Campaign
+from sponsorships.selectors import sponsorships_running
+from statements.expected import expected_transfer_create
 
 Status = PeriodicGiftAgreement.Status
 PaymentWay = PeriodicGiftAgreement.PaymentWay

@@ -14,7 +14,7 @@ from agreements.links import signing_token_check
 from agreements.models import AgreementSignature, DocumentDamaged
 from agreements.services import agreement_create, agreement_sign
 from crowdfund.client_ip import client_ip
-from donations.ratelimit import sending_allowed, unasked_mail_allowed
+from giving.ratelimit import sending_allowed, unasked_mail_allowed
 from prisoners.selectors import campaign_get
 
 Role = AgreementSignature.Role

@@ -81,8 +81,8 @@ def alternated(bare_port: int, site_port: int, port: int, path: str, check_split
 def _pages() -> dict[str, tuple[str, str]]:
     """Each page measured: the server it is measured on (the page cache on, off, or off with
     no home-page card kept either) and its address."""
-    from donations.reports.data import closed_years
     from prisoners.models import Prisoner
+    from reports.data import closed_years
 
     slug = Prisoner.objects.published().order_by("order", "name").first().slug
     rendered = {
@@ -103,7 +103,7 @@ def _pages() -> dict[str, tuple[str, str]]:
     pages["donate (form)"] = ("cached", "/en/donate/")
     pages["bank transfer (form)"] = ("cached", "/en/bank-transfer/")
     pages |= {f"{name} (uncached)": ("uncached", path) for name, path in rendered.items()}
-    # The only page with parts kept apart: its prisoner cards (prisoners/cards.py).
+    # The only page with parts kept apart: its prisoner cards (public/cards.py).
     pages["home (uncached, no card kept)"] = ("cold", "/en/")
     return pages
 
@@ -250,7 +250,7 @@ def bench_pages(workers_too: bool = False) -> None:
     demo_database = copy_database("demo")
     seconds = grow(50, 100_000)
     print(f"grew to 50 prisoners and 100,000 paid gifts in {seconds:.0f} s")
-    from donations.totals_check import totals_differences
+    from ledger.totals_check import totals_differences
 
     differences = totals_differences()
     print("running totals agree with the ledger" if not differences else differences[:5])

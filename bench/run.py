@@ -40,7 +40,7 @@ def _fresh_database():
 def _import(data: bytes, name: str):
     from django.db import transaction
 
-    from donations.statements.importer import statement_import
+    from statements.importer import statement_import
 
     # Each run starts from the same database: the import is rolled back afterwards.
     with transaction.atomic():
@@ -137,7 +137,7 @@ def _timed_report():
 
     from pypdf import PdfReader
 
-    from donations.reports.pdf import treasurer_report_pdf
+    from reports.pdf import treasurer_report_pdf
 
     started = time.perf_counter()
     pdf = treasurer_report_pdf(start=date(2025, 1, 1), end=date(2025, 12, 31), generated_by="bench")
@@ -152,7 +152,7 @@ def bench_reports() -> None:
     from django.conf import settings
     from django.test import Client
 
-    from donations.reports.pdf import treasurer_report_pdf
+    from reports.pdf import treasurer_report_pdf
 
     print(
         "== Treasurer's report for 2025 (targets: 20,000 gifts <= 1.5x the time of 100, < 10 s) =="

@@ -6,4 +6,4 @@ class CrowdfundConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from crowdfund import checks  # noqa: F401 - registers the deployment checks
+        pass

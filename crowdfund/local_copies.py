@@ -1,6 +1,6 @@
 """The newest copies one process served, beside the shared cache: a popular one then costs no
 round trip. Used for the kept pages (crowdfund/page_cache.py) and the home page's cards
-(prisoners/cards.py), whose keys never name other content, so a copy here is never stale."""
+(public/cards.py), whose keys never name other content, so a copy here is never stale."""
 
 from __future__ import annotations
 

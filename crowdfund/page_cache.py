@@ -63,8 +63,8 @@ def _kept(key: str):
 # view runs: it makes no copy of its own in the shared cache, and no link on the page (the
 # language switcher) repeats it. Views in neither list keep their query string.
 FORM_PARAMETERS = {
-    "donations:donate": ("prisoner", "frequency", "amount", "retry"),
-    "donations:bank_transfer": ("prisoner", "amount"),
+    "giving:donate": ("prisoner", "frequency", "amount", "retry"),
+    "giving:bank_transfer": ("prisoner", "amount"),
 }
 
 

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
-from urllib.parse import urlsplit
-
 from django.conf import settings
-from django.contrib.sitemaps import Sitemap
-from django.http import Http404, HttpResponse
-from django.urls import reverse, translate_url
-from django.utils import timezone, translation
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_safe
+from django.urls import translate_url
 
-from prisoners.models import Campaign, Prisoner
-
-# The foundation's name before any campaign is set up (and on the 500 page, which reads nothing).
-SITE_NAME = Campaign._meta.get_field("foundation_name").default
+# The foundation's name before any campaign is set up (and on the 500 page, which reads
+# nothing); the campaign's own field starts with it.
+SITE_NAME = "De Solidaire Diaspora Stg"
 OG_LOCALES = {"es": "es_ES", "nl": "nl_NL", "en": "en_GB"}
-# Under donate/: a donor's own thanks page and the demo checkout. Nothing for a search
-# engine; the donate form itself is what people search for, so it stays crawlable.
-PRIVATE_UNDER_DONATE = ["thanks/", "demo/"]
 
 
 def absolute_url(url: str) -> str:
@@ -40,75 +28,3 @@ def page_links(path: str) -> dict:
             f"/{settings.LANGUAGE_CODE}/", "/", 1
         ),
     }
-
-
-class _SiteSitemap(Sitemap):
-    i18n = True
-    alternates = True
-    x_default = True
-
-    def get_protocol(self, protocol=None) -> str:
-        return urlsplit(settings.SITE_URL).scheme
-
-    def get_domain(self, site=None) -> str:
-        return urlsplit(settings.SITE_URL).netloc
-
-
-class PageSitemap(_SiteSitemap):
-    changefreq = "weekly"
-
-    def items(self) -> list[str]:
-        return [
-            "prisoners:home",
-            "donations:donate",
-            "donations:money_use",
-            "donations:transparency",
-            "donations:bank_transfer",
-            "prisoners:anbi",
-        ]
-
-    def location(self, item: str) -> str:
-        return reverse(item)
-
-
-class PrisonerSitemap(_SiteSitemap):
-    changefreq = "weekly"
-
-    def items(self):
-        return Prisoner.objects.published().order_by("order", "pk")
-
-    def lastmod(self, prisoner: Prisoner):
-        return prisoner.updated_at
-
-
-SITEMAPS = {"pages": PageSitemap, "prisoners": PrisonerSitemap}
-
-
-@require_safe
-@cache_control(max_age=3600, public=True)
-def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /webhooks/"]
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            donate = reverse("donations:donate")
-        lines += [f"Disallow: {donate}{tail}" for tail in PRIVATE_UNDER_DONATE]
-    lines += ["", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}", ""]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
-@require_safe
-@cache_control(max_age=3600, public=True)
-def security_txt(request):
-    """RFC 9116: whom to tell about a vulnerability. Donors' safety depends on hearing it."""
-    campaign = Campaign.objects.first()
-    if campaign is None or not campaign.contact_email:
-        raise Http404("No contact address has been set up yet.")
-    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
-    lines = [
-        f"Contact: mailto:{campaign.contact_email}",
-        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
-        "Preferred-Languages: es, nl, en",
-        f"Canonical: {settings.SITE_URL}{reverse('security_txt')}",
-        "",
-    ]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

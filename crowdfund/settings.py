@@ -232,7 +232,7 @@ DONATION_RATE_LIMIT_STARTS_PER_EMAIL = 10
 DONATION_FAILURE_WINDOW = 60 * 60
 DONATION_FAILURES_PER_IP = 8
 DONATION_FAILURES_PER_EMAIL = 5
-# "Manage my gifts", per this many seconds (donors/limits.py): requests per client address (a
+# "Manage my gifts", per this many seconds (mygifts/limits.py): requests per client address (a
 # donor needs one; a script probing addresses needs thousands), links sent for one client's
 # requests for one address, and links sent to one address, whoever asked.
 DONOR_LINK_RATE_LIMIT_WINDOW = 60 * 60
@@ -256,19 +256,19 @@ CACHES = caches_setting(REDIS_URL)
 # per language and address, keyed by the content version: a new gift or an edited story shows
 # at once. Only pages without a form: donate and bank transfer are never cached.
 PAGE_CACHE_VIEWS = [
-    "prisoners:home",
-    "prisoners:detail",
-    "donations:money_use",
-    "donations:transparency",
-    "prisoners:anbi",
+    "public:home",
+    "public:detail",
+    "public:money_use",
+    "public:transparency",
+    "public:anbi",
     # The same for every visitor in a language: the campaign's contact details and the
     # retention periods, which are settings (a restart shows a new period within
     # PAGE_CACHE_SECONDS, or at the next change of content).
-    "donations:privacy",
+    "public:privacy",
 ]
 # A copy outlives its content version by at most this long (an old version is never read).
 PAGE_CACHE_SECONDS = 10 * 60
-# The home page's prisoner cards, kept apart from the page (prisoners/cards.py); 0 keeps none.
+# The home page's prisoner cards, kept apart from the page (public/cards.py); 0 keeps none.
 CARD_CACHE_SECONDS = PAGE_CACHE_SECONDS
 # How long a worker trusts its last read of the content version: a change (its own too) shows
 # on its pages after at most this long. Every gift is a change: at 1 s, under the load test's

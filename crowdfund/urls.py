@@ -5,9 +5,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from crowdfund import errors, seo, views
-from donations import webhooks
+from crowdfund import views
+from payments import webhooks
 from prisoners import photo_views
+from public import errors, seo
 
 admin.site.site_header = _("Diaspora Solidarity Foundation")
 admin.site.site_title = _("Foundation admin")
@@ -28,10 +29,12 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", photo_views.photo, name="media"),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("prisoners.urls")),
-    path("", include("donations.urls")),
+    path("", include("public.urls")),
+    path("", include("giving.urls")),
+    path("", include("demo.urls")),
+    path("", include("sponsorships.urls")),
     path("", include("agreements.urls")),
-    path("", include("donors.urls")),
+    path("", include("mygifts.urls")),
     prefix_default_language=True,
 )
 

@@ -9,4 +9,4 @@ class DonationsConfig(AppConfig):
     moving a row (their first migrations change Django's state only). No code lives here."""
 
     name = "donations"
-    verbose_name = _("Money (before the split)")
+    verbose_name = _("Earlier migrations")

@@ -45,8 +45,8 @@ P95_LIMIT_MS = 200
 # paid gifts themselves.
 TOTALS = """
 import json
-from donations.models import Donation
-from donations.selectors import campaign_totals
+from ledger.models import Donation
+from ledger.selectors import campaign_totals
 from django.db.models import Sum
 paid = Donation.objects.paid()
 print(json.dumps({"raised": str(campaign_totals().raised), "paid": paid.count(),
@@ -54,7 +54,7 @@ print(json.dumps({"raised": str(campaign_totals().raised), "paid": paid.count(),
 """
 GIFTS = """
 import json, os
-from donations.models import Donation
+from ledger.models import Donation
 ids = [row["id"] for row in json.load(open(os.environ["LOADTEST_RESULT"]))]
 rows = Donation.objects.filter(provider="mollie", provider_payment_id__in=ids)
 print(json.dumps({"paid": {d.provider_payment_id: str(d.amount) for d in rows.paid()},

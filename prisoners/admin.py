@@ -16,10 +16,10 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 
 from crowdfund.amount_field import MONEY_FORMFIELDS
 from crowdfund.money import format_eur
-from donations.sponsorships.selectors import with_sponsorship_totals
 from prisoners.models import BoardMember, Campaign, Prisoner, Update
 from prisoners.rich_text import has_text
 from prisoners.staged_photos import photo_stage, photo_unstage
+from sponsorships.selectors import with_sponsorship_totals
 
 
 class BoardMemberInline(admin.TabularInline):

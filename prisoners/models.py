@@ -17,6 +17,7 @@ from modeltranslation.utils import build_localized_fieldname
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from crowdfund.seo import SITE_NAME
 from prisoners.photos import photo_without_metadata
 from prisoners.rich_text import EXTENSIONS, has_text, sanitize_html
 
@@ -94,9 +95,7 @@ class CbfStatus(models.TextChoices):
 class Campaign(models.Model):
     """The one campaign this site runs: its appeal, goal and bank details."""
 
-    foundation_name = models.CharField(
-        _("foundation name"), max_length=200, default="De Solidaire Diaspora Stg"
-    )
+    foundation_name = models.CharField(_("foundation name"), max_length=200, default=SITE_NAME)
     title = models.CharField(_("campaign title"), max_length=200)
     appeal = ProseEditorField(_("appeal"), extensions=EXTENSIONS, sanitize=True, blank=True)
     goal = models.DecimalField(
@@ -273,7 +272,7 @@ class PrisonerQuerySet(models.QuerySet):
         from crowdfund.content import content_changed
 
         # The row's version, as a save moves it: the home page's cards are kept under it
-        # (prisoners/cards.py).
+        # (public/cards.py).
         kwargs.setdefault("updated_at", timezone.now())
         count = super().update(**kwargs)
         if count:
@@ -373,14 +372,14 @@ class Prisoner(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("prisoners:detail", args=[self.slug])
+        return reverse("public:detail", args=[self.slug])
 
     @staticmethod
     def url_maker() -> Callable[[str], str]:
         """get_absolute_url() for a whole list from one reverse(): for 50 prisoners, resolving
         each address took longer than rendering the figures beside it."""
         marker = "slug-marker-0"
-        pattern = reverse("prisoners:detail", args=[marker])
+        pattern = reverse("public:detail", args=[marker])
         return lambda slug: pattern.replace(marker, quote(slug))
 
     def clean(self) -> None:

@@ -150,7 +150,7 @@ class Sponsorship(models.Model):
         """
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("A pledge changes only under the sponsorship's row lock.")
-        from donations.tasks import send_sponsorship_mail
+        from sponsorships.tasks import send_sponsorship_mail
 
         old = self.amount
         if old == amount:

@@ -4,7 +4,7 @@ django-auditlog writes one LogEntry per create, change or delete, with the actor
 staff.middleware.AuditActorMiddleware), the time and each changed field's before and after
 values. Writes by the system (webhooks, imports) and by visitors are kept too, with no actor
 and no address. A donor's erasure or anonymisation deletes every entry of their objects
-(donations/retention_cleaner.py, agreements/retention.py).
+(retention/cleaner.py, agreements/retention.py).
 """
 
 from auditlog.registry import auditlog

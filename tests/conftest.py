@@ -17,10 +17,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crowdfund import content, page_cache
 from crowdfund.private_storage import private_storage
-from donations.reports import public_file
 from ledger.models import Donation
-from prisoners import cards
 from prisoners.models import Campaign, Prisoner
+from public import cards
+from reports import public_file
 from staff.two_factor import has_second_factor, second_factor_required
 
 ROOT = Path(__file__).resolve().parent.parent

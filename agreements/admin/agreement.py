@@ -25,8 +25,8 @@ from agreements.models import (
 )
 from agreements.selectors import agreement_years
 from agreements.services import CANCELLABLE, agreement_end, ready_to_countersign
+from crowdfund.admin_base import ReadOnlyInline
 from crowdfund.money import format_eur
-from donations.admin.base import ReadOnlyInline
 from ledger.models import Donation
 from sponsorships.models import Sponsorship
 

@@ -300,7 +300,7 @@ class Donation(CountedInTotals):
         return self.amount_paid if self.amount_paid is not None else self.amount
 
     def _counted_on(self):
-        # The same day as donations.selectors.RECEIVED_ON.
+        # The same day as ledger.selectors.RECEIVED_ON.
         return day_of(self.received_on or self.paid_at or self.created_at)
 
     @property

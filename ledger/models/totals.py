@@ -1,7 +1,7 @@
 """Running totals: what the public pages read instead of summing the ledger on every view.
 
 Each is kept in step with the ledger in the same transaction as the entry that moves the money
-(`donations.totals`). The ledger stays the truth: the treasurer's reports sum it, and
+(`ledger.running_totals`). The ledger stays the truth: the treasurer's reports sum it, and
 `manage.py verify_totals` recomputes these rows from it and reports any difference.
 """
 
@@ -18,12 +18,12 @@ ZERO = Decimal("0.00")
 
 
 def _money(label):
-    # Sums of many 12-digit amounts need room to grow, as in donations.selectors.
+    # Sums of many 12-digit amounts need room to grow, as in ledger.selectors.
     return models.DecimalField(label, max_digits=14, decimal_places=2, default=ZERO)
 
 
 class IncomeTotals(models.Model):
-    """Money in, in the terms of `donations.selectors.MoneyIn`."""
+    """Money in, in the terms of `ledger.selectors.MoneyIn`."""
 
     received = _money(_("received"))
     refunded = _money(_("refunded"))

@@ -1,12 +1,12 @@
 """Agreements the donor (and partner) signed and the foundation has not yet countersigned, on
-the treasurer's attention list (donations.reports.attention, through its registry)."""
+the treasurer's attention list (reports.attention, through its registry)."""
 
 from django.utils import timezone
 
 from agreements.documents import agreement_terms_document_ensure
 from agreements.models import PeriodicGiftAgreement
 from agreements.services import agreement_countersign, agreement_create, agreement_sign
-from donations.reports.attention import treasurer_attention
+from reports.attention import treasurer_attention
 from tests.agreements.conftest import cleaned
 from tests.agreements.helpers import agreement_signed
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from agreements.links import signing_token
 from agreements.models import AgreementSignature, PeriodicGiftAgreement
 from agreements.services import agreement_cancel
-from donations.retention import retention_apply
 from donors.models import Donor
 from retention.models import ErasureRequest
+from retention.steps import retention_apply
 from tests.agreements.conftest import form_data, link_in
 from tests.agreements.helpers import agreement_in_force, agreement_signed
 from tests.conftest import _staff

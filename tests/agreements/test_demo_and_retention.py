@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from agreements.models import PeriodicGiftAgreement
 from agreements.selectors import donors_with_running_agreement
-from donations.retention import DONOR_HOLDS
+from retention.steps import DONOR_HOLDS
 from tests.agreements.helpers import agreement_in_force, agreement_signed
 
 

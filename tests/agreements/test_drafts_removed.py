@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from agreements.documents import agreement_terms_document_ensure
 from agreements.models import PeriodicGiftAgreement
-from donations.retention import retention_apply
 from donors.models import Donor
-from donors.your_data import ErasureRefused, donor_erase
+from mygifts.your_data import ErasureRefused, donor_erase
+from retention.steps import retention_apply
 from tests.agreements.helpers import agreement_in_force
 
 LONG_AGO = timedelta(days=31)

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
 from agreements.services import agreement_end
-from donations.retention import retention_apply
 from ledger.models import Donation
+from retention.steps import retention_apply
 from tests.agreements.helpers import agreement_in_force
 
 

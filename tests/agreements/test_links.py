@@ -8,8 +8,8 @@ from django.core import signing
 
 from agreements.links import SALTS, signing_token
 from agreements.models import PeriodicGiftAgreement
-from donations.sponsorships.links import sponsorship_token
 from donors.models import Donor
+from sponsorships.links import sponsorship_token
 from sponsorships.models import Sponsorship
 from tests.agreements.conftest import link_in
 

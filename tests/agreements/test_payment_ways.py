@@ -10,9 +10,9 @@ from agreements.documents import stored_bytes
 from agreements.models import AgreementGift, PeriodicGiftAgreement
 from agreements.selectors import agreement_years
 from agreements.services import agreement_countersign
-from donations.statements.importer import statement_import
 from ledger.models import Donation
 from sponsorships.models import Sponsorship
+from statements.importer import statement_import
 from tests.agreements.conftest import form_data, link_in, pdf_text
 from tests.agreements.helpers import agreement_signed
 from tests.donations.statement_samples import camt, ntry

@@ -10,11 +10,11 @@ from django.utils import timezone
 from agreements.models import AgreementGift
 from agreements.selectors import agreement_shortfalls, agreement_years, last_closed_year
 from agreements.services import agreement_end
-from donations.corrections import donation_correct
-from donations.reports.attention import treasurer_attention
-from donations.reports.pdf import treasurer_report_html
 from donors.models import Donor
+from ledger.corrections import donation_correct
 from ledger.models import Refund
+from reports.attention import treasurer_attention
+from reports.pdf import treasurer_report_html
 from sponsorships.models import Sponsorship
 from tests.agreements.helpers import agreement_in_force, agreement_signed
 

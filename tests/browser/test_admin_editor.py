@@ -6,6 +6,7 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, User
 
 from tests.browser.conftest import axe_violations
+from tests.migration_state import grant
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,8 +47,8 @@ def editor_role(demo_site):
         create_permissions(app_config, verbosity=0)
     roles = import_module("donations.migrations.0002_roles")
     messages = import_module("donations.migrations.0016_editor_message_roles")
-    roles._grant(apps, "Editors", roles.EDITOR_PERMISSIONS)
-    roles._grant(apps, "Editors", {"donations": messages.EDITOR})
+    grant("Editors", roles.EDITOR_PERMISSIONS)
+    grant("Editors", {"donations": messages.EDITOR})
     return Group.objects.get(name="Editors")
 
 

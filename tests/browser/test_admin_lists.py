@@ -13,10 +13,11 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from donations.statements.importer import statement_import
 from prisoners.models import Prisoner
+from statements.importer import statement_import
 from tests.conftest import confirmed_totp
 from tests.donations.statement_samples import camt
+from tests.migration_state import grant
 
 pytestmark = [
     pytest.mark.browser,
@@ -75,8 +76,8 @@ def treasurer_cookie(demo_site):
         create_permissions(app_config, verbosity=0)
     roles = import_module("donations.migrations.0002_roles")
     ledger = import_module("donations.migrations.0006_treasurer_ledger_roles")
-    roles._grant(apps, "Treasurers", roles.TREASURER_PERMISSIONS)
-    roles._grant(apps, "Treasurers", {"donations": ledger.TREASURER})
+    grant("Treasurers", roles.TREASURER_PERMISSIONS)
+    grant("Treasurers", {"donations": ledger.TREASURER})
     user = User.objects.create_user("tesorera", password="pw-for-tests-only", is_staff=True)
     user.groups.add(Group.objects.get(name="Treasurers"))
     client = Client()

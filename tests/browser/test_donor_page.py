@@ -7,9 +7,9 @@ import re
 import pytest
 from django.core import mail
 
-from donors.access import manage_token
-from donors.demo import DEMO_EMAIL
+from demo.donor import DEMO_EMAIL
 from donors.models import Donor
+from mygifts.access import manage_token
 from sponsorships.models import Sponsorship
 from tests.browser.conftest import axe_violations
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from donations.expected_transfers import expected_transfer_create
-from donations.tasks import send_receipt, send_transfer_details
+from giving.tasks import send_receipt, send_transfer_details
+from statements.expected import expected_transfer_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

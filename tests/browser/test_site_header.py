@@ -16,22 +16,22 @@ pytestmark = [
 LANGUAGES = ["nl", "es", "en"]
 WIDTHS = [320, 390, 1280]
 PAGES = [
-    ("prisoners:home", {}),
-    ("prisoners:detail", {"slug": "diego-demo"}),
-    ("donations:donate", {}),
-    ("donations:bank_transfer", {}),
-    ("donations:money_use", {}),
-    ("donations:transparency", {}),
-    ("prisoners:anbi", {}),
-    ("donations:privacy", {}),
+    ("public:home", {}),
+    ("public:detail", {"slug": "diego-demo"}),
+    ("giving:donate", {}),
+    ("giving:bank_transfer", {}),
+    ("public:money_use", {}),
+    ("public:transparency", {}),
+    ("public:anbi", {}),
+    ("public:privacy", {}),
     ("agreements:start", {}),
-    ("donors:request", {}),
+    ("mygifts:request", {}),
 ]
 MENU = [
-    "prisoners:home",
-    "donations:money_use",
-    "donations:transparency",
-    "donations:bank_transfer",
+    "public:home",
+    "public:money_use",
+    "public:transparency",
+    "giving:bank_transfer",
 ]
 # What the navigation and its button are called, as a screen reader says it.
 NAMES = {"nl": ("Hoofdmenu", "Menu"), "es": ("Principal", "Menú"), "en": ("Main", "Menu")}

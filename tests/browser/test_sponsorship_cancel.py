@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from donations.sponsorships.links import sponsorship_token
+from sponsorships.links import sponsorship_token
 from sponsorships.models import Sponsorship
 from tests.browser.conftest import axe_violations
 from tests.donations.sponsorship_helpers import start_sponsorship

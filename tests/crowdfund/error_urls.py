@@ -4,8 +4,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.urls import path
 
-from crowdfund import errors
 from crowdfund.urls import handler400, handler403, handler404, handler500, urlpatterns
+from public import errors
 
 
 def _forbidden(request):

@@ -13,13 +13,13 @@ from django.test import Client, override_settings
 
 from agreements.links import signing_token
 from agreements.services import agreement_create
-from donations.sponsorships.links import sponsorship_token
-from donations.tasks import send_receipt, send_transfer_details
-from donors.access import manage_token
-from donors.demo import DEMO_EMAIL
+from demo.donor import DEMO_EMAIL
 from donors.models import Donor
+from giving.tasks import send_receipt, send_transfer_details
 from ledger.models import Donation
+from mygifts.access import manage_token
 from prisoners.models import Prisoner
+from sponsorships.links import sponsorship_token
 from sponsorships.models import Sponsorship
 from statements.models import ExpectedTransfer
 from tests.agreements.conftest import cleaned

@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from agreements.models import AgreementSignature, PeriodicGiftAgreement
 from agreements.services import agreement_create
-from donations.corrections import donation_correct
+from annual_statements.documents import statement_issue
 from donors.models import Donor
-from donors.statements import statement_issue
-from donors.your_data import donor_erase
+from ledger.corrections import donation_correct
 from ledger.models import BankStatement, Category, Donation, Expense, FundTransfer, StatementLine
+from mygifts.your_data import donor_erase
 from payments.models import PaymentEvent, StatusChange
 from prisoners.models import Update
 from reports.models import FundOverview

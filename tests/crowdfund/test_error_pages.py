@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import translation
 
-from crowdfund import errors
+from public import errors
 
 LAYOUT = ['class="skip-link"', 'class="site-header"', 'class="site-footer"']
 

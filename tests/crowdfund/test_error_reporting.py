@@ -28,9 +28,7 @@ def _event() -> dict:
                     "value": "{'camila.rojas@example.org': (550, b'No such user')}",
                     "module": "smtplib",
                     "stacktrace": {
-                        "frames": [
-                            {"filename": "donations/tasks.py", "function": "send", "lineno": 9}
-                        ]
+                        "frames": [{"filename": "giving/tasks.py", "function": "send", "lineno": 9}]
                     },
                 }
             ]

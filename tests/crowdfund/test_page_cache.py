@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from crowdfund.money import format_eur
-from donations.payments import payment_apply_status
-from donations.providers.base import PaymentReport
-from donations.selectors import campaign_totals
 from ledger.models import Donation
+from ledger.selectors import campaign_totals
 from payments.models import StatusChange
+from payments.providers.base import PaymentReport
+from payments.services import payment_apply_status
 from tests.crowdfund.conftest import ok_get
 
 CACHED = [

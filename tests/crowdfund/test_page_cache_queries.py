@@ -1,5 +1,5 @@
 """Query strings on kept pages: only the parameters a page reads make a copy of their own
-(crowdfund/page_cache.py FORM_PARAMETERS, donations/form_links.py)."""
+(crowdfund/page_cache.py FORM_PARAMETERS, giving/form_links.py)."""
 
 import pytest
 from django.core.cache import caches

@@ -14,8 +14,8 @@ from django.core.cache import caches
 
 from crowdfund import cache_backend
 from crowdfund.caching import caches_setting
-from donations.selectors import campaign_totals
 from ledger.models import Donation
+from ledger.selectors import campaign_totals
 from statements.models import ExpectedTransfer
 from tests.donations.conftest import form_data, post_mollie_webhook
 

@@ -97,7 +97,7 @@ def test_it_builds_the_public_report_once_into_the_private_path(
     ana = make_prisoner(slug="ana", photo_alt_es="Ana")
     ana.photo = SimpleUploadedFile("ana.jpg", _jpeg(), content_type="image/jpeg")
     ana.save()
-    with caplog.at_level(logging.INFO, logger="donations.reports.public_file"):
+    with caplog.at_level(logging.INFO, logger="reports.public_file"):
         first = client.get("/en/report.pdf")
         second = client.get("/en/report.pdf")
     pdf = _body(first)

@@ -36,7 +36,7 @@ SETUP = f"""
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from donations.models import Category, Expense
+from ledger.models import Category, Expense
 
 editor = User.objects.create_user("editor", password="{PASSWORD}", is_staff=True)
 editor.groups.add(Group.objects.get(name="Editors"))

@@ -3,7 +3,7 @@
 import uuid
 from decimal import Decimal
 
-from donations.sponsorships.start import sponsorship_checkout, sponsorship_start
+from giving.sponsorship_start import sponsorship_checkout, sponsorship_start
 from ledger.models import Donation
 
 

@@ -18,9 +18,9 @@ from pypdf import PdfReader
 
 from agreements.models import PeriodicGiftAgreement
 from agreements.services import agreement_create
-from donations.reports.attention import treasurer_attention
-from donations.reports.pdf import treasurer_report_pdf
 from ledger.models import BankStatement, Category, Expense, StatementLine
+from reports.attention import treasurer_attention
+from reports.pdf import treasurer_report_pdf
 from tests.agreements.conftest import cleaned
 
 TODAY = timezone.localdate()

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from donations.statements.importer import statement_import
 from donors.models import Donor
 from ledger.models import Donation, StatementLine
+from statements.importer import statement_import
 from statements.models import ExpectedTransfer
 from tests.donations.statement_samples import camt, ntry
 
@@ -189,6 +189,6 @@ def test_it_draws_another_reference_when_the_first_is_taken(monkeypatch, ana):
         amount=Decimal("5.00"), email="a@example.org", reference="DTAAAAAA"
     )
     letters = iter("AAAAAA" + "CCCCCC")
-    monkeypatch.setattr("donations.models.expected.secrets.choice", lambda alphabet: next(letters))
+    monkeypatch.setattr("statements.models.secrets.choice", lambda alphabet: next(letters))
     second = ExpectedTransfer.objects.create(amount=Decimal("5.00"), email="b@example.org")
     assert second.reference == "DTCCCCCC"

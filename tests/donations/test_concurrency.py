@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from donations import payments
-from donations.selectors import campaign_totals
 from ledger.models import Donation, Refund
+from ledger.selectors import campaign_totals
+from payments import services as payments
 from payments.models import PaymentEvent, StatusChange
 from tests.donations.conftest import form_data
 

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from donations.corrections import donation_correct
-from donations.selectors import campaign_totals
-from donations.statements.importer import donation_from_line
+from ledger.corrections import donation_correct
 from ledger.models import Correction, Donation, StatementLine
+from ledger.selectors import campaign_totals
+from statements.importer import donation_from_line
 
 
 def _change_url(gift):

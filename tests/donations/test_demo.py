@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from donations.selectors import campaign_totals
 from ledger.models import Donation
+from ledger.selectors import campaign_totals
 from payments.models import PaymentEvent, StatusChange
 
 

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from donations.sponsorships.links import sponsorship_restart_url
 from ledger.models import Donation
+from sponsorships.links import sponsorship_restart_url
 from sponsorships.models import Sponsorship
 from tests.donations.conftest import form_data, said_by_the_server
 

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from donations.donate_summary import MAX_METHODS, MAX_PRESETS
-from donations.forms import METHOD_LABELS
-from donations.providers.demo_provider import DemoProvider
+from demo.provider import DemoProvider
+from giving.donate_summary import MAX_METHODS, MAX_PRESETS
+from giving.forms import METHOD_LABELS
 from ledger.models import Donation
 from sponsorships.models import Sponsorship
 from tests.donations.conftest import form_data, said_by_the_server

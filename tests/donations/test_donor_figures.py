@@ -1,4 +1,4 @@
-"""One donor's figures (donations/reports/data.py: donor_year, donor_money_in) come from the
+"""One donor's figures (reports/data.py: donor_year, donor_money_in) come from the
 same money_in query as the treasurer's report, so a statement and the report agree."""
 
 from datetime import UTC, date, datetime
@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from donations.corrections import donation_correct
-from donations.reports.data import treasurer_report
-from donations.reports.donor import donor_money_in, donor_year, donor_years
 from donors.models import Donor
+from ledger.corrections import donation_correct
+from ledger.donor_figures import donor_money_in, donor_year, donor_years
 from ledger.models import Donation, Refund
+from reports.data import treasurer_report
 from sponsorships.models import Sponsorship
 
 YEAR = 2025

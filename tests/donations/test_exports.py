@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from donations.reports.csv_export import safe_cell
+from ledger.csv_export import safe_cell
 from ledger.models import Category, Expense
 
 EXPORTS = [
@@ -86,7 +86,7 @@ def test_it_neutralises_a_full_width_formula_in_the_export(client, treasurer, ma
 
 
 def test_it_exports_spending_and_statement_lines(client, treasurer, campaign, make_prisoner):
-    from donations.statements.importer import statement_import
+    from statements.importer import statement_import
 
     campaign.iban = "NL20INGB0001234567"  # the sample is an ING export of this account
     campaign.save()
@@ -231,7 +231,7 @@ def test_the_command_speaks_the_sites_language_by_default(
 
 
 def test_it_exports_corrections_with_their_direction(client, treasurer, make_donation):
-    from donations.corrections import donation_correct
+    from ledger.corrections import donation_correct
 
     gift = make_donation("40.00")
     for amount, reason in (("-7.50", "=cmd|' /C calc'!A0"), ("2.00", "forgot the cents")):

@@ -12,9 +12,9 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from crowdfund.money import format_eur
-from donations.corrections import donation_correct
-from donations.reports.pdf import treasurer_report_pdf
+from ledger.corrections import donation_correct
 from ledger.models import Refund
+from reports.pdf import treasurer_report_pdf
 
 # Worked out by hand: 40.25 - 15 (refund) + 30 - 30 (chargeback) + 50 - 10.50 (correction)
 ANA = Decimal("64.75")

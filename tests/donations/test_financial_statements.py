@@ -10,11 +10,11 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from crowdfund.money import format_eur
-from donations.corrections import donation_correct
-from donations.reports import pdf as report_pdf
-from donations.reports.data import closed_years, financial_statements, treasurer_report
-from donations.reports.pdf import treasurer_report_pdf
+from ledger.corrections import donation_correct
 from ledger.models import Category, Donation, Expense, FundTransfer, Refund
+from reports import pdf as report_pdf
+from reports.data import closed_years, financial_statements, treasurer_report
+from reports.pdf import treasurer_report_pdf
 
 THIS_YEAR = timezone.localdate().year
 YEAR = THIS_YEAR - 1  # the last closed year

@@ -10,7 +10,7 @@ from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from donations.tasks import send_receipt
+from giving.tasks import send_receipt
 from ledger.models import Donation, GiftReferenceCounter
 
 REFERENCE = re.compile(r"^DS-\d{4}-\d{5}$")

@@ -13,11 +13,11 @@ from PIL import Image
 
 from crowdfund.money import MAX_AMOUNT
 from crowdfund.private_storage import private_storage
-from donations.ledger import statement_line_record_donation
-from donations.statements.importer import statement_import
 from ledger.models import Category, Donation, Expense, FundTransfer, StatementLine
 from ledger.models.spending import _receipt_name
 from prisoners.models import Prisoner
+from statements.importer import statement_import
+from statements.review import statement_line_record_donation
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "statements"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from donations.moderation import message_moderate
-from donations.selectors import messages_of_support
 from ledger.models import Donation
 from messages_of_support.models import MessageModeration, MessageOfSupport
+from messages_of_support.moderation import message_moderate
+from messages_of_support.selectors import messages_of_support
 from tests.donations.conftest import form_data
 
 WAITING = Donation.MessageStatus.WAITING

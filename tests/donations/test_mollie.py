@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from donations.selectors import campaign_totals
 from ledger.models import Donation, Refund
+from ledger.selectors import campaign_totals
 from payments.models import PaymentEvent, StatusChange
 from tests.donations.conftest import form_data, post_mollie_webhook
 
@@ -284,7 +284,7 @@ def test_it_books_a_new_years_eve_payment_reported_in_january_in_the_old_year(
 ):
     from datetime import UTC, date, datetime
 
-    from donations.reports.data import fund_movements
+    from reports.data import fund_movements
 
     _response, donation, payment_id = mollie_gift
     # 23:50 in Amsterdam on 31 December; the webhook (this test) comes much later.

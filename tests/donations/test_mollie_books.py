@@ -1,6 +1,6 @@
 """What each of Mollie's payment statuses does to the books, and Mollie's fee.
 
-Every row of `STATUSES` in donations/providers/mollie_provider.py, against the gift's status
+Every row of `STATUSES` in payments/providers/mollie_provider.py, against the gift's status
 and the running totals; an authorization (a hold on a card) is not money received until it
 is captured. Mollie's fee is its own figure: the amount less `settlementAmount`.
 """
@@ -11,11 +11,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from donations.reports.data import fund_balances, treasurer_report
-from donations.selectors import campaign_totals, campaign_totals_ledger
 from ledger.models import Donation
 from ledger.running_totals import fund_raised
+from ledger.selectors import campaign_totals, campaign_totals_ledger
 from payments.models import PaymentEvent
+from reports.data import fund_balances, treasurer_report
 from tests.donations.conftest import post_mollie_webhook
 
 TODAY = timezone.localdate()
@@ -60,7 +60,7 @@ STATUS_TABLE = [
 
 
 def test_the_table_covers_every_status_mollie_maps():
-    from donations.providers.mollie_provider import STATUSES
+    from payments.providers.mollie_provider import STATUSES
 
     assert {row[0] for row in STATUS_TABLE} == set(STATUSES)
 

@@ -7,22 +7,22 @@ from decimal import Decimal
 from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from donations.corrections import donation_correct
-from donations.reports.monthly import last_months, monthly_giving
-from donations.reports.pdf import treasurer_report_pdf
-from donations.selectors import money_in
-from donations.sponsorships.selectors import sponsorship_totals
-from donations.sponsorships.status import subscription_apply_status
 from donors.models import Donor
+from ledger.corrections import donation_correct
 from ledger.models import Donation, Refund
+from ledger.selectors import money_in
+from reports.monthly import last_months, monthly_giving
+from reports.pdf import treasurer_report_pdf
 from sponsorships.models import PledgeChange, Sponsorship, SponsorshipEvent
+from sponsorships.selectors import sponsorship_totals
+from sponsorships.status import subscription_apply_status
+from tests.migration_state import apps_after
 
 START, END = date(2025, 1, 1), date(2025, 6, 30)
 S = Sponsorship.Status
@@ -352,8 +352,8 @@ def test_the_migration_fills_the_history_from_what_was_recorded(sponsorships):
     Donation.objects.filter(sponsorship=general, received_on=date(2025, 5, 5)).update(
         amount=Decimal("30.00")
     )
-    fill(apps, None)
-    fill(apps, None)  # run twice: nothing doubles
+    fill(apps_after("donations", "0029_pledge_history_fill"), None)
+    fill(apps_after("donations", "0029_pledge_history_fill"), None)  # run twice: nothing doubles
     recorded = PledgeChange.objects.get(sponsorship=for_ana)
     assert (recorded.applies_from, recorded.event, recorded.source) == (
         date(2025, 3, 15),

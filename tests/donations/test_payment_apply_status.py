@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from donations.payments import payment_apply_status
-from donations.providers.base import PaymentReport, RefundReport
 from ledger.models import Donation, Refund
 from payments.models import StatusChange
+from payments.providers.base import PaymentReport, RefundReport
+from payments.services import payment_apply_status
 
 S = Donation.Status
 FINAL = {S.PAID, S.FAILED, S.CANCELED, S.EXPIRED}

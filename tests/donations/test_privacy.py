@@ -23,7 +23,7 @@ def test_it_opens_the_privacy_statement_in_every_language(client, campaign, lang
     assert f'<html lang="{lang}">' in response.content.decode()
     assert 'href="mailto:privacidad@example.org"' in response.content.decode()
     with translation.override(lang):
-        assert reverse("donations:privacy") == f"/{lang}/privacy/"
+        assert reverse("public:privacy") == f"/{lang}/privacy/"
 
 
 def test_it_shows_the_periods_from_the_settings(client, campaign, settings):

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from donations.reports import pdf as report_pdf
-from donations.reports import public_file
 from ledger.models import Donation
+from reports import pdf as report_pdf
+from reports import public_file
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Limits that stop card testing, not a solidarity evening (donations/ratelimit.py)."""
+"""Limits that stop card testing, not a solidarity evening (giving/ratelimit.py)."""
 
 import os
 import subprocess
@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from donations.ratelimit import checkout_allowed
+from giving.ratelimit import checkout_allowed
 from ledger.models import Donation
 from tests.donations.conftest import form_data
 
@@ -122,7 +122,7 @@ def test_it_shares_counters_between_processes_through_the_database_cache(postgre
             "manage.py",
             "shell",
             "-c",
-            "from donations.ratelimit import _hit\n"
+            "from giving.ratelimit import _hit\n"
             "print([_hit('ip', '198.51.100.7', 30) for _ in range(5)])",
         ],
         cwd=ROOT,

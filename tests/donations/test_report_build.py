@@ -1,5 +1,5 @@
 """The public report is built by one worker at a time, and follows a busy site at most a
-minute behind (donations/reports/public_file.py)."""
+minute behind (reports/public_file.py)."""
 
 import logging
 
@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from donations.reports import public_file
-from donations.reports.public_file import public_report_file
+from reports import public_file
+from reports.public_file import public_report_file
 from tests.prisoners.test_photo_serving import _jpeg
 
 BUILT = "Built public-"
@@ -23,7 +23,7 @@ def _reports_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def builds(caplog):
-    caplog.set_level(logging.INFO, logger="donations.reports.public_file")
+    caplog.set_level(logging.INFO, logger="reports.public_file")
     return lambda: sum(r.getMessage().startswith(BUILT) for r in caplog.records)
 
 

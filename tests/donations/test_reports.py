@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from donations.reports.attention import treasurer_attention
-from donations.reports.data import treasurer_report
-from donations.reports.pdf import treasurer_report_html, treasurer_report_pdf
 from ledger.models import Category, Donation, Expense, FundTransfer, Refund, StatementLine
+from reports.attention import treasurer_attention
+from reports.data import treasurer_report
+from reports.pdf import treasurer_report_html, treasurer_report_pdf
 
 START, END = date(2025, 1, 1), date(2025, 12, 31)
 

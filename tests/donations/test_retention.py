@@ -12,13 +12,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from donations import retention
-from donations.reports.data import fund_balances, treasurer_report
-from donations.retention_cleaner import MASK
-from donations.selectors import campaign_totals, money_in
-from donations.statements.keys import LineKeys
 from ledger.models import BankStatement, Correction, Donation, Refund, StatementLine
+from ledger.selectors import campaign_totals, money_in
 from payments.models import PaymentEvent, StatusChange
+from reports.data import fund_balances, treasurer_report
+from retention import steps as retention
+from retention.cleaner import MASK
+from statements.keys import LineKeys
 
 NOW = timezone.now()
 YEAR = timedelta(days=365)

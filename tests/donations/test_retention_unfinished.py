@@ -9,11 +9,11 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from donations.retention import retention_apply
-from donations.services import donation_start
-from donations.sponsorships.start import sponsorship_start
 from donors.models import Donor
+from giving.services import donation_start
+from giving.sponsorship_start import sponsorship_start
 from ledger.models import Donation
+from retention.steps import retention_apply
 from tests.donations.sponsorship_helpers import sponsor_data
 from tests.donations.test_services import _data
 

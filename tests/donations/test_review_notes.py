@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from donations.ledger import review_note_display
-from donations.statements.importer import statement_import
 from ledger.models import StatementLine
+from statements.importer import statement_import
+from statements.review import review_note_display
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "statements"
 

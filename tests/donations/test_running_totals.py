@@ -11,13 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
 
-from donations import ledger
-from donations.corrections import donation_correct
-from donations.payments import payment_apply_status
-from donations.providers.base import PaymentReport, RefundReport
-from donations.selectors import campaign_totals, campaign_totals_ledger, money_in
-from donations.statements.importer import statement_import
-from donations.totals_check import totals_differences
+from ledger.corrections import donation_correct
 from ledger.models import (
     CampaignTotal,
     Category,
@@ -29,7 +23,13 @@ from ledger.models import (
     StatementLine,
     YearTotal,
 )
+from ledger.selectors import campaign_totals, campaign_totals_ledger, money_in
+from ledger.totals_check import totals_differences
 from payments.models import StatusChange
+from payments.providers.base import PaymentReport, RefundReport
+from payments.services import payment_apply_status
+from statements import review as ledger
+from statements.importer import statement_import
 from tests.donations.sponsorship_helpers import start_sponsorship
 from tests.donations.statement_samples import camt, ntry
 

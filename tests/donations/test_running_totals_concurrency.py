@@ -8,14 +8,14 @@ from time import sleep
 import pytest
 from django.db import connection
 
-from donations.payments import payment_apply_status
-from donations.providers.base import PaymentReport
-from donations.selectors import campaign_totals, campaign_totals_ledger
-from donations.totals_check import totals_differences
 from donors.models import Donor
 from ledger import running_totals as totals
 from ledger.models import Donation, FundTotal
+from ledger.selectors import campaign_totals, campaign_totals_ledger
+from ledger.totals_check import totals_differences
 from payments.models import StatusChange
+from payments.providers.base import PaymentReport
+from payments.services import payment_apply_status
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
-from donations.selectors import campaign_totals, categories_by_purpose, with_raised
 from ledger.models import Donation, Purpose
+from ledger.selectors import campaign_totals, categories_by_purpose, with_raised
 from prisoners.models import Prisoner
 
 

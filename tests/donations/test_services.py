@@ -1,10 +1,10 @@
-"""Starting a one-off gift (donations/services.py): the donor record behind its email."""
+"""Starting a one-off gift (giving/services.py): the donor record behind its email."""
 
 import uuid
 from decimal import Decimal
 
-from donations.services import donation_start
 from donors.models import Donor
+from giving.services import donation_start
 from ledger.models import Donation
 from tests.donations.sponsorship_helpers import start_sponsorship
 

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from donations.selectors import campaign_totals
-from donations.sponsorships.links import sponsorship_token
 from ledger.models import Donation, Refund
+from ledger.selectors import campaign_totals
 from payments.models import PaymentEvent
+from sponsorships.links import sponsorship_token
 from sponsorships.models import Sponsorship
 from tests.donations.conftest import post_mollie_webhook, post_stripe_event
 from tests.donations.sponsorship_helpers import start_sponsorship

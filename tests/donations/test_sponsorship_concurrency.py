@@ -8,11 +8,11 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from donations.providers.base import ProviderUnavailable
-from donations.selectors import campaign_totals
-from donations.sponsorships.cancel import sponsorship_cancel
 from ledger.models import Donation
+from ledger.selectors import campaign_totals
 from payments.models import PaymentEvent
+from payments.providers.base import ProviderUnavailable
+from sponsorships.cancel import sponsorship_cancel
 from sponsorships.models import Sponsorship
 from tests.donations.conftest import WEBHOOK_SECRET
 from tests.donations.sponsorship_helpers import start_sponsorship

@@ -7,11 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from donations.selectors import campaign_totals
-from donations.sponsorships.selectors import sponsorship_totals, sponsorship_totals_per_prisoner
 from ledger.models import Donation
+from ledger.selectors import campaign_totals
 from prisoners.models import Campaign
 from sponsorships.models import Sponsorship, SponsorshipEvent
+from sponsorships.selectors import sponsorship_totals, sponsorship_totals_per_prisoner
 from tests.donations.sponsorship_helpers import start_sponsorship
 
 

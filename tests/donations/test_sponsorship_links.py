@@ -3,7 +3,7 @@
 import pytest
 from django.core import signing
 
-from donations.sponsorships.links import sponsorship_token
+from sponsorships.links import sponsorship_token
 from sponsorships.models import Sponsorship
 from tests.donations.sponsorship_helpers import start_sponsorship
 

@@ -4,12 +4,12 @@ from decimal import Decimal
 from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.db import IntegrityError, transaction
 
 from donors.models import Donor
 from ledger.models import Donation
 from sponsorships.models import Sponsorship
+from tests.migration_state import apps_after
 
 
 def test_it_keeps_one_donor_per_mailbox_whatever_the_letter_case(db):
@@ -30,6 +30,7 @@ def test_it_refuses_a_sponsorship_of_nothing(db):
 
 def test_the_migration_links_each_emails_gifts_to_one_donor(make_donation):
     link = import_module("donations.migrations.0019_monthly_link_donors").link
+    apps = apps_after("donations", "0019_monthly_link_donors")
     first = make_donation("10.00", donor_email="Ana@Example.org", donor_name="Ana", language="nl")
     later = make_donation(
         "20.00", donor_email="ana@example.org ", donor_name="Ana B", is_anonymous=True
@@ -49,6 +50,7 @@ def test_the_migration_links_each_emails_gifts_to_one_donor(make_donation):
 
 def test_the_second_migration_links_the_gifts_recorded_since_to_their_donors(make_donation):
     link = import_module("donations.migrations.0025_link_remaining_gifts_to_donors").link
+    apps = apps_after("donations", "0025_link_remaining_gifts_to_donors")
     ana = Donor.objects.create(email="ana@example.org", name="Ana")
     linked = make_donation("10.00", donor_email="ana@example.org", donor=ana)
     by_hand = make_donation("20.00", donor_email="ANA@example.org ", donor_name="Ana B")

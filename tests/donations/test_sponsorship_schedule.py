@@ -7,14 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from donations.sponsorships.schedule import (
-    collection_day,
-    collection_day_if_started,
-    collection_words,
-)
 from donors.models import Donor
 from ledger.models import Donation
 from sponsorships.models import Sponsorship
+from sponsorships.schedule import collection_day, collection_day_if_started, collection_words
 from tests.donations.sponsorship_helpers import english_when
 
 WORDS = {

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from donations.selectors import campaign_totals
 from ledger.models import Donation, Refund
+from ledger.selectors import campaign_totals
 from payments.models import PaymentEvent
 from sponsorships.models import Sponsorship
 from tests.donations.conftest import post_stripe_event

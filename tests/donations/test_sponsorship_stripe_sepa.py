@@ -10,11 +10,11 @@ import re
 import pytest
 from django.core.management import call_command
 
-from donations.providers import enabled_methods
-from donations.selectors import campaign_totals
-from donations.sponsorships.cancel import sponsorship_cancel
 from ledger.models import Donation
+from ledger.selectors import campaign_totals
 from payments.models import PaymentEvent
+from payments.providers import enabled_methods
+from sponsorships.cancel import sponsorship_cancel
 from sponsorships.models import Sponsorship
 from tests.donations.conftest import form_data, post_stripe_event
 from tests.donations.sponsorship_helpers import start_sponsorship

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from donations.statements import StatementError
-from donations.statements.importer import statement_import
 from ledger.models import BankStatement, Donation, StatementLine
+from statements.importer import statement_import
+from statements.parsing import StatementError
 from tests.donations.statement_samples import FOUNDATION, camt_file, ntry, stmt
 
 SAVINGS = "NL06RABO3123456789"

@@ -18,10 +18,10 @@ import pytest
 from django.db.models import Sum
 from django.utils import translation
 
-from donations.statements import StatementError
-from donations.statements.importer import statement_import
 from ledger.models import BankStatement, Donation, StatementLine
 from prisoners.models import Campaign
+from statements.importer import statement_import
+from statements.parsing import StatementError
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "statements"
 FILES = sorted(p.name for p in CORPUS.iterdir() if not p.name.endswith(".expected.json"))

@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from donations.statements import StatementError, parse_statement
-from donations.statements.importer import statement_import
 from ledger.models import BankStatement, StatementLine
 from prisoners.models import Campaign
+from statements.importer import statement_import
+from statements.parsing import StatementError, parse_statement
 
 SNS = "NL44SNSB0912345670"
 FIN_HEADER = "{1:F01SNSBNL2AXXXX0000000000}{2:O940SNSBNL2AXXXXN}{3:}{4:"

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crowdfund.money import MAX_AMOUNT
-from donations.statements import StatementError
-from donations.statements.importer import statement_import
 from ledger.models import BankStatement, Donation, StatementLine
 from prisoners.models import Campaign
+from statements.importer import statement_import
+from statements.parsing import StatementError
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "statements"
 SEEDS = {

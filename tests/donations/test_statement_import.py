@@ -6,9 +6,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from donations.reports.data import fund_balances
-from donations.statements import StatementError
-from donations.statements.importer import statement_import
 from ledger.models import (
     BankStatement,
     Category,
@@ -19,6 +16,9 @@ from ledger.models import (
     StatementLine,
 )
 from prisoners.models import Campaign
+from reports.data import fund_balances
+from statements.importer import statement_import
+from statements.parsing import StatementError
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "statements"
 

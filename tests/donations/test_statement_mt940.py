@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from donations.statements import StatementError, parse_statement
-from donations.statements.importer import statement_import
 from ledger.models import StatementLine
 from prisoners.models import Campaign
+from statements.importer import statement_import
+from statements.parsing import StatementError, parse_statement
 from tests.donations.statement_samples import FOUNDATION, mt940
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from donations.statements import StatementError, parse_statement
-from donations.statements.mt940_format import parse_details
-from donations.statements.references import find_reference
+from statements.mt940_format import parse_details
+from statements.parsing import StatementError, parse_statement
+from statements.references import find_reference
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "statements"
 

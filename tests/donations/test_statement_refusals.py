@@ -3,9 +3,9 @@
 import pytest
 from django.utils import translation
 
-from donations.statements import StatementError
-from donations.statements.importer import statement_import
 from ledger.models import BankStatement, Donation, StatementLine
+from statements.importer import statement_import
+from statements.parsing import StatementError
 from tests.donations.statement_samples import camt, mt940, ntry
 
 
@@ -94,7 +94,7 @@ def test_it_refuses_a_file_larger_than_the_limit_before_reading_it(ana, settings
 def test_it_calls_only_a_duplicate_key_a_concurrent_import(ana, monkeypatch):
     from django.db import IntegrityError
 
-    import donations.statements.importer as importer
+    import statements.importer as importer
 
     def broken(*args, **kwargs):
         raise IntegrityError('new row violates check constraint "statement_line_positive"')

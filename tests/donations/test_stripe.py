@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from donations.selectors import campaign_totals
 from ledger.models import Donation, Refund
+from ledger.selectors import campaign_totals
 from payments.models import PaymentEvent
 from tests.donations.conftest import form_data, post_stripe_event
 

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from donations.sponsorships.status import ALLOWED_TRANSITIONS, subscription_apply_status
 from donors.models import Donor
 from sponsorships.models import Sponsorship, SponsorshipEvent
+from sponsorships.status import ALLOWED_TRANSITIONS, subscription_apply_status
 
 S = Sponsorship.Status
 # Written out by hand, not read from the code: (from, to) → applied?

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from donations.selectors import campaign_totals
 from ledger.models import Donation
+from ledger.selectors import campaign_totals
 from payments.models import StatusChange
 
 

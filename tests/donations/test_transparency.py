@@ -104,7 +104,7 @@ def _rows_and_headline(flow):
     [(1,), (1, 5), (5, 1), (2, 2, 5, 1, 4), (1, 1, 1, 1), (3, 0, 1, 3), tuple(range(1, 13))],
 )
 def test_it_never_shows_a_row_that_reveals_one_gift(db, make_donation, gifts_per_quarter):
-    from donations.transparency import MIN_GIFTS, money_flow
+    from ledger.transparency import MIN_GIFTS, money_flow
 
     for index, count in enumerate(gifts_per_quarter):
         day = date(2021 + index // 4, 3 * (index % 4) + 1, 15)
@@ -119,7 +119,7 @@ def test_it_never_shows_a_row_that_reveals_one_gift(db, make_donation, gifts_per
 
 
 def test_it_names_both_ends_of_a_quarter_shown_with_the_next(db, make_donation):
-    from donations.transparency import money_flow
+    from ledger.transparency import money_flow
 
     make_donation("5.00", received_on=date(2024, 2, 1))  # alone in its quarter
     for n in range(3):

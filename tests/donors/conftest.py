@@ -5,10 +5,10 @@ import pytest
 from django.core import signing
 from django.utils import timezone
 
-from donors.access import manage_token
 from donors.links import MANAGE
 from donors.models import Donor
 from ledger.models import Donation
+from mygifts.access import manage_token
 from tests.donations import conftest as donations_conftest
 
 # The provider fakes, from the donations tests.

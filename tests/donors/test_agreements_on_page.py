@@ -7,8 +7,8 @@ from agreements.documents import agreement_terms_document_ensure
 from agreements.links import signing_token
 from agreements.models import PeriodicGiftAgreement
 from agreements.services import agreement_create, agreement_sign
-from donors.access import manage_token
 from donors.models import Donor
+from mygifts.access import manage_token
 from tests.agreements.conftest import cleaned
 from tests.donors.conftest import open_page
 

@@ -4,7 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from donors.demo import DEMO_EMAIL
+from demo.donor import DEMO_EMAIL
 from donors.models import Donor
 from ledger.models import Donation
 from sponsorships.models import Sponsorship

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from donations.selectors import campaign_totals
-from donors.your_data import donor_erase
 from ledger.models import Donation
+from ledger.selectors import campaign_totals
+from mygifts.your_data import donor_erase
 from payments.models import PaymentEvent
 from sponsorships.models import Sponsorship
 from tests.donations.conftest import post_stripe_event

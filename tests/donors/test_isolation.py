@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from annual_statements.documents import statement_issue
 from annual_statements.models import AnnualStatement
-from donors.statements import statement_issue
 from ledger.models import Donation
 from sponsorships.models import Sponsorship
 from tests.donors.conftest import LAST_YEAR, open_page

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from crowdfund.caching import caches_setting
-from donors.access import donor_from_token
 from donors.models import Donor
+from mygifts.access import donor_from_token
 
 URL = "/en/my-gifts/"
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.core import signing
 
-from donations.sponsorships.links import sponsorship_from_token
-from donors.access import donor_from_token, manage_token
 from donors.links import MANAGE, LinkExpired, LinkInvalid, LinkPurpose, link_token, link_value
+from mygifts.access import donor_from_token, manage_token
+from sponsorships.links import sponsorship_from_token
 from tests.donors.conftest import old_token
 
 # What the agreements app will declare: another purpose, another salt.

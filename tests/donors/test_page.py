@@ -4,8 +4,8 @@ import time
 from datetime import date
 from decimal import Decimal
 
-from donors.access import SESSION_KEY, _fingerprint, manage_token
 from ledger.models import Refund
+from mygifts.access import SESSION_KEY, _fingerprint, manage_token
 from tests.donors.conftest import LAST_YEAR, old_token, open_page
 
 

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from donations.sponsorships.months import sponsorship_month_paid
 from ledger.models import Donation
 from sponsorships.models import Sponsorship, SponsorshipMail
+from sponsorships.months import sponsorship_month_paid
 from tests.donors.conftest import open_page
 
 PREFERENCES = "/en/my-gifts/page/preferences/"

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from annual_statements.documents import statement_issue
 from annual_statements.models import AnnualStatement
-from donations.retention import ANONYMISED_DOMAIN, retention_apply
-from donors.access import manage_token
 from donors.models import Donor
-from donors.statements import statement_issue
 from ledger.models import Donation
+from mygifts.access import manage_token
+from retention.steps import ANONYMISED_DOMAIN, retention_apply
 from sponsorships.models import Sponsorship
 
 

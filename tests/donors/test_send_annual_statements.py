@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 
 from annual_statements.models import AnnualStatement, AnnualStatementMailing
 from donors.models import Donor
-from donors.your_data import donor_erase
 from ledger.models import Donation
+from mygifts.your_data import donor_erase
 from tests.donors.conftest import LAST_YEAR
 
 
@@ -38,7 +38,7 @@ def donors(campaign, make_donor, give_as, make_donation):
     loose = make_donation(
         "12.00", donor_email="OneOff@example.org", received_on=date(LAST_YEAR, 2, 2)
     )
-    # Saving a paid gift links it to its donor record (donations/totals.py); this one stands
+    # Saving a paid gift links it to its donor record (ledger/running_totals.py); this one stands
     # for a gift from before that, written past the model.
     Donation.objects.filter(pk=loose.pk).update(donor=None)
     return ana, bea, out, old

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from donations.reports.monthly import last_months, monthly_giving
 from ledger.models import Donation
+from reports.monthly import last_months, monthly_giving
 from sponsorships.models import PledgeChange, Sponsorship, SponsorshipMail
 from tests.donations.sponsorship_helpers import english_when, start_sponsorship
 from tests.donors.conftest import open_page

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from annual_statements.documents import NothingToState, statement_issue
 from annual_statements.models import AnnualStatement
-from donors.statements import NothingToState, statement_issue
 from ledger.models import Refund
 from tests.donors.conftest import LAST_YEAR, open_page
 

@@ -6,14 +6,14 @@ from decimal import Decimal
 
 import pytest
 
+from annual_statements.documents import statement_issue
 from annual_statements.models import AnnualStatement
-from donations.retention import ANONYMISED_DOMAIN
-from donations.selectors import campaign_totals
-from donors.access import manage_token
 from donors.models import Donor
-from donors.statements import statement_issue
 from ledger.models import Donation, Refund
+from ledger.selectors import campaign_totals
+from mygifts.access import manage_token
 from retention.models import ErasureRequest
+from retention.steps import ANONYMISED_DOMAIN
 from sponsorships.models import Sponsorship
 from statements.models import ExpectedTransfer
 from tests.donors.conftest import LAST_YEAR, open_page

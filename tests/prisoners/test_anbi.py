@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from crowdfund.checks import anbi_publication_complete
 from prisoners.anbi import (
     BOARD,
     REQUIRED_FIELDS,
@@ -16,6 +15,7 @@ from prisoners.anbi import (
     MissingField,
     anbi_missing_fields,
 )
+from prisoners.checks import anbi_publication_complete
 from prisoners.models import BoardMember, Campaign
 
 LANGS = ("es", "nl", "en")

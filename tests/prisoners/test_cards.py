@@ -1,4 +1,4 @@
-"""The home page's prisoner cards, kept apart from the page (prisoners/cards.py)."""
+"""The home page's prisoner cards, kept apart from the page (public/cards.py)."""
 
 from contextlib import contextmanager
 
@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from crowdfund.content import content_changed
-from prisoners import cards
-from prisoners.cards import CARD_TEMPLATE
 from prisoners.models import Prisoner, Situation
+from public import cards
+from public.cards import CARD_TEMPLATE
 
 
 @contextmanager

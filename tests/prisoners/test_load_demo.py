@@ -3,8 +3,8 @@ from io import StringIO
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from donations.selectors import campaign_totals
 from ledger.models import Category, Donation, Expense
+from ledger.selectors import campaign_totals
 from prisoners.models import Campaign, Prisoner, Update
 
 

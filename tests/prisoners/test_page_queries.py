@@ -9,17 +9,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ledger.models import Donation
-from prisoners import cards
 from prisoners.models import Update
+from public import cards
 
 PAGES = {
-    # With no card kept, as here: one query reads those prisoners (prisoners/cards.py).
+    # With no card kept, as here: one query reads those prisoners (public/cards.py).
     "/en/": 8,
     "/en/prisoners/p-1/": 7,
     "/en/donate/": 4,
     "/en/bank-transfer/": 3,
     "/en/where-the-money-went/": 8,
-    # Its closed years come from the running totals (donations/models/totals.py).
+    # Its closed years come from the running totals (ledger/models/totals.py).
     "/en/anbi/": 4,
 }
 # Ledger tables a page view must not read (the running totals stand in for them). The

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ledger.models import Donation
-from prisoners import cards
 from prisoners.models import Update
+from public import cards
 
 LANGS = ["es", "nl", "en"]
 
@@ -156,7 +156,7 @@ def test_it_runs_the_same_number_of_queries_for_3_and_50_prisoners(
     # The content version (page cache), campaign, prisoners (or the one), the funds' running
     # totals, the campaign's total and donors or updates and messages, and the monthly
     # sponsors' sums (one grouped query, issue #10). None of them reads the ledger. On the
-    # home page, one more reads the prisoners whose cards are not kept (prisoners/cards.py).
+    # home page, one more reads the prisoners whose cards are not kept (public/cards.py).
     assert large <= (8 if path == "/en/" else 7)
     assert Donation.objects.paid().count() == 100
     assert Decimal("0") < Decimal(large)

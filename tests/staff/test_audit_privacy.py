@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
 from agreements.services import agreement_end
-from donations import retention
-from donations.ledger import statement_line_record_donation
-from donations.statements.importer import statement_import
 from donors.models import Donor
-from donors.your_data import donor_erase
 from ledger.models import Donation, StatementLine
+from mygifts.your_data import donor_erase
+from retention import steps as retention
+from statements.importer import statement_import
+from statements.review import statement_line_record_donation
 from tests.agreements.helpers import agreement_in_force
 from tests.donations.conftest import form_data
 from tests.donations.statement_samples import camt, ntry
@@ -68,7 +68,7 @@ def _give(client, n: int, **overrides):
 
 def _pay(client, gift: Donation):
     client.post(
-        reverse("donations:demo_checkout", args=[gift.provider_payment_id]),
+        reverse("demo:demo_checkout", args=[gift.provider_payment_id]),
         {"id": gift.provider_payment_id, "outcome": "paid"},
         REMOTE_ADDR=DONOR_ADDRESS,
     )

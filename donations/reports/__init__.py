@@ -1,1 +1,0 @@
-"""Reports: the figures (`data`), the PDFs (`pdf`) and the CSV exports (`csv_export`)."""

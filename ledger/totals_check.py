@@ -1,0 +1,84 @@
+"""The running totals checked against the ledger, which stays the truth (`verify_totals`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+
+from ledger.models import CampaignTotal, Expense, FundTotal, FundTransfer, QuarterTotal, YearTotal
+from ledger.running_totals import AMOUNTS, INCOME
+from ledger.selectors import campaign_totals_ledger, money_in
+from reports.data import fund_movements
+
+ZERO = Decimal("0.00")
+
+
+def _fund_name(key) -> str:
+    return "general fund" if key is None else f"fund of prisoner {key}"
+
+
+def _compare(label: str, kept: dict, ledger: dict, names) -> list[str]:
+    differences = []
+    for key in sorted(kept.keys() | ledger.keys(), key=lambda k: (k is not None, str(k))):
+        mine, truth = kept.get(key, {}), ledger.get(key, {})
+        for name in names:
+            have, want = mine.get(name, 0), truth.get(name, 0)
+            if have != want:
+                differences.append(
+                    f"{label(key)}: {name} is {have} in the running totals, {want} in the ledger"
+                )
+    return differences
+
+
+def _ledger_funds() -> dict:
+    funds = {}
+    entries = {key: money.entries for key, money in money_in().items()}
+    for key, fund in fund_movements().items():
+        funds[key] = {name: getattr(fund, name) for name in AMOUNTS if name != "entries"}
+        funds[key]["entries"] = entries.get(key, 0)
+    return funds
+
+
+def _ledger_years() -> dict:
+    years = Counter()
+    for quarter, money in money_in(by="quarter").items():
+        years[quarter.year] += money.entries
+    for model in (Expense, FundTransfer):
+        rows = model.objects.order_by().values(year=ExtractYear("date")).annotate(n=Count("id"))
+        for row in rows:
+            years[row["year"]] += row["n"]
+    return {year: {"entries": n} for year, n in years.items()}
+
+
+def totals_differences() -> list[str]:
+    """Every figure where the running totals and the ledger disagree; empty when they agree.
+
+    Recomputes everything from the ledger (the treasurer's report's own selectors). Reads
+    only: a difference is for a person to look into, never repaired behind their back.
+    """
+    kept_funds = {
+        row.prisoner_id: {name: getattr(row, name) for name in AMOUNTS}
+        for row in FundTotal.objects.all()
+    }
+    kept_quarters = {
+        row.quarter: {name: getattr(row, name) for name in INCOME}
+        for row in QuarterTotal.objects.all()
+    }
+    ledger_quarters = {
+        quarter: {name: getattr(money, name) for name in INCOME}
+        for quarter, money in money_in(by="quarter").items()
+    }
+    differences = _compare(_fund_name, kept_funds, _ledger_funds(), AMOUNTS)
+    differences += _compare(lambda q: f"quarter {q}", kept_quarters, ledger_quarters, INCOME)
+    kept_years = {row.year: {"entries": row.entries} for row in YearTotal.objects.all()}
+    differences += _compare(lambda y: f"year {y}", kept_years, _ledger_years(), ("entries",))
+    donors = CampaignTotal.objects.filter(pk=CampaignTotal.ROW).values_list("donors", flat=True)
+    kept_donors, ledger_donors = donors.first() or 0, campaign_totals_ledger().donors
+    if kept_donors != ledger_donors:
+        differences.append(
+            f"donors: {kept_donors} in the running totals, {ledger_donors} in the ledger"
+        )
+    return differences

@@ -1,0 +1,111 @@
+"""The editors' review queue for messages of support.
+
+Editors never see donations or donors: this admin shows the message, its prisoner, its date,
+the name as it will be shown, and its review state. No amount, email or payment.
+"""
+
+from django.contrib import admin, messages
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from messages_of_support.models import MessageOfSupport, MessageStatus
+from messages_of_support.moderation import message_moderate
+
+ALL = "all"
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """Opens on the messages waiting for review: that is the editor's work."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [*MessageStatus.choices, (ALL, _("All"))]
+
+    def value(self):
+        return super().value() or MessageStatus.WAITING
+
+    def choices(self, changelist):
+        # Without this, Django offers its own "All" that clears the parameter, which here
+        # means "waiting" again.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == ALL:
+            return queryset
+        return queryset.filter(message_status=self.value())
+
+
+@admin.register(MessageOfSupport)
+class MessageOfSupportAdmin(admin.ModelAdmin):
+    list_display = ["message", "prisoner", "created_at", "signed", "message_status", "reviewed"]
+    # The list shows everything there is to see; the rows need not be links.
+    list_display_links = None
+    list_filter = [ReviewFilter, "prisoner"]
+    list_select_related = ["prisoner"]
+    actions = ["approve", "hide"]
+    fields = ["message", "prisoner", "created_at", "signed", "message_status", "reviewed"]
+    readonly_fields = fields
+    search_fields = ["public_message"]
+
+    class Media:
+        css = {"all": ["css/admin_messages.css"]}
+
+    def get_queryset(self, request):
+        return MessageOfSupport.objects.submitted()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The actions need "change"; a message itself is never edited, so its page is
+        # read-only.
+        return obj is None and super().has_change_permission(request)
+
+    @admin.display(description=_("message"))
+    def message(self, obj):
+        return obj.public_message
+
+    @admin.display(description=_("signed"))
+    def signed(self, obj):
+        return obj.signature or _("Anonymous")
+
+    @admin.display(description=_("reviewed"))
+    def reviewed(self, obj):
+        if not obj.message_moderated_at:
+            return "—"
+        return _("%(user)s, %(date)s") % {
+            "user": obj.message_moderated_by,
+            "date": date_format(localtime(obj.message_moderated_at), "SHORT_DATETIME_FORMAT"),
+        }
+
+    @admin.action(description=_("Approve: show on the prisoner's page"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._review(request, queryset, MessageStatus.APPROVED)
+
+    @admin.action(description=_("Hide: take off the prisoner's page"), permissions=["change"])
+    def hide(self, request, queryset):
+        self._review(request, queryset, MessageStatus.HIDDEN)
+
+    def _review(self, request, queryset, to_status):
+        user = request.user.get_username()
+        changed = sum(
+            message_moderate(message_id=pk, to_status=to_status, user=user)
+            for pk in queryset.values_list("pk", flat=True)
+        )
+        if to_status == MessageStatus.APPROVED:
+            text = ngettext("Approved %d message.", "Approved %d messages.", changed)
+        else:
+            text = ngettext("Hid %d message.", "Hid %d messages.", changed)
+        self.message_user(request, text % changed, messages.SUCCESS)
