@@ -1,13 +1,10 @@
-"""What the agreements add to the treasurer's attention list (reports.attention)."""
+"""What the treasurer's attention list (reports.attention) asks of the agreements."""
 
 from django.contrib import admin
 from django.db.models import Q
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements.models import PeriodicGiftAgreement
-from reports.attention import Concern
 
 Status = PeriodicGiftAgreement.Status
 # Signed by everyone who signs for the donor: the partner, or the donor when there is none
@@ -15,18 +12,6 @@ Status = PeriodicGiftAgreement.Status
 READY_TO_COUNTERSIGN = Q(status=Status.PARTNER_SIGNED) | Q(
     status=Status.DONOR_SIGNED, partner_email=""
 )
-
-
-def countersignatures_waiting() -> list[Concern]:
-    count = PeriodicGiftAgreement.objects.filter(READY_TO_COUNTERSIGN).count()
-    url = reverse("admin:agreements_periodicgiftagreement_changelist")
-    return [
-        Concern(
-            _("Agreements waiting for the foundation's countersignature"),
-            count,
-            url=f"{url}?{WaitingForFilter.parameter_name}=countersignature",
-        )
-    ]
 
 
 class WaitingForFilter(admin.SimpleListFilter):

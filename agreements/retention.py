@@ -54,9 +54,9 @@ def drafts_delete(agreement_ids: list[int]) -> int:
 
 
 def donor_unbound_delete(donor_ids: list[int]) -> None:
-    """DONOR_RECORD_CLEANUPS: an anonymised donor keeps no agreement that binds nobody: no
-    draft, theirs or one started with their address by someone else (it joins nobody until
-    it is signed), and none the foundation cancelled."""
+    """Retention (agreements.receivers): an anonymised donor keeps no agreement that binds
+    nobody: no draft, theirs or one started with their address by someone else (it joins
+    nobody until it is signed), and none the foundation cancelled."""
     emails = Donor.objects.filter(pk__in=donor_ids).values("email")
     theirs = PeriodicGiftAgreement.objects.filter(Q(donor_id__in=donor_ids) | Q(email__in=emails))
     drafts_delete(list(theirs.filter(status=DRAFT).order_by("pk").values_list("pk", flat=True)))
@@ -66,7 +66,7 @@ def donor_unbound_delete(donor_ids: list[int]) -> None:
 
 
 def donor_audit_entries_delete(donor_ids: list[int]) -> None:
-    """DONOR_RECORD_CLEANUPS: the audit trail keeps nothing of an anonymised donor's
+    """Retention (agreements.receivers): the audit trail keeps nothing of an anonymised donor's
     agreements. A signed one stays as long as the books need it, with its signatures (who
     signed, when, from which address): those rows are the record, the trail only a copy."""
     ids = PeriodicGiftAgreement.objects.filter(donor_id__in=donor_ids).values_list("pk", flat=True)
@@ -74,12 +74,12 @@ def donor_audit_entries_delete(donor_ids: list[int]) -> None:
 
 
 def old_drafts(cutoff: datetime):
-    """UNFINISHED_RECORDS: drafts made before the cutoff, never signed."""
+    """Retention's unfinished records: drafts made before the cutoff, never signed."""
     return PeriodicGiftAgreement.objects.filter(status=DRAFT, created_at__lt=cutoff)
 
 
 def old_cancelled(cutoff: datetime):
-    """UNFINISHED_RECORDS: agreements the foundation cancelled before the cutoff."""
+    """Retention's unfinished records: agreements the foundation cancelled before the cutoff."""
     return PeriodicGiftAgreement.objects.filter(status=CANCELLED, cancelled_at__lt=cutoff)
 
 
@@ -89,9 +89,9 @@ def cancelled_delete(agreement_ids: list[int]) -> int:
 
 
 def long_ended(cutoff: datetime):
-    """EXPIRED_RECORDS: agreements whose end lies in a year before the cutoff's: the books keep
-    a year's records for seven years after that year. The end is the one the treasurer
-    recorded or, for a fixed term nobody marked as over, the last year of the term."""
+    """Retention's expired records: agreements whose end lies in a year before the cutoff's:
+    the books keep a year's records for seven years after that year. The end is the one the
+    treasurer recorded or, for a fixed term nobody marked as over, the last year of the term."""
     countersigned = PeriodicGiftAgreement.objects.filter(
         status=COUNTERSIGNED, duration_years__isnull=False
     ).annotate(last=F("first_year") + F("duration_years") - 1)

@@ -21,11 +21,17 @@ from agreements.models import (
     PeriodicGiftAgreement,
     agreement_number_allocate,
 )
+from agreements.tasks import (
+    send_cancellation,
+    send_signed_agreement,
+    send_signing_link,
+    tell_treasurers_to_countersign,
+)
 from donors.models import normalise_email
 from donors.services import donor_get_or_create
+from giving.transfers import expected_transfer_create
 from prisoners.models import Campaign
 from sponsorships.selectors import sponsorships_running
-from statements.expected import expected_transfer_create
 
 Status = PeriodicGiftAgreement.Status
 PaymentWay = PeriodicGiftAgreement.PaymentWay
@@ -77,8 +83,6 @@ def agreement_create(*, data: dict, language: str, notify: bool = True) -> Perio
     form may not own the address: no donor record is looked up, made or changed until the
     owner signs (`agreement_sign`), so the answer and the work are the same for any address.
     """
-    from agreements.tasks import send_signing_link
-
     campaign = Campaign.objects.first()
     with transaction.atomic():
         agreement = PeriodicGiftAgreement.objects.create(
@@ -130,8 +134,6 @@ def agreement_sign(
 ) -> Transition:
     """The donor or the partner signs the document whose fingerprint they were shown. The
     partner is sent their link next; after the last signer, the treasurers are told."""
-    from agreements.tasks import send_signing_link, tell_treasurers_to_countersign
-
     with transaction.atomic():
         # The lock: two clicks on "Sign" at once would otherwise both see "not signed yet".
         agreement = PeriodicGiftAgreement.objects.select_for_update().get(pk=agreement_id)
@@ -196,8 +198,6 @@ def agreement_countersign(
     The final PDF is rendered inside the transaction: a countersignature without its
     document is never committed.
     """
-    from agreements.tasks import send_signed_agreement
-
     with transaction.atomic():
         agreement = PeriodicGiftAgreement.objects.select_for_update().get(pk=agreement_id)
         if agreement.signatures.filter(role=Role.FOUNDATION).exists():
@@ -261,8 +261,6 @@ def agreement_cancel(
 ) -> Transition:
     """The foundation cancels an agreement it never countersigned, saying why. It binds
     nobody, and its signing links sign nothing any more. A donor who signed is told."""
-    from agreements.tasks import send_cancellation
-
     with transaction.atomic():
         # The lock: a countersignature at the same moment either comes first (and this is
         # refused) or finds it cancelled.

@@ -1,6 +1,6 @@
 """Annual gift statements (jaaroverzicht giften): issued once, corrected by a new version.
 
-The figures are `reports.data.donor_year`, the same `money_in` query the
+The figures are `ledger.donor_figures.donor_year`, the same `money_in` query the
 treasurer's report reads. The PDF comes from the reports' WeasyPrint pipeline and print
 stylesheet, tagged, in the donor's language.
 """
@@ -18,6 +18,7 @@ from crowdfund.pdf import html_to_pdf, render_pdf
 from donors.models import Donor
 from ledger.donor_figures import DonorYear, donor_year
 from ledger.models import Donation
+from ledger.selectors import gift_net
 from prisoners.models import Campaign
 
 
@@ -88,8 +89,6 @@ def statement_pdf(*, statement: AnnualStatement, figures: DonorYear) -> bytes:
 
 def receipt_pdf(*, donation: Donation, language: str) -> bytes:
     """A receipt for one paid gift, as it stands now (refunds and corrections shown)."""
-    from ledger.selectors import gift_net
-
     with translation.override(language):
         return render_pdf(
             "mygifts/pdf/receipt.html",

@@ -19,12 +19,11 @@ from django.utils import timezone, translation
 
 from annual_statements.documents import NothingToState, statement_issue
 from annual_statements.models import AnnualStatement, AnnualStatementMailing
-from donors.models import Donor
+from donors.models import ANONYMISED_DOMAIN, Donor
+from ledger.gift_donors import donor_adopt_gifts, donor_for_email
 from ledger.models import Donation
 from ledger.selectors import RECEIVED_ON
-from mygifts.access import donor_adopt_gifts, donor_for_email
 from prisoners.models import Campaign
-from retention.steps import ANONYMISED_DOMAIN
 
 SENT = "sent"
 WOULD_SEND = "would send"

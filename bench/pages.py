@@ -250,7 +250,7 @@ def bench_pages(workers_too: bool = False) -> None:
     demo_database = copy_database("demo")
     seconds = grow(50, 100_000)
     print(f"grew to 50 prisoners and 100,000 paid gifts in {seconds:.0f} s")
-    from ledger.totals_check import totals_differences
+    from reports.totals_check import totals_differences
 
     differences = totals_differences()
     print("running totals agree with the ledger" if not differences else differences[:5])

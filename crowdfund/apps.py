@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CrowdfundConfig(AppConfig):
@@ -6,4 +7,7 @@ class CrowdfundConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        pass
+        # Each app connects to the signals of the apps below it in its own `receivers.py`
+        # (docs/architecture.md), and registers its system checks in its `checks.py`; found
+        # as Django finds each app's admin.py, so that a lower app never names a higher one.
+        autodiscover_modules("receivers", "checks")

@@ -1,7 +1,8 @@
 """Settings for the donation site.
 
-Everything an operator can change comes from the environment variables listed in the
-README. A value that cannot be read is an error at start-up, never a silent default.
+Everything an operator can change comes from the environment variables listed in
+docs/operator.md ("Configuration"). A value that cannot be read is an error at start-up,
+never a silent default.
 """
 
 import os
@@ -217,6 +218,13 @@ DEMO_PAYMENTS = env_bool("DEMO_PAYMENTS", DEBUG)
 PAYMENT_DESCRIPTION = "Gift De Solidaire Diaspora Stg"
 # Seconds to wait for a provider's API before telling the donor to choose another method.
 PAYMENT_API_TIMEOUT = 10
+# The providers behind payments.providers.get_provider, each enabled by its own settings
+# above. The demo app's provider is named here so that payments never imports it.
+PAYMENT_PROVIDERS = [
+    "demo.provider.DemoProvider",
+    "payments.providers.mollie_provider.MollieProvider",
+    "payments.providers.stripe.StripeProvider",
+]
 
 # Online gifts: bounds blunt card testing; the presets are what the form offers first.
 DONATION_MIN = Decimal("5.00")
@@ -363,7 +371,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
-# Staff accounts. See "Security and privacy" in the README.
+# Staff accounts. See "Staff accounts" in docs/operator.md.
 
 
 # Reverse proxies whose X-Forwarded-For is believed; see crowdfund/client_ip.py.

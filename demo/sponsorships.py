@@ -5,6 +5,7 @@ from __future__ import annotations
 from ledger.models import Donation
 from payments.models import PaymentEvent
 from payments.providers import get_provider
+from payments.services import payment_webhook
 from sponsorships.models import Sponsorship
 
 
@@ -13,9 +14,6 @@ def sponsorship_demo_charge(*, sponsorship: Sponsorship, fail: bool = False) -> 
 
     Raises ValueError for a sponsorship that is not an active demo one.
     """
-    # Imported here: payments.services imports this package's modules as it applies months.
-    from payments.services import payment_webhook
-
     provider = get_provider(Donation.Provider.DEMO)
     if sponsorship.provider != Donation.Provider.DEMO or not provider.is_enabled():
         raise ValueError("only demo sponsorships are charged by hand, with demo payments on")

@@ -5,6 +5,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# An anonymised donor's gifts keep one made-up address per address they used, so "number of
+# donors" (distinct addresses) stays exactly what it was. Random, so it links to nobody, and
+# in the reserved .invalid domain (RFC 2606), so no mail can ever be sent to it (retention).
+ANONYMISED_DOMAIN = "anonymised.invalid"
+
 
 def normalise_email(email: str) -> str:
     """One donor per mailbox: surrounding space and letter case never make a second donor."""

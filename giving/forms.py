@@ -9,6 +9,7 @@ from crowdfund.forms import ErrorSummaryMixin
 from crowdfund.money import MAX_AMOUNT, format_eur, parse_typed_amount
 from giving.donate_summary import DonateSummaryMixin
 from ledger.models import Donation, Purpose
+from messages_of_support.models import MessageOfSupport
 from payments.providers import charges_monthly
 from prisoners.models import Prisoner, prisoner_slug
 
@@ -207,10 +208,10 @@ class DonationForm(DonateSummaryMixin, ErrorSummaryMixin, forms.Form):
     # Not required: a form without it (an old page, a restyled one) signs with the first name.
     message_signature = forms.TypedChoiceField(
         label=_("Sign my message with"),
-        choices=Donation.Signature.choices,
-        initial=Donation.Signature.FIRST_NAME,
+        choices=MessageOfSupport.Signature.choices,
+        initial=MessageOfSupport.Signature.FIRST_NAME,
         required=False,
-        empty_value=Donation.Signature.FIRST_NAME,
+        empty_value=MessageOfSupport.Signature.FIRST_NAME,
         widget=forms.RadioSelect,
         help_text=_("Messages appear once someone from the foundation has read them."),
     )

@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crowdfund.money import format_typed
+from donors.services import donor_get_or_create
 from ledger.models import Donation
+from messages_of_support.models import MessageOfSupport
+from messages_of_support.services import message_record
 from payments.models import StatusChange
 from payments.providers import METHODS, get_provider
 from payments.providers.base import ProviderUnavailable
@@ -32,9 +35,6 @@ def donation_start(*, attempt: uuid.UUID, data: dict, language: str) -> Donation
         "donor_name": "" if data.get("is_anonymous") else data.get("donor_name", ""),
         "donor_email": data["donor_email"],
         "is_anonymous": bool(data.get("is_anonymous")),
-        "public_message": data.get("public_message", ""),
-        "message_is_public": bool(data.get("message_is_public")),
-        "message_signature": data.get("message_signature") or Donation.Signature.FIRST_NAME,
         "language": language,
         # The form refuses an online gift without it; this records when it was given.
         "consent_at": timezone.now() if data.get("consent") else None,
@@ -42,8 +42,6 @@ def donation_start(*, attempt: uuid.UUID, data: dict, language: str) -> Donation
     existing = Donation.objects.filter(public_id=attempt).first()
     if existing is not None:
         return existing
-    # Imported here: the sponsorships package builds on this module (donation_checkout_opened).
-    from donors.services import donor_get_or_create
 
     if fields["donor_email"]:
         # The donor record holds every gift of one address, one-off and monthly alike.
@@ -52,7 +50,14 @@ def donation_start(*, attempt: uuid.UUID, data: dict, language: str) -> Donation
         )
     try:
         with transaction.atomic():
-            return Donation.objects.create(public_id=attempt, **fields)
+            donation = Donation.objects.create(public_id=attempt, **fields)
+            message_record(
+                donation=donation,
+                text=data.get("public_message", ""),
+                is_public=bool(data.get("message_is_public")),
+                signed_with=data.get("message_signature") or "",
+            )
+            return donation
     except IntegrityError:
         # Two simultaneous submissions of the same attempt: the first one won.
         return Donation.objects.get(public_id=attempt)
@@ -156,10 +161,14 @@ def donation_retry_initial(*, public_id: str, session, language: str) -> dict | 
             donor_name=donation.donor_name,
             donor_email=donation.donor_email,
             is_anonymous=donation.is_anonymous,
-            public_message=donation.public_message,
-            message_is_public=donation.message_is_public,
-            message_signature=donation.message_signature,
         )
+        message = MessageOfSupport.objects.filter(donation=donation).first()
+        if message is not None:
+            initial.update(
+                public_message=message.text,
+                message_is_public=message.is_public,
+                message_signature=message.signed_with,
+            )
     return initial
 
 

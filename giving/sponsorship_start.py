@@ -16,6 +16,7 @@ from django.urls import reverse
 from donors.services import donor_get_or_create
 from giving.services import donation_checkout_opened
 from ledger.models import Donation
+from messages_of_support.services import message_record
 from payments.providers import METHODS, charges_monthly, get_provider
 from payments.providers.base import ProviderUnavailable
 from sponsorships.models import Sponsorship
@@ -64,9 +65,14 @@ def sponsorship_start(*, attempt: uuid.UUID, data: dict, language: str) -> Donat
                 donor_name=name,
                 donor_email=data["donor_email"],
                 is_anonymous=bool(data.get("is_anonymous")),
-                public_message=data.get("public_message", ""),
-                message_is_public=bool(data.get("message_is_public")),
                 language=language,
+            )
+            # The first month carries the message; its signature is the first name, as a
+            # sponsorship's form offers no other.
+            message_record(
+                donation=donation,
+                text=data.get("public_message", ""),
+                is_public=bool(data.get("message_is_public")),
             )
             sponsorship.first_donation = donation
             sponsorship.save(update_fields=["first_donation", "updated_at"])

@@ -27,6 +27,7 @@ from giving.services import (
 )
 from giving.sharing import share_links
 from giving.sponsorship_start import sponsorship_checkout, sponsorship_start
+from giving.transfers import expected_transfer_create
 from ledger.models import Donation
 from payments.models import StatusChange
 from payments.providers import enabled_methods, get_provider
@@ -36,7 +37,6 @@ from prisoners.models import Prisoner, prisoner_slug
 from prisoners.selectors import campaign_get
 from sponsorships.links import first_month_of, monthly_invitation
 from sponsorships.schedule import collection_when
-from statements.expected import expected_transfer_create
 from statements.models import ExpectedTransfer
 
 

@@ -1,18 +1,20 @@
-"""Keeping the running totals (ledger/models/totals.py) in step with the ledger.
+"""Keeping the journal (ledger/models/journal.py) and the running totals
+(ledger/models/totals.py) in step with the ledger.
 
 Every ledger row that moves money (a paid gift, a refund or chargeback or its reversal, a
-correction, spending, a fund transfer) says what it adds (`totals_entries`) and what a year's
-published accounts read of it (`books_entry`, for the years' totals). Its save,
-delete and bulk_create (ledger/models/counted.py) call `ledger_row_saved` /
-`ledger_rows_created` in the same transaction, so no writer can forget: the payment path,
-the statement import, the treasurer's review actions, the admin forms, load_demo, and a
-test's factory all keep the totals right. `manage.py verify_totals` checks them against the
+correction, spending, a fund transfer) says what it moves (`journal_lines`, from
+ledger.journal) and what a year's published accounts read of it (`books_entry`, for the
+years' totals). Its save, delete and bulk_create (ledger/models/counted.py) call
+`ledger_row_saved` / `ledger_rows_created` in the same transaction, so no writer can forget:
+the payment path, the statement import, the treasurer's review actions, the admin forms,
+load_demo, and a test's factory all keep the journal and the totals right. The totals add
+exactly what the journal rows written add. `manage.py verify_totals` checks both against the
 ledger.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -23,6 +25,8 @@ from django.db.models.functions import Coalesce
 from crowdfund.content import content_changed
 from donors.models import Donor, normalise_email
 from ledger.entries import AMOUNTS, INCOME, ZERO, BooksEntry, Entry
+from ledger.journal import Line, totals_entries
+from ledger.models.journal import LedgerEntry
 from ledger.models.totals import CampaignTotal, FundTotal, QuarterTotal, YearTotal
 
 
@@ -34,6 +38,10 @@ def totals_apply(*, add: Iterable[Entry] = (), remove: Iterable[Entry] = ()) -> 
     the same fund then add up instead of one overwriting the other, and two transactions
     that touch the same funds never wait on each other crosswise.
     """
+    if not transaction.get_connection().in_atomic_block:
+        # Outside the ledger row's transaction, a failure between the two writes would leave
+        # the totals counting money the ledger does not hold.
+        raise RuntimeError("The running totals change only in the ledger row's transaction.")
     funds: dict = defaultdict(lambda: dict.fromkeys(AMOUNTS, 0))
     quarters: dict = defaultdict(lambda: dict.fromkeys(INCOME, 0))
     for sign, entries in ((1, add), (-1, remove)):
@@ -213,21 +221,53 @@ def ledger_row_saving(row, update_fields):
     return update_fields
 
 
+def journal_apply(row, *, stored: bool, lines: list[Line]) -> bool:
+    """Make the journal say what `row` moves now: reverse its entries that say otherwise,
+    add the new ones, and move the running totals by exactly that. True when they moved."""
+    live = []
+    if stored:
+        live = list(
+            LedgerEntry.objects.live()
+            .filter(source=row.JOURNAL_SOURCE, source_id=row.pk)
+            .order_by("pk")
+        )
+    old = [entry.line() for entry in live]
+    if Counter(old) == Counter(lines):
+        return False
+    LedgerEntry.objects.bulk_create([entry.reversal() for entry in live] + _entries(row, lines))
+    added, removed = totals_entries(lines), totals_entries(old)
+    totals_apply(add=added, remove=removed)
+    return Counter(added) != Counter(removed)
+
+
+def _entries(row, lines: list[Line]) -> list[LedgerEntry]:
+    return [
+        LedgerEntry(
+            fund_id=line.fund,
+            day=line.day,
+            kind=line.kind,
+            amount=line.amount,
+            category_id=line.category,
+            source=row.JOURNAL_SOURCE,
+            source_id=row.pk,
+        )
+        for line in lines
+    ]
+
+
 def ledger_row_saved(*, before, after) -> None:
     """After a ledger row was written (or deleted: `after` is None), in its transaction."""
-    old = before.totals_entries() if before is not None else []
-    new = after.totals_entries() if after is not None else []
-    if old != new:
-        totals_apply(add=new, remove=old)
+    row = after if after is not None else before
+    lines = after.journal_lines() if after is not None else []
+    moved = journal_apply(row, stored=before is not None, lines=lines)
     was = before.books_entry() if before is not None else None
     now = after.books_entry() if after is not None else None
     if was != now:
         years_apply(add=[now] if now else [], remove=[was] if was else [])
-        if old == new:
+        if not moved:
             # A fee or a category alone moves no total, but a year's published accounts
             # show it, and the statements' version is worked out again per content version.
             content_changed()
-    row = after if after is not None else before
     if row.IS_GIFT:
         was_paid = before is not None and before.is_paid
         is_paid = after is not None and after.is_paid
@@ -236,7 +276,9 @@ def ledger_row_saved(*, before, after) -> None:
 
 
 def ledger_rows_created(rows: list) -> None:
-    totals_apply(add=[entry for row in rows for entry in row.totals_entries()])
+    lines = {row.pk: row.journal_lines() for row in rows}
+    LedgerEntry.objects.bulk_create([e for row in rows for e in _entries(row, lines[row.pk])])
+    totals_apply(add=totals_entries([line for row_lines in lines.values() for line in row_lines]))
     years_apply(add=[entry for row in rows if (entry := row.books_entry())])
     paid = [r for r in rows if r.IS_GIFT and r.is_paid]
     if paid:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -17,6 +17,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncQuarter
+from django.utils import timezone
 
 from ledger import running_totals as totals
 from ledger.models import Category, Correction, Donation, Purpose, Refund
@@ -24,6 +25,16 @@ from ledger.models import Category, Correction, Donation, Purpose, Refund
 ZERO = Decimal("0.00")
 # Sums of many 12-digit amounts need room to grow.
 MONEY = DecimalField(max_digits=14, decimal_places=2)
+# A statement line still in the review queue this long after it was imported is named in the
+# treasurer's attention list.
+REVIEW_DAYS = 30
+
+
+def long_in_review_since() -> datetime:
+    """Lines imported before this moment and still in review have waited too long."""
+    return timezone.now() - timedelta(days=REVIEW_DAYS)
+
+
 # What actually arrived: the provider's paid amount where it reported one.
 RECEIVED = Coalesce("amount_paid", "amount", output_field=MONEY)
 

@@ -41,20 +41,20 @@ class ReviewFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == ALL:
             return queryset
-        return queryset.filter(message_status=self.value())
+        return queryset.filter(status=self.value())
 
 
 @admin.register(MessageOfSupport)
 class MessageOfSupportAdmin(admin.ModelAdmin):
-    list_display = ["message", "prisoner", "created_at", "signed", "message_status", "reviewed"]
+    list_display = ["message", "prisoner", "created_at", "signed", "status", "reviewed"]
     # The list shows everything there is to see; the rows need not be links.
     list_display_links = None
-    list_filter = [ReviewFilter, "prisoner"]
-    list_select_related = ["prisoner"]
+    list_filter = [ReviewFilter, ("donation__prisoner", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["donation__prisoner"]
     actions = ["approve", "hide"]
-    fields = ["message", "prisoner", "created_at", "signed", "message_status", "reviewed"]
+    fields = ["message", "prisoner", "created_at", "signed", "status", "reviewed"]
     readonly_fields = fields
-    search_fields = ["public_message"]
+    search_fields = ["text"]
 
     class Media:
         css = {"all": ["css/admin_messages.css"]}
@@ -75,7 +75,15 @@ class MessageOfSupportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("message"))
     def message(self, obj):
-        return obj.public_message
+        return obj.text
+
+    @admin.display(description=_("prisoner"), ordering="donation__prisoner__name")
+    def prisoner(self, obj):
+        return obj.donation.prisoner
+
+    @admin.display(description=_("created"), ordering="donation__created_at")
+    def created_at(self, obj):
+        return obj.donation.created_at
 
     @admin.display(description=_("signed"))
     def signed(self, obj):
@@ -83,11 +91,11 @@ class MessageOfSupportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reviewed"))
     def reviewed(self, obj):
-        if not obj.message_moderated_at:
+        if not obj.moderated_at:
             return "—"
         return _("%(user)s, %(date)s") % {
-            "user": obj.message_moderated_by,
-            "date": date_format(localtime(obj.message_moderated_at), "SHORT_DATETIME_FORMAT"),
+            "user": obj.moderated_by,
+            "date": date_format(localtime(obj.moderated_at), "SHORT_DATETIME_FORMAT"),
         }
 
     @admin.action(description=_("Approve: show on the prisoner's page"), permissions=["change"])

@@ -25,23 +25,20 @@ def message_moderate(*, message_id: int, to_status: MessageStatus, user: str) ->
         message = (
             MessageOfSupport.objects.submitted().select_for_update().filter(pk=message_id).first()
         )
-        if message is None or message.message_status not in allowed_from:
+        if message is None or message.status not in allowed_from:
             return False
         now = timezone.now()
         MessageModeration.objects.create(
             donation_id=message.pk,
-            from_status=message.message_status,
+            from_status=message.status,
             to_status=to_status,
             moderated_by=user,
             moderated_at=now,
         )
-        message.message_status = to_status
-        message.message_moderated_by = user
-        message.message_moderated_at = now
-        # Only the review fields: a webhook may have changed the payment since.
-        message.save(
-            update_fields=["message_status", "message_moderated_by", "message_moderated_at"]
-        )
+        message.status = to_status
+        message.moderated_by = user
+        message.moderated_at = now
+        message.save(update_fields=["status", "moderated_by", "moderated_at"])
         # The prisoner's page shows approved messages: its cached copy must follow.
         content_changed()
     return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ledger.models import Donation
 from messages_of_support.models import MessageOfSupport
 
 
@@ -11,7 +10,8 @@ def messages_of_support(*, prisoner, limit: int = 10) -> list[MessageOfSupport]:
     only once an editor approved them. Each carries `signature`, the name as the donor chose."""
     return list(
         MessageOfSupport.objects.submitted()
-        .filter(prisoner=prisoner, message_status=Donation.MessageStatus.APPROVED)
-        .only("public_message", "donor_name", "is_anonymous", "message_signature")
-        .order_by("-paid_at")[:limit]
+        .filter(donation__prisoner=prisoner, status=MessageOfSupport.Status.APPROVED)
+        .select_related("donation")
+        .only("text", "signed_with", "donation__donor_name", "donation__is_anonymous")
+        .order_by("-donation__paid_at")[:limit]
     )

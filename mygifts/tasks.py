@@ -3,11 +3,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from donors.models import Donor
+from donors.models import ANONYMISED_DOMAIN, Donor
 from mygifts.access import manage_url
 from mygifts.limits import link_send_allowed
 from prisoners.models import Campaign
-from retention.steps import ANONYMISED_DOMAIN
 
 # Stands in for an unknown address, so that its request does the same work (see below).
 _NOBODY = Donor(pk=0, email=f"nobody@{ANONYMISED_DOMAIN}")

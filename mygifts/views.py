@@ -20,10 +20,9 @@ from annual_statements.documents import NothingToState, receipt_pdf, statement_i
 from annual_statements.models import AnnualStatement
 from crowdfund.client_ip import client_ip
 from donors.links import LinkExpired, LinkGone, LinkInvalid
+from ledger.gift_donors import donor_adopt_gifts, donor_for_email
 from ledger.models import Donation
 from mygifts.access import (
-    donor_adopt_gifts,
-    donor_for_email,
     donor_from_token,
     donor_session_close,
     donor_session_get,

@@ -13,8 +13,9 @@ from annual_statements.models import AnnualStatement
 from donors.models import Donor
 from ledger.models import Donation
 from ledger.selectors import gift_net
+from retention.base import held_keys, other_records_clear
 from retention.models import ErasureRequest
-from retention.steps import DONOR_HOLDS, DONOR_RECORD_CLEANUPS, anonymised_email, gifts_anonymise
+from retention.steps import anonymised_email, gifts_anonymise
 from sponsorships.models import Sponsorship
 from statements.models import ExpectedTransfer
 
@@ -51,7 +52,7 @@ def donor_export(*, donor: Donor) -> dict:
     """Everything the site keeps about this donor, as plain JSON-ready data."""
     gifts = (
         Donation.objects.filter(donor=donor)
-        .select_related("prisoner")
+        .select_related("prisoner", "message")
         .prefetch_related("refunds", "corrections")
         .order_by("created_at", "id")
     )
@@ -110,6 +111,10 @@ def donor_export(*, donor: Donor) -> dict:
     }
 
 
+def _has_message(gift: Donation) -> bool:
+    return hasattr(gift, "message")
+
+
 def _gift(gift: Donation) -> dict:
     return {
         "reference": gift.reference,
@@ -127,8 +132,8 @@ def _gift(gift: Donation) -> dict:
         "name_given": gift.donor_name,
         "email_given": gift.donor_email,
         "anonymous": gift.is_anonymous,
-        "message": gift.public_message,
-        "message_may_be_shown": gift.message_is_public,
+        "message": gift.message.text if _has_message(gift) else "",
+        "message_may_be_shown": _has_message(gift) and gift.message.is_public,
         "consent_at": _moment(gift.consent_at),
         "refunds": [
             {"kind": r.kind, "amount": _money(r.amount), "date": _moment(r.created_at)}
@@ -205,7 +210,7 @@ def donor_erase(*, donor_id: int) -> ErasureRequest:
         if running.exists():
             raise ErasureRefused(donor.pk)
         # The same holds as the retention cleaner's (a running periodic-gift agreement).
-        if any(hold({f"email:{donor.email}"}) for hold in DONOR_HOLDS):
+        if held_keys({f"email:{donor.email}"}):
             raise ErasureRefused(donor.pk, reason="agreement")
         request = ErasureRequest.objects.create(donor=donor)
         email = anonymised_email()
@@ -217,8 +222,7 @@ def donor_erase(*, donor_id: int) -> ErasureRequest:
         counts = gifts_anonymise(gift_ids=gift_ids, email=email)
         ExpectedTransfer.objects.filter(email__iexact=old_email).update(donor_name="", email=email)
         # What other apps keep in the donor's name: statements' PDFs, unsigned agreements.
-        for cleanup in DONOR_RECORD_CLEANUPS:
-            cleanup([donor.pk])
+        other_records_clear([donor.pk])
         Donor.objects.filter(pk=donor.pk).update(email=email, name="", wants_news=False)
         request.completed_at = timezone.now()
         request.outcome = ErasureRequest.Outcome.ANONYMISED

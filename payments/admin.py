@@ -1,3 +1,6 @@
+"""Gifts in the admin: each with its payment's history at the provider (status changes,
+webhook events), its refunds and corrections, and a manual refresh from the provider."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,7 +10,6 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
 
 from crowdfund.admin_base import ReadOnlyAdminMixin, ReadOnlyInline
 from crowdfund.amount_field import MONEY_FORMFIELDS, AmountField
@@ -16,8 +18,9 @@ from donors.services import donor_get_or_create
 from ledger import csv_export
 from ledger.admin.exports import CsvExportMixin
 from ledger.corrections import donation_correct
-from ledger.models import Category, Correction, Donation, Refund
+from ledger.models import Correction, Donation, Refund
 from ledger.selectors import gift_net
+from messages_of_support.models import MessageOfSupport
 from payments.models import PaymentEvent, StatusChange
 from payments.providers import get_provider
 from payments.providers.base import ProviderUnavailable
@@ -145,13 +148,20 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
         "donor_name",
         "donor_email",
         "is_anonymous",
-        "public_message",
-        "message_is_public",
+        "message_of_support",
         "language",
         "created_at",
         "receipt_sent_at",
         "consent_at",
     ]
+
+    @admin.display(description=_("message"))
+    def message_of_support(self, obj):
+        message = MessageOfSupport.objects.filter(donation=obj).first()
+        if message is None:
+            return "—"
+        shown = _("may be shown") if message.is_public else _("not to be shown")
+        return f"{message.text} ({shown}; {message.get_status_display()})"
 
     def get_inlines(self, request, obj):
         # A gift being typed in has no refunds, corrections or history yet.
@@ -268,29 +278,9 @@ class DonationAdmin(CsvExportMixin, admin.ModelAdmin):
         return False
 
 
-@admin.register(Category)
-class CategoryAdmin(TranslationAdmin):
-    list_display = ["name", "purpose", "order"]
-    list_filter = ["purpose"]
-    list_editable = ["order"]
-
-
 @admin.register(PaymentEvent)
 class PaymentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["received_at", "provider", "event_type", "outcome", "event_id"]
     list_filter = ["provider", "outcome"]
     search_fields = ["event_id", "payload", "detail"]
     date_hierarchy = "received_at"
-
-
-@admin.register(Correction)
-class CorrectionAdmin(CsvExportMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Every correction in one list; each is recorded from its gift's page."""
-
-    csv_name = "corrections"
-    csv_header = csv_export.CORRECTION_HEADER
-    csv_rows = staticmethod(csv_export.correction_rows)
-    list_display = ["date", "amount", "donation", "reason", "created_by", "created_at"]
-    list_select_related = ["donation"]
-    search_fields = ["reason", "created_by"]
-    date_hierarchy = "date"

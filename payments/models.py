@@ -5,6 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from ledger.models import Donation
 
 
+class SubscriptionStatus(models.TextChoices):
+    """A monthly subscription's status, in the providers' common words. It is the
+    sponsorship's own status too (sponsorships.models.Sponsorship.Status)."""
+
+    # PENDING: the first payment is not paid yet, or the subscription is not created yet.
+    PENDING = "pending", _("Waiting for the first payment")
+    ACTIVE = "active", _("Active")
+    # SUSPENDED: charges stopped (mandate invalid, or months failed); the donor may restart.
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class PaymentEvent(models.Model):
     """A provider's webhook, recorded before it is acted on.
 

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from giving.tasks import send_receipt
 from ledger.models import STATUS_RANK, Donation, Refund
 from payments.models import PaymentEvent, StatusChange
 from payments.providers import get_provider
@@ -28,7 +27,7 @@ from payments.providers.base import (
     WebhookNotice,
     WebhookRejected,
 )
-from sponsorships.tasks import sponsorship_payment_paid
+from payments.signals import payment_claimed, payment_paid, subscription_notice
 
 logger = logging.getLogger(__name__)
 MAX_STORED_BODY = 64 * 1024
@@ -104,11 +103,9 @@ def payment_apply_status(
 
         donation.save()
         if old != Donation.Status.PAID and donation.status == Donation.Status.PAID:
-            transaction.on_commit(lambda: send_receipt.enqueue(donation.pk))
-            if donation.sponsorship_id:
-                # After commit and once, like the receipt: the first payment creates the
-                # subscription; a later month may send a monthly receipt.
-                transaction.on_commit(lambda: sponsorship_payment_paid.enqueue(donation.pk))
+            # After commit and once: the receipt; a sponsorship's first payment creates its
+            # subscription, a later month may send a monthly receipt.
+            transaction.on_commit(lambda: payment_paid.send(sender=None, donation=donation))
     return applied
 
 
@@ -236,10 +233,6 @@ def _already_processed(provider_name: str, event_id: str) -> bool:
 def _apply_notice(
     event: PaymentEvent, provider_name: str, notice: WebhookNotice, body: bytes, form: Mapping
 ) -> PaymentEvent:
-    # Imported here: sponsorships applies each month through this module.
-    from sponsorships.months import is_instalment
-    from sponsorships.webhooks import sponsorship_webhook
-
     provider = get_provider(provider_name)
     changes: list[str] = []
     known = False
@@ -248,7 +241,7 @@ def _apply_notice(
     sponsorship_references: list[str] = []
     for reference in notice.references:
         donation = _find(provider_name, reference)
-        if donation is None or is_instalment(donation):
+        if donation is None or _claimed(donation):
             sponsorship_references.append(donation.provider_payment_id if donation else reference)
             continue
         if not known and not event.payload:
@@ -274,18 +267,23 @@ def _apply_notice(
 
     if sponsorship_references:
         try:
-            outcome = sponsorship_webhook(
-                provider_name=provider_name,
-                references=sponsorship_references,
-                event=event,
-                reported_at=notice.occurred_at,
-            )
+            outcomes = [
+                outcome
+                for _receiver, outcome in subscription_notice.send(
+                    sender=None,
+                    provider_name=provider_name,
+                    references=sponsorship_references,
+                    event=event,
+                    reported_at=notice.occurred_at,
+                )
+            ]
         except ProviderUnavailable as exc:
             return _finish(event, PaymentEvent.Outcome.FAILED, _short(str(exc)))
-        if outcome.known and not known and not event.payload:
-            event.payload = _stored_body(body, form)
-        known |= outcome.known
-        changes += outcome.changes
+        for outcome in outcomes:
+            if outcome.known and not known and not event.payload:
+                event.payload = _stored_body(body, form)
+            known |= outcome.known
+            changes += outcome.changes
 
     if not known:
         # Answered 200, so the provider stops retrying an id that is not ours.
@@ -293,6 +291,11 @@ def _apply_notice(
     if changes:
         return _finish(event, PaymentEvent.Outcome.APPLIED, "\n".join(changes))
     return _finish(event, PaymentEvent.Outcome.UNCHANGED, "")
+
+
+def _claimed(donation: Donation) -> bool:
+    """Whether an app above applies this gift's payments itself (payments.signals)."""
+    return any(claimed for _receiver, claimed in payment_claimed.send(None, donation=donation))
 
 
 def _stored_body(body: bytes, form: Mapping[str, str]) -> str:

@@ -5,21 +5,19 @@ from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
-from django.utils.translation import get_language, get_language_info, ngettext
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from crowdfund.amount_field import MONEY_FORMFIELDS
-from crowdfund.money import format_eur
 from prisoners.models import BoardMember, Campaign, Prisoner, Update
 from prisoners.rich_text import has_text
 from prisoners.staged_photos import photo_stage, photo_unstage
-from sponsorships.selectors import with_sponsorship_totals
 
 
 class BoardMemberInline(admin.TabularInline):
@@ -227,8 +225,6 @@ class PrisonerAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [UpdateInline]
     actions = ["publish", "unpublish"]
-    # Read-only, for those who may see sponsorships: on the list and on the prisoner's page.
-    SPONSORSHIP_COLUMNS = ["active_sponsors_column", "monthly_pledged_column"]
 
     class Media:
         css = {"all": ["css/admin_prisoners.css"]}
@@ -263,35 +259,7 @@ class PrisonerAdmin(TranslationAdmin):
             ),
             (_("Money"), {"fields": ["goal", "monthly_need", "payment_reference"]}),
         ]
-        if obj is not None and self.sees_sponsorships(request):
-            fieldsets.append((_("Monthly sponsors"), {"fields": self.SPONSORSHIP_COLUMNS}))
         return fieldsets
-
-    def sees_sponsorships(self, request) -> bool:
-        # Editors never see money; treasurers (and superusers) see what sponsors pledge.
-        return request.user.has_perm("sponsorships.view_sponsorship")
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return with_sponsorship_totals(queryset) if self.sees_sponsorships(request) else queryset
-
-    def get_list_display(self, request):
-        columns = list(super().get_list_display(request))
-        if self.sees_sponsorships(request):
-            # Next to the situation, where a treasurer sees them without scrolling sideways.
-            at = columns.index("is_published") + 1
-            columns[at:at] = self.SPONSORSHIP_COLUMNS
-        return columns
-
-    @admin.display(description=_("active sponsors"), ordering="active_sponsors")
-    def active_sponsors_column(self, obj):
-        url = reverse("admin:sponsorships_sponsorship_changelist")
-        query = f"prisoner__id__exact={obj.pk}&status__exact=active"
-        return format_html('<a href="{}?{}">{}</a>', url, query, obj.active_sponsors)
-
-    @admin.display(description=_("pledged per month"), ordering="monthly_pledged")
-    def monthly_pledged_column(self, obj):
-        return format_eur(obj.monthly_pledged, get_language() or "en")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -305,8 +273,6 @@ class PrisonerAdmin(TranslationAdmin):
         readonly = ["photo_preview"]
         if obj is not None and obj.is_published:
             readonly.append("payment_reference")
-        if obj is not None and self.sees_sponsorships(request):
-            readonly += self.SPONSORSHIP_COLUMNS
         return readonly
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -4,6 +4,9 @@ from django.core.checks import Tags, Warning, register
 from django.db import DatabaseError
 from django.utils import translation
 
+from prisoners.anbi import anbi_missing_fields
+from prisoners.models import Campaign
+
 
 @register(Tags.database)
 def anbi_publication_complete(app_configs, databases=None, **kwargs):
@@ -12,8 +15,6 @@ def anbi_publication_complete(app_configs, databases=None, **kwargs):
     Reads the database, so like Django's own database checks it runs only when asked to."""
     if not databases or "default" not in databases:
         return []
-    from prisoners.anbi import anbi_missing_fields
-    from prisoners.models import Campaign
 
     try:
         missing = anbi_missing_fields(Campaign.objects.first())

@@ -17,6 +17,7 @@ from modeltranslation.utils import build_localized_fieldname
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from crowdfund.content import content_changed
 from crowdfund.seo import SITE_NAME
 from prisoners.photos import photo_without_metadata
 from prisoners.rich_text import EXTENSIONS, has_text, sanitize_html
@@ -269,8 +270,6 @@ class PrisonerQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Publishing and archiving are bulk updates, which send no save signal; a page taken
         # off the site must leave the page cache too.
-        from crowdfund.content import content_changed
-
         # The row's version, as a save moves it: the home page's cards are kept under it
         # (public/cards.py).
         kwargs.setdefault("updated_at", timezone.now())

@@ -1,30 +1,25 @@
 """What needs the treasurer's attention: one selector, read by the admin's fund overview and
 by the treasurer's report, so both always name the same things.
-
-Apps above this one add what only they know through `ATTENTION_SOURCES` (the agreements app:
-agreements waiting for the countersignature), so this module never imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.attention import READY_TO_COUNTERSIGN, WaitingForFilter
+from agreements.models import PeriodicGiftAgreement
+from agreements.selectors import agreement_shortfalls, last_closed_year
 from ledger.models import Donation, Expense, StatementLine
-from ledger.selectors import MONEY, RECEIVED, ZERO
+from ledger.selectors import MONEY, RECEIVED, REVIEW_DAYS, ZERO, long_in_review_since
 from reports.data import fund_balances
-
-# A statement line still in the review queue this long after it was imported is named.
-REVIEW_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -37,10 +32,6 @@ class Concern:
     total: Decimal | None = None
     url: str = ""
     details: tuple[tuple[str, Decimal], ...] = ()
-
-
-# Callables that return the Concerns of an app above this one (see the module docstring).
-ATTENTION_SOURCES: list[Callable[[], list[Concern]]] = []
 
 
 @dataclass
@@ -127,17 +118,9 @@ def _count_sum(queryset, amount="amount") -> tuple[int, Decimal]:
     return row["n"], row["total"]
 
 
-def long_in_review_since() -> datetime:
-    """Lines imported before this moment and still in review have waited too long."""
-    return timezone.now() - timedelta(days=REVIEW_DAYS)
-
-
 def treasurer_attention(*, until: date | None = None) -> Attention:
     """What needs the treasurer's attention: the funds' balances on `until` (default: today),
     everything else as it stands now. A fixed number of queries, whatever the ledger's size."""
-    # Imported here: the agreements app builds on this one, not the other way round.
-    from agreements.selectors import agreement_shortfalls, last_closed_year
-
     lines = StatementLine.objects.filter(status=StatementLine.Status.REVIEW)
     expenses = Expense.objects.filter(receipt="")
     if until is not None:
@@ -155,5 +138,18 @@ def treasurer_attention(*, until: date | None = None) -> Attention:
             (fund.name, fund.balance) for fund in fund_balances(until=until) if fund.balance < 0
         ],
         agreements_short=agreement_shortfalls(until_year=last_closed_year(until)),
-        registered=[concern for source in ATTENTION_SOURCES for concern in source()],
+        registered=countersignatures_waiting(),
     )
+
+
+def countersignatures_waiting() -> list[Concern]:
+    """Agreements the donor signed and the foundation has not: the treasurer's to do."""
+    count = PeriodicGiftAgreement.objects.filter(READY_TO_COUNTERSIGN).count()
+    url = reverse("admin:agreements_periodicgiftagreement_changelist")
+    return [
+        Concern(
+            _("Agreements waiting for the foundation's countersignature"),
+            count,
+            url=f"{url}?{WaitingForFilter.parameter_name}=countersignature",
+        )
+    ]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger import running_totals as totals
-from ledger.models import Category, Correction, Donation, Expense, FundTransfer
+from ledger.models import Category, Correction, Donation, Expense, FundTransfer, LedgerEntry
 from ledger.models.donation import fund_label
 from ledger.selectors import MONEY, RECEIVED, RECEIVED_ON, ZERO, money_in
 from prisoners.models import Prisoner
@@ -89,6 +89,33 @@ def fund_movements(start: date | None = None, end: date | None = None) -> dict:
     for row in transfers.values("from_prisoner").annotate(total=Sum("amount")):
         funds[row["from_prisoner"]].transferred_out = row["total"]
     return funds
+
+
+def journal_movements(start: date | None = None, end: date | None = None) -> dict:
+    """The same as fund_movements, summed from the journal (ledger.models.journal): one
+    GROUP BY. Funds and categories whose entries cancel out are left out on both sides."""
+    funds: dict = defaultdict(Movements)
+    rows = _period(LedgerEntry.objects.all(), "day", start, end).order_by()
+    for row in rows.values("fund", "kind", "category").annotate(total=Sum("amount")):
+        fund, kind, total = funds[row["fund"]], row["kind"], row["total"]
+        if kind == LedgerEntry.Kind.FEE:
+            fund.fees += total
+        elif kind == LedgerEntry.Kind.SPENT:
+            fund.spent += total
+            category = row["category"]
+            fund.spent_by_category[category] = fund.spent_by_category.get(category, ZERO) + total
+        else:
+            setattr(fund, kind, getattr(fund, kind) + total)
+    return movements_without_zeros(funds)
+
+
+def movements_without_zeros(funds: dict) -> dict:
+    kept = {}
+    for key, fund in funds.items():
+        fund.spent_by_category = {c: v for c, v in fund.spent_by_category.items() if v}
+        if any(getattr(fund, name) for name in AMOUNTS) or fund.spent_by_category:
+            kept[key] = fund
+    return kept
 
 
 @dataclass

@@ -1,6 +1,5 @@
-"""PDFs made with WeasyPrint from templates in `templates/reports/`.
-
-The only module that imports WeasyPrint.
+"""The treasurer's report as a PDF, from templates in `templates/reports/`, drawn by the
+project's one WeasyPrint module (crowdfund/pdf.py).
 """
 
 from __future__ import annotations

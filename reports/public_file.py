@@ -27,6 +27,7 @@ from crowdfund.content import content_version
 from crowdfund.local_copies import LocalCopies
 from reports import pdf
 from reports.data import closed_years
+from reports.public import public_report_context
 
 logger = logging.getLogger(__name__)
 # The public report is rebuilt at most this often per language while its content changes.
@@ -60,8 +61,6 @@ def public_report_file(language: str, version: str) -> str:
         return newest[0]
 
     def build() -> bytes:
-        from reports.public import public_report_context
-
         with translation.override(language):
             return pdf.render_pdf("reports/public_report.html", public_report_context())
 

@@ -1,17 +1,28 @@
-"""The running totals checked against the ledger, which stays the truth (`verify_totals`)."""
+"""The journal and the running totals checked against the ledger, which stays the truth
+(`verify_totals`)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Sum, Value, When
 from django.db.models.functions import ExtractYear
 
-from ledger.models import CampaignTotal, Expense, FundTotal, FundTransfer, QuarterTotal, YearTotal
+from ledger.journal import INCOME_KINDS
+from ledger.models import (
+    CampaignTotal,
+    Expense,
+    FundTotal,
+    FundTransfer,
+    LedgerEntry,
+    QuarterTotal,
+    YearTotal,
+)
 from ledger.running_totals import AMOUNTS, INCOME
 from ledger.selectors import campaign_totals_ledger, money_in
-from reports.data import fund_movements
+from reports.data import AMOUNTS as MOVEMENTS
+from reports.data import fund_movements, journal_movements, movements_without_zeros
 
 ZERO = Decimal("0.00")
 
@@ -53,6 +64,41 @@ def _ledger_years() -> dict:
     return {year: {"entries": n} for year, n in years.items()}
 
 
+def _journal_funds() -> dict:
+    """What the journal adds up to per fund, in the running totals' terms."""
+    counted = Case(
+        When(kind__in=INCOME_KINDS, reverses__isnull=True, then=Value(1)),
+        When(kind__in=INCOME_KINDS, then=Value(-1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    funds: dict = {}
+    rows = LedgerEntry.objects.order_by().values("fund", "kind")
+    for row in rows.annotate(total=Sum("amount"), n=Sum(counted)):
+        fund = funds.setdefault(row["fund"], dict.fromkeys(AMOUNTS, 0))
+        if row["kind"] in fund:
+            fund[row["kind"]] += row["total"]
+        fund["entries"] += row["n"]
+    return funds
+
+
+def journal_differences() -> list[str]:
+    """Every fund figure where the journal and the ledger disagree."""
+    journal = journal_movements()
+    ledger = movements_without_zeros(fund_movements())
+    differences = []
+    for key in sorted(journal.keys() | ledger.keys(), key=lambda k: (k is not None, str(k))):
+        mine, truth = journal.get(key), ledger.get(key)
+        for name in (*MOVEMENTS, "spent_by_category"):
+            have = getattr(mine, name) if mine else 0
+            want = getattr(truth, name) if truth else 0
+            if have != want:
+                differences.append(
+                    f"{_fund_name(key)}: {name} is {have} in the journal, {want} in the ledger"
+                )
+    return differences
+
+
 def totals_differences() -> list[str]:
     """Every figure where the running totals and the ledger disagree; empty when they agree.
 
@@ -71,7 +117,12 @@ def totals_differences() -> list[str]:
         quarter: {name: getattr(money, name) for name in INCOME}
         for quarter, money in money_in(by="quarter").items()
     }
-    differences = _compare(_fund_name, kept_funds, _ledger_funds(), AMOUNTS)
+    differences = journal_differences()
+    differences += _compare(_fund_name, kept_funds, _ledger_funds(), AMOUNTS)
+    differences += [
+        difference.replace("in the ledger", "in the journal")
+        for difference in _compare(_fund_name, kept_funds, _journal_funds(), AMOUNTS)
+    ]
     differences += _compare(lambda q: f"quarter {q}", kept_quarters, ledger_quarters, INCOME)
     kept_years = {row.year: {"entries": row.entries} for row in YearTotal.objects.all()}
     differences += _compare(lambda y: f"year {y}", kept_years, _ledger_years(), ("entries",))

@@ -15,20 +15,18 @@ from django.db import transaction
 from django.db.models import Q
 
 from crowdfund.content import content_changed
+from donors.models import ANONYMISED_DOMAIN
 from ledger.models import Donation, StatementLine
+from messages_of_support.models import MessageOfSupport
 from payments.models import PaymentEvent
 from prisoners.models import Campaign, Prisoner
 from sponsorships.models import Sponsorship
 from statements.references import find_reference
 
-# An anonymised donor's gifts keep one made-up address per address they used, so "number of
-# donors" (distinct addresses) stays exactly what it was. Random, so it links to nobody, and
-# in the reserved .invalid domain (RFC 2606), so no mail can ever be sent to it.
-ANONYMISED_DOMAIN = "anonymised.invalid"
 # Replaces a donor's name or address in a treasurer's note on a bank line.
 MASK = "[anonymised]"
 ONLINE = (Donation.Provider.MOLLIE, Donation.Provider.STRIPE, Donation.Provider.DEMO)
-GIFT_FIELDS = ("donor_name", "donor_email", "public_message", "note")
+GIFT_FIELDS = ("donor_name", "donor_email", "note")
 LINE_FIELDS = ("counterparty_name", "counterparty_iban", "remittance", "note")
 
 
@@ -55,12 +53,16 @@ class Cleaner:
     def _clear(self, ids, email_for, *, lock: bool) -> Counter:
         gifts_q = Donation.objects.filter(id__in=ids).order_by("id")
         lines_q = StatementLine.objects.filter(donation_id__in=ids).order_by("id")
+        messages_q = MessageOfSupport.objects.filter(donation_id__in=ids).exclude(text="")
         if lock:
             # Locks these rows only, and only for this batch: a webhook for one of these gifts
             # (payment_apply_status locks the same row) waits a moment instead of writing a
             # status onto a row we are about to save from an older read.
             gifts_q, lines_q = gifts_q.select_for_update(), lines_q.select_for_update()
+            messages_q = messages_q.select_for_update()
         gifts, lines = list(gifts_q), list(lines_q)
+        # A gift's message of support goes with the donor's name: it is theirs.
+        messages = list(messages_q.values_list("pk", flat=True))
         known = _known_values(gifts, lines)
 
         changed_gifts = []
@@ -68,7 +70,6 @@ class Cleaner:
             new = {
                 "donor_name": "",
                 "donor_email": email_for(gift.donor_email),
-                "public_message": "",
                 "note": "",
             }
             if _assign(gift, new):
@@ -83,7 +84,8 @@ class Cleaner:
             }
             if _assign(line, new):
                 changed_lines.append(line)
-        self.touched = {g.pk for g in changed_gifts} | {line.donation_id for line in changed_lines}
+        changed = {g.pk for g in changed_gifts} | set(messages)
+        self.touched = changed | {line.donation_id for line in changed_lines}
         events = self._events_with_bodies(gifts)
         entries = self._audit_entries(ids, [line.pk for line in lines])
 
@@ -91,7 +93,8 @@ class Cleaner:
             # Bulk writes send no signals, so the clean-up does not log the very values it
             # removes into a fresh audit entry.
             Donation.objects.bulk_update(changed_gifts, GIFT_FIELDS)
-            if changed_gifts:
+            MessageOfSupport.objects.filter(pk__in=messages).update(text="")
+            if changed:
                 # A removed name or message may be on a prisoner's cached page.
                 content_changed()
             StatementLine.objects.bulk_update(changed_lines, LINE_FIELDS)
@@ -99,7 +102,7 @@ class Cleaner:
             LogEntry.objects.filter(id__in=entries).delete()
         counts = Counter(
             {
-                "gifts": len(changed_gifts),
+                "gifts": len(changed),
                 "statement lines": len(changed_lines),
                 "webhook bodies": len(events),
                 "audit entries": len(entries),

@@ -4,7 +4,8 @@ need them no more.
 A signed periodic-gift agreement is a fiscal record: it stays while it runs and for as long as
 the books are kept after it ends (RETENTION_DONOR_YEARS, the Dutch seven years). Then it holds
 nothing the foundation may keep: the donor's address, date and place of birth, the signers'
-addresses. Apps register such records here; the gifts themselves stay in the books.
+addresses. Apps hand such records to `retention.base.expired_records`; the gifts themselves
+stay in the books.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ from datetime import datetime
 
 from django.conf import settings
 
-from retention.steps import Progress, Records, StepResult, _years_before
-
-# Rows of other apps kept for the books, once their keeping period ended before the cutoff.
-EXPIRED_RECORDS: list[Records] = []
+from retention.base import Progress, StepResult, expired_records, registered_records, years_before
 
 
 def expired_records_delete(*, now: datetime, dry_run: bool, progress: Progress) -> StepResult:
-    step = StepResult("expired records", _years_before(now, settings.RETENTION_DONOR_YEARS))
-    for records in EXPIRED_RECORDS:
+    step = StepResult("expired records", years_before(now, settings.RETENTION_DONOR_YEARS))
+    # Rows of other apps kept for the books, once their keeping period ended before the cutoff.
+    for records in registered_records(expired_records):
         ids = sorted(records.rows(step.cutoff).values_list("pk", flat=True))
         if ids:
             step.counts[records.label] += len(ids) if dry_run else records.remove(ids)

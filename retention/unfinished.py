@@ -3,8 +3,9 @@
 The gift form makes the donor's record (email, name, language) before any money moves, so a
 checkout that was never completed leaves one. Once every gift of that record is an old
 unfinished attempt (step 2 has cleared their details) and nothing else holds the record, it
-is deleted. Other apps register rows of their own that are unfinished attempts too (a
-periodic-gift agreement never signed); they go first, so their donor can go with them.
+is deleted. Other apps hand over rows of their own that are unfinished attempts too (a
+periodic-gift agreement never signed, through `retention.base.unfinished_records`); they go
+first, so their donor can go with them.
 """
 
 from __future__ import annotations
@@ -16,31 +17,30 @@ from django.db.models import Exists, OuterRef
 
 from donors.models import Donor
 from ledger.models import Donation
-from retention.steps import (
+from retention.base import (
     Progress,
-    Records,
     StepResult,
-    _batches,
-    _old_unfinished,
-    _unfinished_cutoff,
+    batches,
+    old_unfinished,
+    registered_records,
+    unfinished_cutoff,
+    unfinished_records,
 )
-
-# Rows of other apps that are an unfinished attempt once made before the cutoff.
-UNFINISHED_RECORDS: list[Records] = []
 
 
 def unfinished_donors_delete(*, now: datetime, dry_run: bool, progress: Progress) -> StepResult:
-    step = StepResult("unfinished donor records", _unfinished_cutoff(now))
+    step = StepResult("unfinished donor records", unfinished_cutoff(now))
     # What this run removes, per model: a dry run must not count it as holding a donor.
     removed: dict[type[models.Model], set[int]] = {}
-    for records in UNFINISHED_RECORDS:
+    # Rows of other apps that are an unfinished attempt once made before the cutoff.
+    for records in registered_records(unfinished_records):
         rows = records.rows(step.cutoff)
         ids = sorted(rows.values_list("pk", flat=True))
         removed[rows.model] = set(ids)
         if ids:
             step.counts[records.label] += len(ids) if dry_run else records.remove(ids)
     ids = sorted(_unheld_donors(now, step.cutoff, removed).values_list("pk", flat=True))
-    for done, batch in _batches(ids):
+    for done, batch in batches(ids):
         if dry_run:
             step.counts["donor records"] += len(batch)
         else:
@@ -54,7 +54,7 @@ def _unheld_donors(now: datetime, cutoff: datetime, removed: dict) -> models.Que
     """Donors made before the cutoff whose every gift is an old unfinished attempt, and that
     no other row points to (a sponsorship, an agreement, a statement, an erasure request…)."""
     donors = Donor.objects.filter(created_at__lt=cutoff).exclude(
-        Exists(Donation.objects.filter(donor=OuterRef("pk")).exclude(_old_unfinished(now)))
+        Exists(Donation.objects.filter(donor=OuterRef("pk")).exclude(old_unfinished(now)))
     )
     for relation in _reverse_relations():
         holding = relation.related_model._base_manager.filter(

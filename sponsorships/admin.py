@@ -1,22 +1,25 @@
 """The treasurer's view of donors and monthly sponsorships. Facts only: nothing is edited
 by hand; a sponsorship is cancelled through the same service as the donor's link."""
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from crowdfund.admin_base import ReadOnlyAdminMixin, ReadOnlyInline
-from demo.sponsorships import sponsorship_demo_charge
+from crowdfund.money import format_eur
 from donors.models import Donor
 from ledger.models import Donation
 from payments.providers.base import ProviderUnavailable
+from prisoners.admin import PrisonerAdmin
+from prisoners.models import Prisoner
 from sponsorships.cancel import sponsorship_cancel
 from sponsorships.models import PledgeChange, Sponsorship, SponsorshipEvent
-from sponsorships.selectors import FIRST_PAYMENT_ENDED
+from sponsorships.selectors import FIRST_PAYMENT_ENDED, with_sponsorship_totals
 
 
 class _ReadOnlyInline(ReadOnlyInline):
@@ -127,7 +130,7 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
     inlines = [SponsorshipEventInline, PledgeChangeInline, SponsorshipMonthInline]
-    actions = ["cancel_sponsorships", "charge_demo_month"]
+    actions = ["cancel_sponsorships"]
 
     def get_queryset(self, request):
         paid = Count("donations", filter=Q(donations__status=Donation.Status.PAID))
@@ -148,13 +151,6 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("months paid"), ordering="paid")
     def months_paid(self, sponsorship):
         return sponsorship.paid
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not settings.DEBUG:
-            # Simulated money has no place on a production admin, even with demo payments.
-            actions.pop("charge_demo_month", None)
-        return actions
 
     def has_cancel_permission(self, request):
         return request.user.has_perm("sponsorships.cancel_sponsorship")
@@ -210,18 +206,51 @@ class SponsorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
 
-    @admin.action(description=_("Charge a demo month"), permissions=["cancel"])
-    def charge_demo_month(self, request, queryset):
-        if not settings.DEBUG:
-            raise PermissionDenied
-        charged = 0
-        for sponsorship in queryset:
-            try:
-                sponsorship_demo_charge(sponsorship=sponsorship)
-            except (ValueError, LookupError):
-                # Not an active demo sponsorship (or one without its demo subscription).
-                continue
-            charged += 1
-        self.message_user(
-            request, _("%(count)d demo month(s) charged.") % {"count": charged}, messages.SUCCESS
-        )
+
+class PrisonerWithSponsorsAdmin(PrisonerAdmin):
+    """The prisoners' admin, with their monthly sponsors for those who may see them."""
+
+    # Read-only, for those who may see sponsorships: on the list and on the prisoner's page.
+    SPONSORSHIP_COLUMNS = ["active_sponsors_column", "monthly_pledged_column"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self.sees_sponsorships(request):
+            fieldsets.append((_("Monthly sponsors"), {"fields": self.SPONSORSHIP_COLUMNS}))
+        return fieldsets
+
+    def sees_sponsorships(self, request) -> bool:
+        # Editors never see money; treasurers (and superusers) see what sponsors pledge.
+        return request.user.has_perm("sponsorships.view_sponsorship")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return with_sponsorship_totals(queryset) if self.sees_sponsorships(request) else queryset
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if self.sees_sponsorships(request):
+            # Next to the situation, where a treasurer sees them without scrolling sideways.
+            at = columns.index("is_published") + 1
+            columns[at:at] = self.SPONSORSHIP_COLUMNS
+        return columns
+
+    @admin.display(description=_("active sponsors"), ordering="active_sponsors")
+    def active_sponsors_column(self, obj):
+        url = reverse("admin:sponsorships_sponsorship_changelist")
+        query = f"prisoner__id__exact={obj.pk}&status__exact=active"
+        return format_html('<a href="{}?{}">{}</a>', url, query, obj.active_sponsors)
+
+    @admin.display(description=_("pledged per month"), ordering="monthly_pledged")
+    def monthly_pledged_column(self, obj):
+        return format_eur(obj.monthly_pledged, get_language() or "en")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and self.sees_sponsorships(request):
+            readonly += self.SPONSORSHIP_COLUMNS
+        return readonly
+
+
+admin.site.unregister(Prisoner)
+admin.site.register(Prisoner, PrisonerWithSponsorsAdmin)

@@ -17,20 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from crowdfund.money import MAX_AMOUNT
 from donors.models import Donor
 from ledger.models import Donation, Purpose, fund_label
-from payments.models import PaymentEvent
+from payments.models import PaymentEvent, SubscriptionStatus
 from prisoners.models import Prisoner
 
 
 class Sponsorship(models.Model):
     """A monthly gift for a prisoner (or the general fund), charged by a provider."""
 
-    class Status(models.TextChoices):
-        # PENDING: the first payment is not paid yet, or the subscription is not created yet.
-        PENDING = "pending", _("Waiting for the first payment")
-        ACTIVE = "active", _("Active")
-        # SUSPENDED: charges stopped (mandate invalid, or months failed); the donor may restart.
-        SUSPENDED = "suspended", _("Suspended")
-        CANCELLED = "cancelled", _("Cancelled")
+    # The subscription's status at the provider, in the providers' common words.
+    Status = SubscriptionStatus
 
     class Interval(models.TextChoices):
         MONTHLY = "monthly", _("Monthly")
@@ -150,8 +145,6 @@ class Sponsorship(models.Model):
         """
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("A pledge changes only under the sponsorship's row lock.")
-        from sponsorships.tasks import send_sponsorship_mail
-
         old = self.amount
         if old == amount:
             return None
@@ -172,10 +165,9 @@ class Sponsorship(models.Model):
             source=PledgeChange.Source.DONOR,
             event=event,
         )
-        mail = SponsorshipMail.objects.create(
+        SponsorshipMail.objects.create(
             sponsorship=self, kind=SponsorshipMail.Kind.AMOUNT, transition=event
         )
-        transaction.on_commit(lambda: send_sponsorship_mail.enqueue(mail.pk))
         return change
 
 

@@ -11,47 +11,18 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from ledger.models import FINAL_STATUSES, Donation
 from payments.models import PaymentEvent
 from payments.providers import get_provider
 from payments.providers.base import RecurringPayment
+from payments.services import payment_apply_status
+from sponsorships.failures import FAILED_MONTHS_BEFORE_SUSPENSION, MANDATE_ENDING_CODES
 from sponsorships.models import Sponsorship, SponsorshipEvent, SponsorshipMail
 from sponsorships.status import subscription_apply_status
 
 logger = logging.getLogger(__name__)
 S = Sponsorship.Status
-# SEPA reasons after which the mandate cannot be debited again: a new first payment is
-# needed. MD07: the debtor died; AC04: the account is closed; MD01: no valid mandate.
-MANDATE_ENDING_CODES = {"MD07", "AC04", "MD01"}
-FAILED_MONTHS_BEFORE_SUSPENSION = 2
-# What the SEPA reasons mean, in the donor's words: the bank's own text (Mollie's
-# `bankReason`) is in English, and "AM04" alone tells a donor nothing.
-BANK_REASONS = {
-    "AM04": _("not enough money in the account"),
-    "MD06": _("you asked your bank to return the payment"),
-    "MD07": _("the account holder has died"),
-    "AC04": _("the account is closed"),
-    "MS02": _("the account holder refused the payment"),
-    "MD01": _("there is no valid direct debit mandate"),
-}
-
-
-def bank_reason(code: str) -> str:
-    """A SEPA reason code in the donor's words, or "" for a code we have no words for."""
-    return str(BANK_REASONS.get(code.upper(), ""))
-
-
-def failure_pauses_next_time(sponsorship: Sponsorship) -> bool:
-    """True when one more failed month would suspend the sponsorship (we count, not the
-    provider), so the failure email may say so; not when it is suspended by this one."""
-    return (
-        not get_provider(sponsorship.provider).retries_failed_months
-        and sponsorship.status == S.ACTIVE
-        and sponsorship.last_failure_code not in MANDATE_ENDING_CODES
-        and sponsorship.failure_count == FAILED_MONTHS_BEFORE_SUSPENSION - 1
-    )
 
 
 @dataclass
@@ -141,8 +112,6 @@ def sponsorship_month_record(
     The webhook (for ids no Donation has yet, and for known months), and sync_subscriptions
     call this. Raises ProviderUnavailable; LookupError when the provider does not know it.
     """
-    from payments.services import payment_apply_status
-
     provider = get_provider(provider_name)
     payment = payment or provider.fetch_recurring_payment(payment_id)
     sponsorship = _sponsorship_of(provider_name, payment)
@@ -177,8 +146,6 @@ def _first_month_settled(
     settles days later, with the first invoice's invoice.paid or invoice.payment_failed:
     the checkout is re-read then, so the first month counts once it is paid, not before.
     """
-    from payments.services import payment_apply_status
-
     outcome = MonthOutcome(known=True)
     first = sponsorship.first_donation
     if first is None or not first.provider_payment_id:
@@ -207,8 +174,6 @@ def _first_payment_failed(
     """A first debit that bounced days after the donor left our page (SEPA Direct Debit):
     tell them once that the sponsorship has not started, with a way to try again. A card or
     iDEAL payment fails while the donor is still there, and the page says so."""
-    from sponsorships.tasks import send_sponsorship_mail
-
     if first.method != Donation.Method.SEPA_DEBIT:
         return []
     with transaction.atomic():
@@ -218,7 +183,7 @@ def _first_payment_failed(
         try:
             with transaction.atomic():
                 # Unique per payment: a repeated report is mailed once.
-                mail = SponsorshipMail.objects.create(
+                SponsorshipMail.objects.create(
                     sponsorship=locked, kind=SponsorshipMail.Kind.FAILURE, donation=first
                 )
         except IntegrityError:
@@ -228,7 +193,6 @@ def _first_payment_failed(
         locked.last_failure_code = payment.failure_code[:40]
         locked.last_failure_reason = payment.failure_reason[:255]
         locked.save()
-        transaction.on_commit(lambda: send_sponsorship_mail.enqueue(mail.pk))
     return [f"first payment {first.pk} failed ({payment.failure_code or 'no reason given'})"]
 
 
@@ -240,14 +204,12 @@ def _record_failure(
     event: PaymentEvent | None,
 ) -> list[str]:
     """Count a failed month once, tell the donor, and suspend when it cannot go on."""
-    from sponsorships.tasks import send_sponsorship_mail
-
     with transaction.atomic():
         locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
         try:
             with transaction.atomic():
                 # Unique per month: a repeated failure report is neither counted nor mailed.
-                mail = SponsorshipMail.objects.create(
+                SponsorshipMail.objects.create(
                     sponsorship=locked, kind=SponsorshipMail.Kind.FAILURE, donation=donation
                 )
         except IntegrityError:
@@ -257,7 +219,6 @@ def _record_failure(
         locked.last_failure_code = payment.failure_code[:40]
         locked.last_failure_reason = payment.failure_reason[:255]
         locked.save()
-        transaction.on_commit(lambda: send_sponsorship_mail.enqueue(mail.pk))
     changes = [f"failed month {donation.pk} ({payment.failure_code or 'no reason given'})"]
     provider = get_provider(sponsorship.provider)
     ends_mandate = payment.failure_code in MANDATE_ENDING_CODES
@@ -281,8 +242,6 @@ def _record_failure(
 
 def sponsorship_month_paid(*, donation_id: int) -> None:
     """A month was paid: reset the failure count, and queue the monthly receipt (if sent)."""
-    from sponsorships.tasks import send_sponsorship_mail
-
     donation = Donation.objects.select_related("sponsorship__donor").get(pk=donation_id)
     Sponsorship.objects.filter(pk=donation.sponsorship_id).update(failure_count=0)
     # The foundation may send none at all; a donor may ask for none on their own page.
@@ -292,11 +251,10 @@ def sponsorship_month_paid(*, donation_id: int) -> None:
         return
     try:
         with transaction.atomic():
-            mail = SponsorshipMail.objects.create(
+            SponsorshipMail.objects.create(
                 sponsorship_id=donation.sponsorship_id,
                 kind=SponsorshipMail.Kind.RECEIPT,
                 donation=donation,
             )
     except IntegrityError:
         return
-    send_sponsorship_mail.enqueue(mail.pk)

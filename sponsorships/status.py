@@ -69,8 +69,6 @@ def subscription_apply_status(
     `unpaid`, or `canceled` for failed payments): the donor then gets the suspension email,
     once per suspension, even when the status itself does not change.
     """
-    from sponsorships.tasks import send_sponsorship_mail
-
     with transaction.atomic():
         sponsorship = _sponsorship_for_update(sponsorship_id)
         old = sponsorship.status
@@ -113,10 +111,7 @@ def subscription_apply_status(
             _mail_gave_up(sponsorship, suspension)
             kind = None
         if kind:
-            mail = SponsorshipMail.objects.create(
-                sponsorship=sponsorship, kind=kind, transition=change
-            )
-            transaction.on_commit(lambda: send_sponsorship_mail.enqueue(mail.pk))
+            SponsorshipMail.objects.create(sponsorship=sponsorship, kind=kind, transition=change)
     return Transition(sponsorship, old, status, applied=True)
 
 
@@ -127,11 +122,8 @@ def _suspension_of(sponsorship: Sponsorship) -> SponsorshipEvent | None:
 
 def _mail_gave_up(sponsorship: Sponsorship, cause: SponsorshipEvent | None) -> None:
     """Queue the suspension email for `cause`, unless it was queued already. Call locked."""
-    from sponsorships.tasks import send_sponsorship_mail
-
     kind = SponsorshipMail.Kind.SUSPENDED
     if cause is None or SponsorshipMail.objects.filter(kind=kind, transition=cause).exists():
         # Unique per (kind, transition) as well; the row lock makes this check the race-free one.
         return
-    mail = SponsorshipMail.objects.create(sponsorship=sponsorship, kind=kind, transition=cause)
-    transaction.on_commit(lambda: send_sponsorship_mail.enqueue(mail.pk))
+    SponsorshipMail.objects.create(sponsorship=sponsorship, kind=kind, transition=cause)

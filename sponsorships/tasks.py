@@ -8,16 +8,22 @@ from django_tasks import task
 
 from ledger.models import Donation
 from prisoners.models import Campaign
+from sponsorships.activation import sponsorship_activate
+from sponsorships.failures import bank_reason, failure_pauses_next_time
+from sponsorships.links import (
+    sponsorship_cancel_url,
+    sponsorship_restart_url,
+    sponsorship_retry_url,
+)
 from sponsorships.models import PledgeChange, Sponsorship, SponsorshipEvent, SponsorshipMail
+from sponsorships.months import is_instalment, sponsorship_month_paid
+from sponsorships.schedule import collection_when
 
 
 @task()
 def sponsorship_payment_paid(donation_id: int) -> None:
     """A sponsorship's payment was paid: the first creates the subscription, a later one
     may get a monthly receipt."""
-    from sponsorships.activation import sponsorship_activate
-    from sponsorships.months import is_instalment, sponsorship_month_paid
-
     donation = Donation.objects.get(pk=donation_id)
     if is_instalment(donation):
         sponsorship_month_paid(donation_id=donation_id)
@@ -31,14 +37,6 @@ def sponsorship_payment_paid(donation_id: int) -> None:
 @task()
 def send_sponsorship_mail(mail_id: int) -> None:
     """Send one sponsorship email (welcome, receipt, failure, suspension, cancellation), once."""
-    from sponsorships.links import (
-        sponsorship_cancel_url,
-        sponsorship_restart_url,
-        sponsorship_retry_url,
-    )
-    from sponsorships.months import bank_reason, failure_pauses_next_time
-    from sponsorships.schedule import collection_when
-
     # Claim first ("update where unsent"), so a retried task never sends two.
     if not SponsorshipMail.objects.filter(pk=mail_id, sent_at__isnull=True).update(
         sent_at=timezone.now()

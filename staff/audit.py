@@ -1,4 +1,5 @@
-"""What the audit trail watches: money, donors' records, roles and staff members' devices.
+"""What the audit trail watches here: roles and staff members' devices. Each app registers its
+own money and donor records in its `receivers.py` (ledger, agreements).
 
 django-auditlog writes one LogEntry per create, change or delete, with the actor (from
 staff.middleware.AuditActorMiddleware), the time and each changed field's before and after
@@ -12,51 +13,6 @@ from django.contrib.auth.models import Group, User
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
-
-from agreements.models import AgreementGift, AgreementSignature, PeriodicGiftAgreement
-from ledger.models import (
-    BankStatement,
-    Category,
-    Correction,
-    Donation,
-    Expense,
-    FundTransfer,
-    Refund,
-    StatementLine,
-)
-
-# Donation carries the donor's record (name, email, message) until donors get their own model.
-for model in (Donation, Correction, Refund, Expense, FundTransfer, BankStatement, StatementLine):
-    auditlog.register(model, exclude_fields=["updated_at"])
-auditlog.register(Category)
-
-# Periodic-gift agreements: each signature (the treasurer's countersignature with its actor),
-# the gifts linked under an agreement, and the agreement's status, donor (set when the owner
-# of its address signs), documents, and a cancellation with its reason and note. Not its
-# terms' personal fields (address, date of birth): they never change, and the trail would
-# only keep a second copy of them.
-# Not a signature's IP address: the signature keeps it as evidence, and the trail keeps no
-# visitor's address (a staff member's countersignature has the request's own address).
-auditlog.register(AgreementSignature, exclude_fields=["ip_address"])
-auditlog.register(AgreementGift)
-auditlog.register(
-    PeriodicGiftAgreement,
-    include_fields=[
-        "number",
-        "status",
-        "donor",
-        "sponsorship",
-        "terms_pdf_sha256",
-        "final_pdf_sha256",
-        "final_sent_at",
-        "ended_on",
-        "end_reason",
-        "cancelled_at",
-        "cancel_reason",
-        "cancel_note",
-        "cancelled_by",
-    ],
-)
 
 # Role changes. The password hash is recorded as "changed", never its value; last_login
 # would add an entry per login.

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class StatementsConfig(AppConfig):
     name = "statements"
-    verbose_name = _("Bank statements")
+    verbose_name = _("Bank transfers")

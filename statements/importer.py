@@ -16,7 +16,8 @@ from payments.models import StatusChange
 from statements.expected import expected_transfer_receive
 from statements.keys import LineKeys
 from statements.matching import LineMatcher, donation_from_line
-from statements.parsing import ParsedLine, StatementError, StatementHeader, iter_statement
+from statements.parsing import ParsedLine, StatementError, StatementHeader
+from statements.reading import iter_statement
 
 BATCH = 1000
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a duplicate key

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from crowdfund import content, page_cache
 from crowdfund.private_storage import private_storage
 from ledger.models import Donation
+from messages_of_support.models import MessageOfSupport
 from prisoners.models import Campaign, Prisoner
 from public import cards
 from reports import public_file
@@ -37,6 +38,26 @@ def skip_or_fail(reason: str, required_by: str) -> None:
     if _required(required_by):
         pytest.fail(f"{reason} ({required_by}=1 forbids skipping)")
     pytest.skip(reason)
+
+
+# Tests that cannot share the machine with each other: app instances under gunicorn, the
+# shared Redis, timing. Under pytest-xdist (make test) they all run on one worker, one after
+# another, while the other workers take the rest.
+SERIAL = {
+    "tests/crowdfund/test_two_instances.py",
+    "tests/crowdfund/test_upgrade.py",
+    "tests/crowdfund/test_split_upgrade.py",
+    "tests/crowdfund/test_redis_down.py",
+    "tests/crowdfund/test_cache_settings.py",
+    "tests/donations/test_ratelimit.py",
+    "tests/donations/test_running_totals_concurrency.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.split("::")[0] in SERIAL:
+            item.add_marker(pytest.mark.xdist_group("serial"))
 
 
 def pytest_report_header(config):
@@ -111,6 +132,35 @@ def _restore_the_test_database_without_audit_entries():
     BaseDatabaseCreation.deserialize_db_from_string = restore_without_audit
     yield
     BaseDatabaseCreation.deserialize_db_from_string = restore
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sqlite_flush_passes_the_journal():
+    """Between transactional tests, Django empties every table; on SQLite with DELETE, which
+    the journal's trigger refuses (PostgreSQL's TRUNCATE fires no row trigger). The flush
+    alone lifts the trigger for its own statements."""
+    import importlib
+
+    from django.db import connections
+
+    triggers = importlib.import_module("ledger.migrations.0004_journal_append_only")
+    patched = []
+    for conn in connections.all():
+        if conn.vendor != "sqlite":
+            continue
+        flush = conn.ops.sql_flush
+
+        def sql_flush(style, tables, *args, flush=flush, **kwargs):
+            statements = flush(style, tables, *args, **kwargs)
+            if "ledger_ledgerentry" not in tables:
+                return statements
+            return [*triggers.SQLITE_UNDO, *statements, *triggers.SQLITE]
+
+        conn.ops.sql_flush = sql_flush
+        patched.append(conn)
+    yield
+    for conn in patched:
+        del conn.ops.sql_flush
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -189,6 +239,17 @@ def make_prisoner(db):
     return make
 
 
+# The gift's words for a message of support, as tests write them, and the message's own.
+MESSAGE_FIELDS = {
+    "public_message": "text",
+    "message_is_public": "is_public",
+    "message_signature": "signed_with",
+    "message_status": "status",
+    "message_moderated_by": "moderated_by",
+    "message_moderated_at": "moderated_at",
+}
+
+
 @pytest.fixture
 def make_donation(db):
     def make(amount="25.00", **overrides) -> Donation:
@@ -198,7 +259,12 @@ def make_donation(db):
             "status": Donation.Status.PAID,
         }
         fields.update(overrides)
-        return Donation.objects.create(**fields)
+        # A message of support is a row of its own beside the gift (messages_of_support).
+        message = {new: fields.pop(old) for old, new in MESSAGE_FIELDS.items() if old in fields}
+        donation = Donation.objects.create(**fields)
+        if message:
+            MessageOfSupport.objects.create(donation=donation, **message)
+        return donation
 
     return make
 

@@ -25,6 +25,7 @@ from agreements.models import (
 )
 from agreements.selectors import agreement_years
 from agreements.services import CANCELLABLE, agreement_end, ready_to_countersign
+from agreements.tasks import send_signing_link
 from crowdfund.admin_base import ReadOnlyInline
 from crowdfund.money import format_eur
 from ledger.models import Donation
@@ -279,8 +280,6 @@ class PeriodicGiftAgreementAdmin(DecisionPages, admin.ModelAdmin):
 
     @admin.action(description=_("Send the signing link again"), permissions=["change"])
     def send_link_again(self, request, queryset):
-        from agreements.tasks import send_signing_link
-
         sent = 0
         for agreement in queryset:
             if agreement.status == Agreement.Status.DRAFT:

@@ -1,4 +1,4 @@
-"""The books in the admin: gifts with their refunds and corrections, spending and fund
-transfers (treasurers only)."""
+"""The books in the admin: categories, corrections, spending and fund transfers (treasurers
+only). The gifts' own admin, with their payments, is in payments.admin."""
 
-from ledger.admin import gifts, spending  # noqa: F401 - registers the model admins
+from ledger.admin import books, spending  # noqa: F401 - registers the model admins

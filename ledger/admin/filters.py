@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from reports.attention import REVIEW_DAYS, long_in_review_since
+from ledger.selectors import REVIEW_DAYS, long_in_review_since
 
 
 class ReceiptFilter(admin.SimpleListFilter):

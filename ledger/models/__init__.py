@@ -1,5 +1,5 @@
 """The books: gifts, refunds, corrections, the bank's statements and lines, spending, fund
-transfers, and the running totals that follow them.
+transfers, the journal of every movement of money, and the running totals that follow it.
 
 The tables keep the names they had in the `donations` app before the split (each model's
 `db_table`), so no row moved when the models did.
@@ -7,6 +7,7 @@ The tables keep the names they had in the `donations` app before the split (each
 
 from ledger.models.bank import BankStatement, StatementLine
 from ledger.models.corrections import Correction
+from ledger.models.counted import LedgerWriteRefused
 from ledger.models.donation import (
     FINAL_STATUSES,
     STATUS_RANK,
@@ -16,6 +17,7 @@ from ledger.models.donation import (
     Purpose,
     fund_label,
 )
+from ledger.models.journal import JournalIsAppendOnly, LedgerEntry
 from ledger.models.references import GiftReferenceCounter
 from ledger.models.refunds import Refund
 from ledger.models.spending import Expense, FundTransfer
@@ -34,6 +36,9 @@ __all__ = [
     "FundTotal",
     "FundTransfer",
     "GiftReferenceCounter",
+    "JournalIsAppendOnly",
+    "LedgerEntry",
+    "LedgerWriteRefused",
     "Purpose",
     "QuarterTotal",
     "Refund",

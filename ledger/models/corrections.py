@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crowdfund.money import MAX_AMOUNT
-from ledger.entries import BooksEntry, Entry, day_of, money, quarter_of
+from ledger import journal
+from ledger.entries import BooksEntry, day_of, money
 from ledger.models.counted import CountedInTotals
 from ledger.models.donation import Donation
 
@@ -48,15 +49,10 @@ class Correction(CountedInTotals):
 
     TOTALS_FIELDS = frozenset({"donation", "donation_id", "amount", "date"})
 
-    def totals_entries(self) -> list:
-        return [
-            Entry(
-                fund=self.donation.prisoner_id,
-                quarter=quarter_of(day_of(self.date)),
-                corrected=money(self.amount),
-                entries=1,
-            )
-        ]
+    JOURNAL_SOURCE = "correction"
+
+    def journal_lines(self) -> list:
+        return journal.correction_lines(self)
 
     def books_entry(self):
         return BooksEntry(day_of(self.date), (self.donation.prisoner_id, money(self.amount)))

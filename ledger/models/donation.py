@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crowdfund.money import MAX_AMOUNT
-from ledger.entries import BooksEntry, Entry, day_of, money, quarter_of
-from ledger.models.counted import CountedInTotals, CountedQuerySet
+from ledger import journal
+from ledger.entries import BooksEntry, day_of, money
+from ledger.models.counted import CountedInTotals, CountedQuerySet, LedgerWriteRefused
 from ledger.models.references import gift_references_allocate
 from ledger.running_totals import donors_link
 from prisoners.models import Prisoner
@@ -102,17 +103,6 @@ class Donation(CountedInTotals):
         MOLLIE = "mollie", "Mollie"
         STRIPE = "stripe", "Stripe"
 
-    class MessageStatus(models.TextChoices):
-        # A message of support is shown only once an editor approved it.
-        WAITING = "waiting", _("Waiting for review")
-        APPROVED = "approved", _("Approved")
-        HIDDEN = "hidden", _("Hidden")
-
-    class Signature(models.TextChoices):
-        FULL_NAME = "full_name", _("My full name")
-        FIRST_NAME = "first_name", _("My first name only")
-        NO_NAME = "no_name", _("No name")
-
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # What the donor and the treasurer quote to each other; assigned when the gift is created.
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
@@ -184,32 +174,6 @@ class Donation(CountedInTotals):
     is_anonymous = models.BooleanField(
         _("anonymous"), default=False, help_text=_("Never show this donor's name in public.")
     )
-    public_message = models.TextField(_("message"), max_length=500, blank=True)
-    message_is_public = models.BooleanField(
-        _("message may be shown"), default=False, help_text=_("The donor agreed to show it.")
-    )
-    message_signature = models.CharField(
-        _("message signed with"),
-        max_length=10,
-        choices=Signature,
-        # Less than the donor may have wanted, never more: a gift recorded without the
-        # donor's choice (by hand, from a statement, before the choice existed) shows no
-        # full name.
-        default=Signature.FIRST_NAME,
-    )
-    message_status = models.CharField(
-        _("message review"),
-        max_length=10,
-        choices=MessageStatus,
-        default=MessageStatus.WAITING,
-        db_index=True,
-    )
-    message_moderated_by = models.CharField(
-        _("message reviewed by"), max_length=150, blank=True, editable=False
-    )
-    message_moderated_at = models.DateTimeField(
-        _("message reviewed at"), null=True, blank=True, editable=False
-    )
     language = models.CharField(_("language"), max_length=8, default="es")
     received_on = models.DateField(
         _("received on"),
@@ -277,18 +241,22 @@ class Donation(CountedInTotals):
             _assign_references([self])
             super().save(*args, **kwargs)
 
-    def totals_entries(self) -> list:
-        """A paid gift adds what arrived to its fund, on the day it arrived."""
-        if self.status != Donation.Status.PAID:
-            return []
-        return [
-            Entry(
-                fund=self.prisoner_id,
-                quarter=quarter_of(self._counted_on()),
-                received=money(self._received()),
-                entries=1,
+    JOURNAL_SOURCE = "donation"
+    COUNTED = Q(status="paid")
+
+    def check_change(self, before) -> None:
+        # A status moves up only, and a final one (paid, failed, cancelled, expired) stays:
+        # a late "open" never undoes "paid", and a paid gift is corrected, never failed.
+        if before is None or before.status == self.status:
+            return
+        if STATUS_RANK[self.status] <= STATUS_RANK[before.status]:
+            raise LedgerWriteRefused(
+                f"Gift {self.pk}: its status cannot go from {before.status} to {self.status}."
             )
-        ]
+
+    def journal_lines(self) -> list:
+        """A paid gift adds what arrived to its fund, on the day it arrived."""
+        return journal.gift_lines(self)
 
     def books_entry(self):
         if self.status != Donation.Status.PAID:

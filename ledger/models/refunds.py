@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ledger.entries import BooksEntry, Entry, day_of, money, quarter_of
+from ledger import journal
+from ledger.entries import BooksEntry, day_of, money
 from ledger.models.counted import CountedInTotals
 from ledger.models.donation import Donation
 
@@ -48,17 +49,10 @@ class Refund(CountedInTotals):
 
     TOTALS_FIELDS = frozenset({"donation", "donation_id", "kind", "amount", "created_at"})
 
-    def totals_entries(self) -> list:
-        """Money back from the gift's fund on the provider's day; a reversal brings it back."""
-        amount = money(self.amount)
-        return [
-            Entry(
-                fund=self.donation.prisoner_id,
-                quarter=quarter_of(day_of(self.created_at)),
-                refunded=-amount if self.kind == Refund.Kind.CHARGEBACK_REVERSED else amount,
-                entries=1,
-            )
-        ]
+    JOURNAL_SOURCE = "refund"
+
+    def journal_lines(self) -> list:
+        return journal.refund_lines(self)
 
     def books_entry(self):
         shown = (self.donation.prisoner_id, self.kind, money(self.amount))

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crowdfund.private_storage import private_storage_get
-from ledger.entries import BooksEntry, Entry, day_of, money
+from ledger import journal
+from ledger.entries import BooksEntry, day_of, money
 from ledger.models.bank import StatementLine
 from ledger.models.counted import CountedInTotals
 from ledger.models.donation import Category
@@ -78,8 +79,10 @@ class Expense(CountedInTotals):
         {"amount", "prisoner", "prisoner_id", "category", "category_id", "date"}
     )
 
-    def totals_entries(self) -> list:
-        return [Entry(fund=self.prisoner_id, spent=money(self.amount))]
+    JOURNAL_SOURCE = "expense"
+
+    def journal_lines(self) -> list:
+        return journal.expense_lines(self)
 
     def books_entry(self):
         shown = (self.prisoner_id, self.category_id, money(self.amount))
@@ -143,12 +146,10 @@ class FundTransfer(CountedInTotals):
         {"amount", "from_prisoner", "from_prisoner_id", "to_prisoner", "to_prisoner_id", "date"}
     )
 
-    def totals_entries(self) -> list:
-        amount = money(self.amount)
-        return [
-            Entry(fund=self.from_prisoner_id, transferred_out=amount),
-            Entry(fund=self.to_prisoner_id, transferred_in=amount),
-        ]
+    JOURNAL_SOURCE = "fundtransfer"
+
+    def journal_lines(self) -> list:
+        return journal.transfer_lines(self)
 
     def books_entry(self):
         shown = (self.from_prisoner_id, self.to_prisoner_id, money(self.amount))

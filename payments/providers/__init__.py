@@ -1,19 +1,24 @@
 """Payment providers behind one interface (`base.PaymentProvider`).
 
-Views and services talk to providers through `get_provider`, never to an SDK directly.
+Views and services talk to providers through `get_provider`, never to an SDK directly. The
+providers are the classes settings.PAYMENT_PROVIDERS names (the demo app adds its own there).
 """
 
-from django.conf import settings
+from functools import cache
 
-from demo.provider import DemoProvider
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from ledger.models import Donation
 from payments.providers.base import PaymentProvider
-from payments.providers.mollie_provider import MollieProvider
-from payments.providers.stripe import StripeProvider
 
-_PROVIDERS: dict[str, PaymentProvider] = {
-    p.name: p for p in (DemoProvider(), MollieProvider(), StripeProvider())
-}
+
+@cache
+def _providers() -> dict[str, PaymentProvider]:
+    # Loaded on first use: a provider module may build on models that import this package.
+    found = (import_string(path)() for path in settings.PAYMENT_PROVIDERS)
+    return {provider.name: provider for provider in found}
+
 
 # The choice the donor makes on the form → the provider and the ledger's method.
 METHODS = {
@@ -28,7 +33,7 @@ SWITCHED_METHODS = {"sepa_debit": "STRIPE_SEPA_DEBIT"}
 
 
 def get_provider(name: str) -> PaymentProvider:
-    return _PROVIDERS[name]
+    return _providers()[name]
 
 
 def enabled_methods() -> list[str]:
@@ -37,7 +42,7 @@ def enabled_methods() -> list[str]:
     return [
         key
         for key, (provider, _m) in METHODS.items()
-        if _PROVIDERS[provider].is_enabled() and _switched_on(key)
+        if _providers()[provider].is_enabled() and _switched_on(key)
     ]
 
 
@@ -52,4 +57,4 @@ def charges_monthly(key: str) -> bool:
     if key not in METHODS:
         return False
     provider, method = METHODS[key]
-    return method in _PROVIDERS[provider].monthly_methods
+    return method in _providers()[provider].monthly_methods

@@ -129,7 +129,7 @@ class RecurringCheckout:
 class SubscriptionReport:
     """What the provider says about a sponsorship's subscription right now.
 
-    `status` is one of `Sponsorship.Status`, mapped from the provider's own words (Mollie
+    `status` is one of `SubscriptionStatus` (payments.models), in the provider's words (Mollie
     `pending`/`active`/`suspended`/`canceled`/`completed`; Stripe `incomplete`/`active`/
     `past_due`/`unpaid`/`canceled`…). `subscription_id`, `customer_id` and `mandate_id` are
     the provider's ids, empty when it has none (Stripe has no mandate id for cards).

@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from mollie.api.objects.customer import Customer
 
 from crowdfund.money import to_amount, to_api_string
 from ledger.models import Donation
+from payments.models import SubscriptionStatus
 from payments.providers.base import (
     Checkout,
     PaymentProvider,
@@ -34,7 +36,9 @@ from payments.providers.base import (
     idempotency_key,
     subscription_idempotency_key,
 )
-from sponsorships.models import Sponsorship
+
+if TYPE_CHECKING:
+    from sponsorships.models import Sponsorship
 
 STATUSES = {
     "open": Donation.Status.OPEN,
@@ -49,11 +53,11 @@ STATUSES = {
 }
 LOCALES = {"es": "es_ES", "nl": "nl_NL", "en": "en_US"}
 SUBSCRIPTION_STATUSES = {
-    "pending": Sponsorship.Status.PENDING,
-    "active": Sponsorship.Status.ACTIVE,
-    "suspended": Sponsorship.Status.SUSPENDED,
-    "canceled": Sponsorship.Status.CANCELLED,
-    "completed": Sponsorship.Status.CANCELLED,
+    "pending": SubscriptionStatus.PENDING,
+    "active": SubscriptionStatus.ACTIVE,
+    "suspended": SubscriptionStatus.SUSPENDED,
+    "canceled": SubscriptionStatus.CANCELLED,
+    "completed": SubscriptionStatus.CANCELLED,
 }
 # Mollie schedules by calendar day; the foundation's day is Amsterdam's.
 _BOOKS_TIMEZONE = ZoneInfo("Europe/Amsterdam")

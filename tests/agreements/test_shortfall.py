@@ -12,11 +12,12 @@ from agreements.selectors import agreement_shortfalls, agreement_years, last_clo
 from agreements.services import agreement_end
 from donors.models import Donor
 from ledger.corrections import donation_correct
-from ledger.models import Refund
+from ledger.models import Donation, Refund
 from reports.attention import treasurer_attention
 from reports.pdf import treasurer_report_html
 from sponsorships.models import Sponsorship
 from tests.agreements.helpers import agreement_in_force, agreement_signed
+from tests.books import set_around_the_books
 
 THIS_YEAR = timezone.localdate().year
 LAST_YEAR = THIS_YEAR - 1
@@ -85,8 +86,7 @@ def test_it_counts_only_the_gifts_linked_and_in_the_year(agreement, make_donatio
     _bank_gift(make_donation, agreement, "900.00", date(THIS_YEAR, 1, 2))
     # Not paid: it does not count.
     unpaid = _bank_gift(make_donation, agreement, "900.00", date(LAST_YEAR, 5, 1), link=False)
-    unpaid.status = "pending"
-    unpaid.save()
+    set_around_the_books(Donation.objects.filter(pk=unpaid.pk), status="pending")
     AgreementGift.objects.create(agreement=agreement, donation=unpaid)
     [short] = agreement_shortfalls(until_year=LAST_YEAR)
     assert short.received == Decimal("1000.00")

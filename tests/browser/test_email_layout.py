@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from giving.tasks import send_receipt, send_transfer_details
-from statements.expected import expected_transfer_create
+from giving.transfers import expected_transfer_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

@@ -21,7 +21,16 @@ from agreements.services import agreement_create
 from annual_statements.documents import statement_issue
 from donors.models import Donor
 from ledger.corrections import donation_correct
-from ledger.models import BankStatement, Category, Donation, Expense, FundTransfer, StatementLine
+from ledger.models import (
+    BankStatement,
+    Category,
+    Donation,
+    Expense,
+    FundTransfer,
+    LedgerEntry,
+    StatementLine,
+)
+from messages_of_support.models import MessageOfSupport
 from mygifts.your_data import donor_erase
 from payments.models import PaymentEvent, StatusChange
 from prisoners.models import Update
@@ -50,6 +59,8 @@ MAY_OPEN = {
     "ledger.statementline": {"superuser": VIEW, "treasurer": VIEW},
     "ledger.expense": {"superuser": ALL, "treasurer": ALL},
     "ledger.fundtransfer": {"superuser": ALL, "treasurer": ALL},
+    # The journal: read-only for everyone; the database refuses any change.
+    "ledger.ledgerentry": {"superuser": VIEW, "treasurer": VIEW},
     "reports.fundoverview": {"superuser": VIEW, "treasurer": VIEW},
     # Donors and sponsorships: personal data, for treasurers only; cancelled by an action.
     "donors.donor": {"superuser": VIEW, "treasurer": VIEW},
@@ -61,7 +72,7 @@ MAY_OPEN = {
     # The audit trail: read by superusers and treasurers, written only by the system.
     "auditlog.logentry": {"superuser": VIEW, "treasurer": VIEW},
     "statements.expectedtransfer": {"superuser": VIEW, "treasurer": VIEW},
-    # Reviewing messages is editorial; the proxy shows no money and no donor's email.
+    # Reviewing messages is editorial; the admin shows no money and no donor's email.
     "messages_of_support.messageofsupport": {"superuser": VIEW, "editor": VIEW},
     # Periodic-gift agreements: made and signed by donors; treasurers countersign and link.
     "agreements.periodicgiftagreement": {"superuser": VIEW, "treasurer": VIEW},
@@ -154,9 +165,8 @@ def every_kind(campaign, make_prisoner, make_donation):
         donation_id=paid.pk, amount=Decimal("-5.00"), reason="typo", user="t", on=date(2025, 3, 2)
     )
     objects["ledger.donation"] = gifts
-    paid.public_message, paid.message_is_public = "Fuerza", True
-    paid.save()
-    objects["messages_of_support.messageofsupport"] = [paid]
+    message = MessageOfSupport.objects.create(donation=paid, text="Fuerza", is_public=True)
+    objects["messages_of_support.messageofsupport"] = [message]
     objects["ledger.correction"] = [correction]
     statement = BankStatement.objects.create(file_name="s.xml", format="camt053", account_iban="X")
     lines = [
@@ -178,6 +188,7 @@ def every_kind(campaign, make_prisoner, make_donation):
     objects["ledger.expense"] = [
         Expense.objects.create(amount=Decimal("9.00"), prisoner=prisoner, category=category)
     ]
+    objects["ledger.ledgerentry"] = list(LedgerEntry.objects.order_by("pk")[:3])
     objects["ledger.fundtransfer"] = [
         FundTransfer.objects.create(amount=Decimal("3.00"), to_prisoner=prisoner, reason="x")
     ]

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from ledger.models import Donation
+from messages_of_support.models import MessageOfSupport
 from tests.donations.conftest import form_data
 
 
@@ -118,7 +119,7 @@ def test_it_escapes_names_and_messages(client, campaign, make_prisoner, make_don
         prisoner=prisoner,
         donor_name="<b>Bold</b>",
         message_is_public=True,
-        message_status=Donation.MessageStatus.APPROVED,
+        message_status=MessageOfSupport.Status.APPROVED,
         public_message='<script>alert("x")</script>Fuerza',
     )
     html = client.get("/en/prisoners/ana/").content.decode()
@@ -135,7 +136,7 @@ def test_it_shows_messages_only_when_the_donor_agreed(
         prisoner=prisoner,
         public_message="Shown",
         message_is_public=True,
-        message_status=Donation.MessageStatus.APPROVED,
+        message_status=MessageOfSupport.Status.APPROVED,
         donor_name="Named",
         is_anonymous=True,
     )
@@ -143,13 +144,13 @@ def test_it_shows_messages_only_when_the_donor_agreed(
         prisoner=prisoner,
         public_message="Private",
         message_is_public=False,
-        message_status=Donation.MessageStatus.APPROVED,
+        message_status=MessageOfSupport.Status.APPROVED,
     )
     make_donation(
         prisoner=prisoner,
         public_message="Unpaid",
         message_is_public=True,
-        message_status=Donation.MessageStatus.APPROVED,
+        message_status=MessageOfSupport.Status.APPROVED,
         status=Donation.Status.OPEN,
     )
     html = client.get("/en/prisoners/ana/").content.decode()

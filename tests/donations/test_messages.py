@@ -10,9 +10,9 @@ from messages_of_support.moderation import message_moderate
 from messages_of_support.selectors import messages_of_support
 from tests.donations.conftest import form_data
 
-WAITING = Donation.MessageStatus.WAITING
-APPROVED = Donation.MessageStatus.APPROVED
-HIDDEN = Donation.MessageStatus.HIDDEN
+WAITING = MessageOfSupport.Status.WAITING
+APPROVED = MessageOfSupport.Status.APPROVED
+HIDDEN = MessageOfSupport.Status.HIDDEN
 QUEUE = reverse("admin:messages_of_support_messageofsupport_changelist")
 
 
@@ -34,7 +34,7 @@ def make_message(make_donation, prisoner):
         }
         fields.update(overrides)
         amount = fields.pop("amount")
-        return make_donation(amount, **fields)
+        return MessageOfSupport.objects.get(donation=make_donation(amount, **fields))
 
     return make
 
@@ -55,7 +55,7 @@ def test_it_keeps_a_new_message_off_the_page_until_an_editor_approves_it(
     client, campaign, editor, prisoner, make_message
 ):
     message = make_message()
-    assert message.message_status == WAITING
+    assert message.status == WAITING
     assert messages_of_support(prisoner=prisoner) == []
     assert "¡Fuerza, Ana!" not in _page(client, prisoner)
 
@@ -75,8 +75,8 @@ def test_it_lets_an_editor_hide_an_approved_message_at_any_time(
     _act(client, "hide", message, review="approved")
     assert "¡Fuerza, Ana!" not in _page(client, prisoner)
     message.refresh_from_db()
-    assert (message.message_status, message.message_moderated_by) == (HIDDEN, "editor")
-    assert message.message_moderated_at is not None
+    assert (message.status, message.moderated_by) == (HIDDEN, "editor")
+    assert message.moderated_at is not None
 
 
 @pytest.mark.parametrize(
@@ -92,15 +92,15 @@ def test_it_logs_every_review_decision_with_who_and_when(make_message, path):
     message = make_message()
     for n, to_status in enumerate(path):
         assert message_moderate(message_id=message.pk, to_status=to_status, user=f"ed{n}")
-    log = list(MessageModeration.objects.filter(donation=message))
+    log = list(MessageModeration.objects.filter(donation_id=message.pk))
     expected = list(zip([WAITING, *path[:-1]], path, strict=True))
     assert [(e.from_status, e.to_status) for e in log] == expected
     assert [e.moderated_by for e in log] == [f"ed{n}" for n in range(len(path))]
     assert all(e.moderated_at for e in log)
     message.refresh_from_db()
-    assert message.message_status == path[-1]
-    assert message.message_moderated_by == f"ed{len(path) - 1}"
-    assert message.message_moderated_at == log[-1].moderated_at
+    assert message.status == path[-1]
+    assert message.moderated_by == f"ed{len(path) - 1}"
+    assert message.moderated_at == log[-1].moderated_at
 
 
 @pytest.mark.parametrize("state", [APPROVED, HIDDEN])
@@ -115,7 +115,7 @@ def test_it_never_puts_a_message_back_to_waiting(make_message):
     with pytest.raises(KeyError):
         message_moderate(message_id=message.pk, to_status=WAITING, user="ed")
     message.refresh_from_db()
-    assert message.message_status == APPROVED
+    assert message.status == APPROVED
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_it_keeps_messages_not_meant_for_the_public_out_of_the_queue(
     assert "Not for the queue" not in html
     assert "0 messages of support" in html
     message.refresh_from_db()
-    assert message.message_status == WAITING
+    assert message.status == WAITING
 
 
 def test_it_opens_the_queue_on_the_messages_waiting_for_review(client, editor, make_message):
@@ -156,7 +156,7 @@ def test_it_opens_the_queue_on_the_messages_waiting_for_review(client, editor, m
 
 
 def test_it_shows_editors_no_money_and_no_donors_email(client, editor, make_message):
-    message = make_message(message_signature=Donation.Signature.FIRST_NAME)
+    message = make_message(message_signature=MessageOfSupport.Signature.FIRST_NAME)
     client.force_login(editor)
     pages = [
         client.get(QUEUE).content.decode(),
@@ -180,7 +180,7 @@ def test_it_lets_no_one_edit_a_message_from_its_page(client, editor, make_messag
     response = client.post(url, {"public_message": "Changed"})
     assert response.status_code == 403
     message.refresh_from_db()
-    assert message.public_message == "¡Fuerza, Ana!"
+    assert message.text == "¡Fuerza, Ana!"
 
 
 def test_it_keeps_treasurers_and_outsiders_out_of_the_queue(
@@ -192,7 +192,7 @@ def test_it_keeps_treasurers_and_outsiders_out_of_the_queue(
         assert client.get(QUEUE).status_code == 403
         assert _act(client, "approve", message).status_code == 403
     message.refresh_from_db()
-    assert message.message_status == WAITING
+    assert message.status == WAITING
 
 
 def test_it_gives_editors_review_and_nothing_more_on_messages(editor):
@@ -208,10 +208,10 @@ def test_it_gives_editors_review_and_nothing_more_on_messages(editor):
 @pytest.mark.parametrize(
     ("signature", "anonymous", "shown"),
     [
-        (Donation.Signature.FULL_NAME, False, "Camila Rojas Pérez"),
-        (Donation.Signature.FIRST_NAME, False, "Camila"),
-        (Donation.Signature.NO_NAME, False, ""),
-        (Donation.Signature.FULL_NAME, True, ""),
+        (MessageOfSupport.Signature.FULL_NAME, False, "Camila Rojas Pérez"),
+        (MessageOfSupport.Signature.FIRST_NAME, False, "Camila"),
+        (MessageOfSupport.Signature.NO_NAME, False, ""),
+        (MessageOfSupport.Signature.FULL_NAME, True, ""),
     ],
 )
 def test_it_signs_a_message_as_the_donor_chose(make_message, signature, anonymous, shown):
@@ -223,13 +223,15 @@ def test_it_shows_the_chosen_signature_on_the_prisoners_page(
     client, campaign, prisoner, make_message
 ):
     make_message(
-        text="First only", message_status=APPROVED, message_signature=Donation.Signature.FIRST_NAME
+        text="First only",
+        message_status=APPROVED,
+        message_signature=MessageOfSupport.Signature.FIRST_NAME,
     )
     make_message(
         text="Unsigned",
         donor_name="Bruno Díaz",
         message_status=APPROVED,
-        message_signature=Donation.Signature.NO_NAME,
+        message_signature=MessageOfSupport.Signature.NO_NAME,
     )
     html = _page(client, prisoner)
     assert "First only" in html and "Unsigned" in html
@@ -245,16 +247,16 @@ def demo_on(settings):
 @pytest.mark.parametrize(
     ("posted", "stored"),
     [
-        ({"message_signature": "full_name"}, Donation.Signature.FULL_NAME),
-        ({"message_signature": "no_name"}, Donation.Signature.NO_NAME),
-        ({}, Donation.Signature.FIRST_NAME),
+        ({"message_signature": "full_name"}, MessageOfSupport.Signature.FULL_NAME),
+        ({"message_signature": "no_name"}, MessageOfSupport.Signature.NO_NAME),
+        ({}, MessageOfSupport.Signature.FIRST_NAME),
     ],
 )
 def test_it_records_how_the_donor_signs_their_message(give, demo_on, posted, stored):
     response, donation = give("demo", public_message="Fuerza", message_is_public="on", **posted)
     assert response.status_code == 302
-    assert donation.message_signature == stored
-    assert donation.message_status == WAITING
+    assert donation.message.signed_with == stored
+    assert donation.message.status == WAITING
 
 
 def test_it_refuses_an_unknown_signature(client, campaign, demo_on):

@@ -22,6 +22,7 @@ from reports.pdf import treasurer_report_pdf
 from sponsorships.models import PledgeChange, Sponsorship, SponsorshipEvent
 from sponsorships.selectors import sponsorship_totals
 from sponsorships.status import subscription_apply_status
+from tests.books import set_around_the_books
 from tests.migration_state import apps_after
 
 START, END = date(2025, 1, 1), date(2025, 6, 30)
@@ -349,8 +350,9 @@ def test_the_migration_fills_the_history_from_what_was_recorded(sponsorships):
     )
     general = Sponsorship.objects.get(amount=Decimal("25.00"))
     Sponsorship.objects.filter(pk=general.pk).update(amount=Decimal("30.00"))
-    Donation.objects.filter(sponsorship=general, received_on=date(2025, 5, 5)).update(
-        amount=Decimal("30.00")
+    set_around_the_books(
+        Donation.objects.filter(sponsorship=general, received_on=date(2025, 5, 5)),
+        amount=Decimal("30.00"),
     )
     fill(apps_after("donations", "0029_pledge_history_fill"), None)
     fill(apps_after("donations", "0029_pledge_history_fill"), None)  # run twice: nothing doubles

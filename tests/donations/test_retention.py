@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from ledger.models import BankStatement, Correction, Donation, Refund, StatementLine
 from ledger.selectors import campaign_totals, money_in
+from messages_of_support.models import MessageOfSupport
 from payments.models import PaymentEvent, StatusChange
 from reports.data import fund_balances, treasurer_report
 from retention import steps as retention
+from retention.base import donor_holds
 from retention.cleaner import MASK
 from statements.keys import LineKeys
 
@@ -40,15 +42,13 @@ class World:
 def _gift(*, when, name="", email="", message="", note="", status="paid", **fields):
     paid = status == Donation.Status.PAID
     amount = fields.pop("amount", Decimal("25.00"))
-    return Donation.objects.create(
+    gift = Donation.objects.create(
         amount=amount,
         method=fields.pop("method", Donation.Method.IDEAL),
         provider=fields.pop("provider", Donation.Provider.MOLLIE),
         status=status,
         donor_name=name,
         donor_email=email,
-        public_message=message,
-        message_is_public=bool(message),
         note=note,
         created_at=when,
         paid_at=when if paid else None,
@@ -56,6 +56,9 @@ def _gift(*, when, name="", email="", message="", note="", status="paid", **fiel
         amount_paid=amount if paid else None,
         **fields,
     )
+    if message:
+        MessageOfSupport.objects.create(donation=gift, text=message, is_public=True)
+    return gift
 
 
 def _event(*, when, body: dict, gift=None) -> PaymentEvent:
@@ -310,9 +313,15 @@ def test_it_changes_nothing_in_a_dry_run_and_predicts_the_real_run(world):
     assert real.changed > 0
 
 
-def test_it_keeps_a_donor_that_a_hold_protects(world, monkeypatch):
-    monkeypatch.setattr(retention, "DONOR_HOLDS", [lambda keys: {k for k in keys if "ximena" in k}])
-    retention.retention_apply()
+def test_it_keeps_a_donor_that_a_hold_protects(world):
+    def hold(sender, *, keys, **kwargs):
+        return {key for key in keys if "ximena" in key}
+
+    donor_holds.connect(hold, dispatch_uid="test.hold")
+    try:
+        retention.retention_apply()
+    finally:
+        donor_holds.disconnect(dispatch_uid="test.hold")
     assert Donation.objects.filter(donor_name="Ximena A. Antiguadonante").exists()
     assert not Donation.objects.filter(donor_name="Rodrigo Viejodonante").exists()
 

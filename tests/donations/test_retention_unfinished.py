@@ -14,6 +14,7 @@ from giving.services import donation_start
 from giving.sponsorship_start import sponsorship_start
 from ledger.models import Donation
 from retention.steps import retention_apply
+from tests.books import set_around_the_books
 from tests.donations.sponsorship_helpers import sponsor_data
 from tests.donations.test_services import _data
 
@@ -23,7 +24,7 @@ LONG_AGO = timedelta(days=31)
 def _abandoned(email: str, *, age: timedelta = LONG_AGO) -> Donation:
     """The gift form sent and its checkout never finished, `age` ago."""
     gift = donation_start(attempt=uuid.uuid4(), data=_data(email), language="en")
-    Donation.objects.filter(pk=gift.pk).update(created_at=timezone.now() - age)
+    set_around_the_books(Donation.objects.filter(pk=gift.pk), created_at=timezone.now() - age)
     Donor.objects.filter(pk=gift.donor_id).update(created_at=timezone.now() - age)
     gift.refresh_from_db()
     return gift
@@ -71,7 +72,9 @@ def test_it_keeps_a_donor_who_paid_one_recent_attempt_or_has_a_sponsorship(campa
     data = sponsor_data("card", donor_email="monthly@example.org")
     monthly = sponsorship_start(attempt=uuid.uuid4(), data=data, language="en")
     Donor.objects.filter(pk=monthly.donor_id).update(created_at=timezone.now() - LONG_AGO)
-    Donation.objects.filter(donor=monthly.donor).update(created_at=timezone.now() - LONG_AGO)
+    set_around_the_books(
+        Donation.objects.filter(donor=monthly.donor), created_at=timezone.now() - LONG_AGO
+    )
     kept = set(Donor.objects.values_list("email", flat=True))
 
     assert _step(retention_apply()) == {}

@@ -24,12 +24,13 @@ from ledger.models import (
     YearTotal,
 )
 from ledger.selectors import campaign_totals, campaign_totals_ledger, money_in
-from ledger.totals_check import totals_differences
 from payments.models import StatusChange
 from payments.providers.base import PaymentReport, RefundReport
 from payments.services import payment_apply_status
+from reports.totals_check import totals_differences
 from statements import review as ledger
 from statements.importer import statement_import
+from tests.books import set_around_the_books
 from tests.donations.sponsorship_helpers import start_sponsorship
 from tests.donations.statement_samples import camt, ntry
 
@@ -216,9 +217,14 @@ def test_verify_totals_reports_a_tampered_row_and_exits_non_zero(ana, make_donat
     FundTotal.objects.filter(prisoner=ana).update(received=F("received") + 1)
     CampaignTotal.objects.update(donors=7)
     err = StringIO()
-    with pytest.raises(CommandError, match="2 difference"):
+    with pytest.raises(CommandError, match="3 difference"):
         call_command("verify_totals", stderr=err)
-    assert f"fund of prisoner {ana.pk}: received is 26.00" in err.getvalue()
+    assert (
+        f"fund of prisoner {ana.pk}: received is 26.00 in the running totals, 25.00 in the ledger"
+    ) in err.getvalue()
+    assert (
+        f"fund of prisoner {ana.pk}: received is 26.00 in the running totals, 25.00 in the journal"
+    ) in err.getvalue()
     assert "donors: 7 in the running totals, 1 in the ledger" in err.getvalue()
     # A check, not a repair.
     assert FundTotal.objects.get(prisoner=ana).received == Decimal("26.00")
@@ -226,8 +232,9 @@ def test_verify_totals_reports_a_tampered_row_and_exits_non_zero(ana, make_donat
 
 def test_verify_totals_reports_a_gift_written_past_the_ledger_rows(make_donation):
     gift = make_donation("25.00")
-    Donation.objects.filter(pk=gift.pk).update(amount=Decimal("30.00"))
+    set_around_the_books(Donation.objects.filter(pk=gift.pk), amount=Decimal("30.00"))
     assert totals_differences() == [
+        "general fund: received is 25.00 in the journal, 30.00 in the ledger",
         "general fund: received is 25.00 in the running totals, 30.00 in the ledger",
         f"quarter {QuarterTotal.objects.get().quarter}: received is 25.00 in the running "
         "totals, 30.00 in the ledger",

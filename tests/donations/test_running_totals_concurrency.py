@@ -12,10 +12,10 @@ from donors.models import Donor
 from ledger import running_totals as totals
 from ledger.models import Donation, FundTotal
 from ledger.selectors import campaign_totals, campaign_totals_ledger
-from ledger.totals_check import totals_differences
 from payments.models import StatusChange
 from payments.providers.base import PaymentReport
 from payments.services import payment_apply_status
+from reports.totals_check import totals_differences
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

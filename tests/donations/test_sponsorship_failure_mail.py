@@ -11,8 +11,8 @@ import pytest
 from django.utils import translation
 
 from ledger.models import Donation
+from sponsorships.failures import bank_reason
 from sponsorships.models import Sponsorship
-from sponsorships.months import bank_reason
 from tests.donations.conftest import post_mollie_webhook, post_stripe_event
 from tests.donations.sponsorship_helpers import start_sponsorship
 

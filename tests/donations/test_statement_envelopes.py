@@ -11,7 +11,8 @@ from django.utils import translation
 from ledger.models import BankStatement, StatementLine
 from prisoners.models import Campaign
 from statements.importer import statement_import
-from statements.parsing import StatementError, parse_statement
+from statements.parsing import StatementError
+from statements.reading import parse_statement
 
 SNS = "NL44SNSB0912345670"
 FIN_HEADER = "{1:F01SNSBNL2AXXXX0000000000}{2:O940SNSBNL2AXXXXN}{3:}{4:"

@@ -8,7 +8,8 @@ from django.utils import translation
 from ledger.models import StatementLine
 from prisoners.models import Campaign
 from statements.importer import statement_import
-from statements.parsing import StatementError, parse_statement
+from statements.parsing import StatementError
+from statements.reading import parse_statement
 from tests.donations.statement_samples import FOUNDATION, mt940
 
 

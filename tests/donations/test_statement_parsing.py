@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from statements.mt940_format import parse_details
-from statements.parsing import StatementError, parse_statement
+from statements.parsing import StatementError
+from statements.reading import parse_statement
 from statements.references import find_reference
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "statements"

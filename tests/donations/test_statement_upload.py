@@ -44,7 +44,7 @@ def test_it_imports_the_good_files_and_reports_each_one(client, treasurer, ana):
 
 
 def test_it_reports_an_unexpected_failure_per_file_and_goes_on(client, treasurer, ana, monkeypatch):
-    import ledger.admin.ledger as admin_ledger
+    import statements.admin.lines as admin_ledger
 
     real = admin_ledger.statement_import
 
@@ -65,7 +65,7 @@ def test_it_reports_an_unexpected_failure_per_file_and_goes_on(client, treasurer
 def test_it_refuses_an_upload_by_its_size_before_reading_it(
     client, treasurer, ana, settings, monkeypatch
 ):
-    import ledger.admin.ledger as admin_ledger
+    import statements.admin.lines as admin_ledger
 
     settings.STATEMENT_MAX_BYTES = 200
     imported = []  # the file is read only as the import's argument

@@ -9,11 +9,13 @@ from django.utils import timezone
 from ledger.models import Donation
 from ledger.selectors import campaign_totals
 from payments.models import StatusChange
+from tests.books import set_around_the_books
 
 
 def _age(donation: Donation, minutes: int) -> None:
-    Donation.objects.filter(pk=donation.pk).update(
-        created_at=timezone.now() - timedelta(minutes=minutes)
+    set_around_the_books(
+        Donation.objects.filter(pk=donation.pk),
+        created_at=timezone.now() - timedelta(minutes=minutes),
     )
 
 

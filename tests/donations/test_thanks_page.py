@@ -7,6 +7,7 @@ import pytest
 from ledger.models import Donation
 from prisoners.models import Prisoner
 from sponsorships.models import Sponsorship
+from tests.books import set_around_the_books
 from tests.donations.conftest import said_by_the_server
 from tests.donations.sponsorship_helpers import english_when, start_sponsorship
 from tests.donations.test_donate_monthly import _checked
@@ -31,7 +32,7 @@ def _thanks(client, gift, query=""):
 
 @pytest.mark.parametrize("status", ["pending", "open"])
 def test_it_refreshes_itself_while_waiting_for_the_bank(client, gift, status):
-    Donation.objects.update(status=status)
+    set_around_the_books(Donation.objects.all(), status=status)
     html = _thanks(client, gift)
     assert '<meta http-equiv="refresh" content="5; url=?wait=1">' in html
     assert '<meta http-equiv="refresh" content="5; url=?wait=8">' in _thanks(
@@ -52,12 +53,12 @@ def test_it_reads_a_bad_wait_count_as_the_start(client, gift, wait):
 
 @pytest.mark.parametrize("status", ["paid", "failed"])
 def test_it_does_not_refresh_a_settled_gift(client, gift, status):
-    Donation.objects.update(status=status)
+    set_around_the_books(Donation.objects.all(), status=status)
     assert 'http-equiv="refresh"' not in _thanks(client, gift)
 
 
 def test_it_offers_share_links_that_never_identify_the_donor(client, gift):
-    Donation.objects.update(status=Donation.Status.PAID)
+    set_around_the_books(Donation.objects.all(), status=Donation.Status.PAID)
     html = _thanks(client, gift)
     page = "http%3A%2F%2F127.0.0.1%3A8000%2Fen%2Fprisoners%2Fana%2F"
     assert 'href="https://wa.me/?text=Support%20Ana%20Ejemplo' in html
@@ -72,7 +73,7 @@ def test_it_offers_share_links_that_never_identify_the_donor(client, gift):
 
 
 def test_it_shares_the_home_page_for_the_general_fund(client, gift):
-    Donation.objects.update(status=Donation.Status.PAID, prisoner=None)
+    set_around_the_books(Donation.objects.all(), status=Donation.Status.PAID, prisoner=None)
     html = _thanks(client, gift)
     assert 'value="http://127.0.0.1:8000/en/"' in html
 
@@ -89,7 +90,7 @@ def _invitation(html: str) -> str:
 
 
 def test_it_invites_a_one_off_donor_to_give_monthly_to_the_same_prisoner(client, gift):
-    Donation.objects.update(status=Donation.Status.PAID)
+    set_around_the_books(Donation.objects.all(), status=Donation.Status.PAID)
     invitation = _invitation(_thanks(client, gift))
     assert "Would you give every month?" in invitation
     assert 'href="/en/donate/?frequency=monthly&amp;amount=25.00&amp;prisoner=ana"' in invitation
@@ -99,7 +100,7 @@ def test_it_invites_a_one_off_donor_to_give_monthly_to_the_same_prisoner(client,
 
 
 def test_the_invitation_opens_the_donate_form_preset_to_monthly(client, gift):
-    Donation.objects.update(status=Donation.Status.PAID)
+    set_around_the_books(Donation.objects.all(), status=Donation.Status.PAID)
     html = client.get("/en/donate/?frequency=monthly&amount=25.00&prisoner=ana").content.decode()
     assert _checked(html, "frequency") == ["monthly"]
     assert _checked(html, "monthly_preset") == ["25"]
@@ -118,14 +119,14 @@ def test_the_invitation_opens_the_donate_form_preset_to_monthly(client, gift):
 def test_it_suggests_a_monthly_amount_no_larger_than_the_gift(
     client, gift, amount, suggested, words
 ):
-    Donation.objects.update(status=Donation.Status.PAID, amount=amount)
+    set_around_the_books(Donation.objects.all(), status=Donation.Status.PAID, amount=amount)
     invitation = _invitation(_thanks(client, gift))
     assert f"amount={suggested}&amp;" in invitation
     assert words in invitation
 
 
 def test_it_invites_to_the_general_fund_for_a_general_gift(client, gift):
-    Donation.objects.update(status=Donation.Status.PAID, prisoner=None)
+    set_around_the_books(Donation.objects.all(), status=Donation.Status.PAID, prisoner=None)
     invitation = _invitation(_thanks(client, gift))
     assert 'href="/en/donate/?frequency=monthly&amp;amount=25.00"' in invitation
     assert "Give €25 every month" in invitation
@@ -133,18 +134,20 @@ def test_it_invites_to_the_general_fund_for_a_general_gift(client, gift):
 
 @pytest.mark.parametrize("status", ["pending", "open", "failed", "canceled", "expired"])
 def test_it_invites_no_one_whose_gift_did_not_arrive(client, gift, status):
-    Donation.objects.update(status=status)
+    set_around_the_books(Donation.objects.all(), status=status)
     assert _invitation(_thanks(client, gift)) == ""
 
 
 def test_it_invites_no_one_who_already_gives_monthly(client, gift):
-    Donation.objects.update(status=Donation.Status.PAID, frequency=Donation.Frequency.MONTHLY)
+    set_around_the_books(
+        Donation.objects.all(), status=Donation.Status.PAID, frequency=Donation.Frequency.MONTHLY
+    )
     html = _thanks(client, gift)
     assert "Thank you!" in html and _invitation(html) == ""
 
 
 def test_it_invites_to_no_prisoner_who_is_no_longer_on_the_site(client, gift):
-    Donation.objects.update(status=Donation.Status.PAID)
+    set_around_the_books(Donation.objects.all(), status=Donation.Status.PAID)
     Prisoner.objects.update(is_published=False)
     assert _invitation(_thanks(client, gift)) == ""
 
@@ -176,7 +179,7 @@ def test_a_paid_first_month_thanks_for_the_sponsorship_not_for_a_gift(
 
 def test_a_first_month_on_its_way_is_the_sponsorships(client, first_month):
     donation, _url = first_month
-    Donation.objects.update(status=Donation.Status.PENDING)
+    set_around_the_books(Donation.objects.all(), status=Donation.Status.PENDING)
     html = _thanks(client, donation)
     assert "the first month of your sponsorship: €15.00 a month for Ana Ejemplo" in html
     assert "your gift of" not in html
@@ -195,7 +198,7 @@ def test_a_failed_first_month_says_the_sponsorship_has_not_started(client, first
 
 
 def test_a_one_off_gift_still_thanks_for_the_gift(client, gift):
-    Donation.objects.update(status=Donation.Status.PAID)
+    set_around_the_books(Donation.objects.all(), status=Donation.Status.PAID)
     html = _thanks(client, gift)
     assert "Your gift of €25.00 for Ana Ejemplo has arrived." in html
     assert "You now sponsor" not in html
@@ -203,7 +206,7 @@ def test_a_one_off_gift_still_thanks_for_the_gift(client, gift):
 
 def test_a_first_month_of_a_sponsorship_stopped_meanwhile_promises_no_email(client, first_month):
     donation, _url = first_month
-    Donation.objects.update(status=Donation.Status.PAID)
+    set_around_the_books(Donation.objects.all(), status=Donation.Status.PAID)
     Sponsorship.objects.update(status=Sponsorship.Status.CANCELLED)
     html = _thanks(client, donation)
     assert "Your gift of €15.00 for Ana Ejemplo has arrived." in html

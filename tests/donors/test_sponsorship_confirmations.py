@@ -10,6 +10,7 @@ from django.utils import timezone
 from ledger.models import Donation
 from reports.monthly import last_months, monthly_giving
 from sponsorships.models import PledgeChange, Sponsorship, SponsorshipMail
+from tests.books import set_around_the_books
 from tests.donations.sponsorship_helpers import english_when, start_sponsorship
 from tests.donors.conftest import open_page
 
@@ -110,7 +111,9 @@ def test_the_treasurers_table_keeps_the_old_amount_in_the_months_before(
     today = timezone.localdate()
     began = (today.replace(day=1) - timedelta(days=40)).replace(day=min(today.day, 28))
     Sponsorship.objects.filter(pk=sponsorship.pk).update(started_on=began)
-    Donation.objects.filter(pk=sponsorship.first_donation_id).update(received_on=began)
+    set_around_the_books(
+        Donation.objects.filter(pk=sponsorship.first_donation_id), received_on=began
+    )
     _change(client, sponsorship, "20", "en", django_capture_on_commit_callbacks)
     giving = monthly_giving(*last_months(today=today, count=3))
     assert [str(row.pledged) for row in giving.months] == ["15.00", "15.00", "20.00"]

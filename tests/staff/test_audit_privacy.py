@@ -21,6 +21,7 @@ from retention import steps as retention
 from statements.importer import statement_import
 from statements.review import statement_line_record_donation
 from tests.agreements.helpers import agreement_in_force
+from tests.books import set_around_the_books
 from tests.donations.conftest import form_data
 from tests.donations.statement_samples import camt, ntry
 from tests.donations.test_corrections import INLINES
@@ -212,7 +213,7 @@ def test_erasure_leaves_no_audit_entry_of_the_donors_objects(donor_everywhere):
 def test_retention_leaves_no_audit_entry_of_the_donors_objects(donor_everywhere, settings):
     donor, ids = donor_everywhere
     long_ago = timezone.now() - timedelta(days=365 * (settings.RETENTION_DONOR_YEARS + 1))
-    Donation.objects.filter(pk__in=ids[0]).update(created_at=long_ago)
+    set_around_the_books(Donation.objects.filter(pk__in=ids[0]), created_at=long_ago)
     result = retention.retention_apply()
     assert Donor.objects.get(pk=donor.pk).name == ""
     assert list(donor_audit_entries(*ids)) == []

@@ -11,7 +11,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from demo import anbi as demo_anbi
 from demo import content as demo
+from demo.agreement import demo_agreement_load
+from demo.donor import demo_donor_load
 from ledger.models import Category, Donation, Expense
+from mygifts.access import manage_url
 from prisoners.models import RICH_ANBI_FIELDS, BoardMember, Campaign, Prisoner, Update
 
 LANGS = ("es", "nl", "en")
@@ -195,8 +198,6 @@ class Command(BaseCommand):
 
     def _agreement(self) -> None:
         # After the staff accounts: the demo treasurer countersigns it.
-        from demo.agreement import demo_agreement_load
-
         try:
             agreement = demo_agreement_load()
         except OSError as exc:
@@ -206,9 +207,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo periodic-gift agreement {agreement.number} ({agreement.status}).")
 
     def _demo_donor(self, prisoners: dict[str, Prisoner]) -> None:
-        from demo.donor import demo_donor_load
-        from mygifts.access import manage_url
-
         donor = demo_donor_load(prisoners=prisoners)
         self.stdout.write(
             f"Demo donor: {donor.email}. Type it under 'Manage my gifts' "

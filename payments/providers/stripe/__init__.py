@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -26,7 +27,9 @@ from payments.providers.base import (
     WebhookNotice,
 )
 from payments.providers.stripe import checkout, donor_changes, subscriptions, webhooks
-from sponsorships.models import Sponsorship
+
+if TYPE_CHECKING:
+    from sponsorships.models import Sponsorship
 
 
 class StripeProvider(PaymentProvider):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from crowdfund.money import to_cents
 from payments.providers.base import SubscriptionReport, subscription_idempotency_key
 from payments.providers.stripe import sdk
 from payments.providers.stripe.objects import object_id
 from payments.providers.stripe.statuses import subscription_report
-from sponsorships.models import Sponsorship
+
+if TYPE_CHECKING:
+    from sponsorships.models import Sponsorship
 
 
 def subscription_update_amount(

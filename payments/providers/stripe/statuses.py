@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from ledger.models import Donation
+from payments.models import SubscriptionStatus
 from payments.providers.base import ProviderUnavailable, SubscriptionReport
 from payments.providers.stripe.objects import moment, nested, object_id
-from sponsorships.models import Sponsorship
 
 FAILED_INTENT = {"requires_payment_method", "canceled"}
 # Stripe's subscription statuses in our words. past_due: a month failed and Stripe is
 # retrying; unpaid: it has stopped retrying without cancelling (see GAVE_UP). Either may
 # still become active again.
 SUBSCRIPTION_STATUSES = {
-    "incomplete": Sponsorship.Status.PENDING,
-    "incomplete_expired": Sponsorship.Status.CANCELLED,
-    "trialing": Sponsorship.Status.ACTIVE,
-    "active": Sponsorship.Status.ACTIVE,
-    "past_due": Sponsorship.Status.SUSPENDED,
-    "unpaid": Sponsorship.Status.SUSPENDED,
-    "paused": Sponsorship.Status.SUSPENDED,
-    "canceled": Sponsorship.Status.CANCELLED,
+    "incomplete": SubscriptionStatus.PENDING,
+    "incomplete_expired": SubscriptionStatus.CANCELLED,
+    "trialing": SubscriptionStatus.ACTIVE,
+    "active": SubscriptionStatus.ACTIVE,
+    "past_due": SubscriptionStatus.SUSPENDED,
+    "unpaid": SubscriptionStatus.SUSPENDED,
+    "paused": SubscriptionStatus.SUSPENDED,
+    "canceled": SubscriptionStatus.CANCELLED,
 }
 # An invoice in the ledger's words. An open invoice whose collection failed stays pending:
 # Stripe retries it, and a failed Donation could never become paid (FAILED is final).
@@ -76,7 +76,7 @@ def subscription_report(subscription) -> SubscriptionReport:
         status=status,
         customer_id=object_id(subscription.customer) or "",
         cancelled_at=moment(nested(subscription, "canceled_at"))
-        if status == Sponsorship.Status.CANCELLED
+        if status == SubscriptionStatus.CANCELLED
         else None,
         gave_up=gave_up(subscription),
     )

@@ -7,11 +7,13 @@ then invoices and charges every month (`invoice.paid`), and retries a failed mon
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from crowdfund.money import from_cents, to_cents
 from ledger.models import Donation
+from payments.models import SubscriptionStatus
 from payments.providers.base import (
     PaymentReport,
     RecurringCheckout,
@@ -33,7 +35,9 @@ from payments.providers.stripe.objects import (
     subscription_details,
 )
 from payments.providers.stripe.statuses import invoice_status, subscription_report
-from sponsorships.models import Sponsorship
+
+if TYPE_CHECKING:
+    from sponsorships.models import Sponsorship
 
 # The ledger's method → Stripe's payment method type. SEPA Direct Debit is a delayed
 # method: the session completes `unpaid`, and the first invoice settles days later.
@@ -110,7 +114,7 @@ def cancel_subscription(sponsorship: Sponsorship) -> SubscriptionReport:
             raise LookupError(subscription_id) from exc
         # Stripe refuses to cancel what is already cancelled: read it instead.
         report = fetch_subscription(sponsorship)
-        if report.status != Sponsorship.Status.CANCELLED:
+        if report.status != SubscriptionStatus.CANCELLED:
             raise sdk.unavailable(exc) from exc
         return report
     except sdk.StripeError as exc:

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ledger.totals_check import totals_differences
+from reports.totals_check import totals_differences
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute every running total (per fund, per quarter, the donors) from the ledger "
-        "and report any difference. A check, not a repair: exits with status 1 on a "
-        "difference. Run it nightly."
+        "Recompute the journal's sums and every running total (per fund, per quarter, the "
+        "donors) from the ledger and report any difference. A check, not a repair: exits "
+        "with status 1 on a difference. Run it nightly."
     )
 
     def handle(self, *args, **options):
@@ -16,6 +16,7 @@ class Command(BaseCommand):
             for line in differences:
                 self.stderr.write(line)
             raise CommandError(
-                f"{len(differences)} difference(s) between the running totals and the ledger."
+                f"{len(differences)} difference(s) between the journal, the running totals "
+                "and the ledger."
             )
-        self.stdout.write("The running totals agree with the ledger.")
+        self.stdout.write("The journal and the running totals agree with the ledger.")
