@@ -24,6 +24,9 @@ from public import cards
 from reports import public_file
 from staff.two_factor import has_second_factor, second_factor_required
 
+# Fixtures that tests of several apps share (the providers' fakes, donors and their pages).
+pytest_plugins = ["tests.gifts", "tests.donor_pages"]
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -49,8 +52,8 @@ SERIAL = {
     "tests/crowdfund/test_split_upgrade.py",
     "tests/crowdfund/test_redis_down.py",
     "tests/crowdfund/test_cache_settings.py",
-    "tests/donations/test_ratelimit.py",
-    "tests/donations/test_running_totals_concurrency.py",
+    "tests/giving/test_ratelimit.py",
+    "tests/ledger/test_running_totals_concurrency.py",
 }
 
 
@@ -74,7 +77,7 @@ def _media_in_tmp_and_static_without_collectstatic(settings, tmp_path):
     # Staff users are created in many tests; a slow password hash only slows the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rate-limit counters live in the cache; each test starts with none. Production shares
-    # them through the database or Redis; tests/donations/test_ratelimit.py proves that part.
+    # them through the database or Redis; tests/giving/test_ratelimit.py proves that part.
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},

@@ -19,7 +19,7 @@ from retention.steps import retention_apply
 from tests.agreements.conftest import form_data, link_in
 from tests.agreements.helpers import agreement_in_force, agreement_signed
 from tests.conftest import _staff
-from tests.donors.conftest import open_page
+from tests.donor_pages import open_page
 
 YEAR = timezone.localdate().year
 Status = PeriodicGiftAgreement.Status

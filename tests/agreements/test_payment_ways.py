@@ -15,7 +15,7 @@ from sponsorships.models import Sponsorship
 from statements.importer import statement_import
 from tests.agreements.conftest import form_data, link_in, pdf_text
 from tests.agreements.helpers import agreement_signed
-from tests.donations.statement_samples import camt, ntry
+from tests.statements.samples import camt, ntry
 
 YEAR = timezone.localdate().year
 Way = PeriodicGiftAgreement.PaymentWay

@@ -7,7 +7,7 @@ import pytest
 from agreements.models import PeriodicGiftAgreement
 from donors.models import Donor
 from tests.agreements.conftest import form_data, link_in
-from tests.donors.conftest import open_page
+from tests.donor_pages import open_page
 
 VICTIM = "ana@example.org"
 # What someone who knows only Ana's address types in her name.

@@ -113,7 +113,7 @@ def test_the_admin_refuses_to_serve_a_changed_document(client, treasurer, anbi, 
 
 
 def test_the_donors_page_refuses_a_changed_document(client, anbi, caplog):
-    from tests.donors.conftest import open_page
+    from tests.donor_pages import open_page
 
     agreement = agreement_in_force(first_year=YEAR)
     tamper(agreement.final_pdf)

@@ -16,8 +16,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from prisoners.models import Prisoner
 from statements.importer import statement_import
 from tests.conftest import confirmed_totp
-from tests.donations.statement_samples import camt
 from tests.migration_state import grant
+from tests.statements.samples import camt
 
 pytestmark = [
     pytest.mark.browser,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ledger.models import Donation
 from tests.browser.conftest import axe_violations
-from tests.donations.sponsorship_helpers import english_when
+from tests.sponsorships.helpers import english_when
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,7 +8,7 @@ import pytest
 from sponsorships.links import sponsorship_token
 from sponsorships.models import Sponsorship
 from tests.browser.conftest import axe_violations
-from tests.donations.sponsorship_helpers import start_sponsorship
+from tests.sponsorships.helpers import start_sponsorship
 
 pytestmark = [
     pytest.mark.browser,

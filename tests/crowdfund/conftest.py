@@ -3,7 +3,6 @@
 import pytest
 
 # The Mollie fake, for the webhook that must go through with Redis down.
-from tests.donations.conftest import fake_mollie  # noqa: F401
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from sponsorships.models import Sponsorship
 from statements.models import ExpectedTransfer
 from tests.agreements.conftest import cleaned
 from tests.agreements.conftest import form_data as agreement_form
-from tests.donations.conftest import form_data as donate_form
+from tests.gifts import form_data as donate_form
 
 Visit = Callable[[str], list[str]]
 

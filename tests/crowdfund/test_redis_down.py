@@ -17,7 +17,7 @@ from crowdfund.caching import caches_setting
 from ledger.models import Donation
 from ledger.selectors import campaign_totals
 from statements.models import ExpectedTransfer
-from tests.donations.conftest import form_data, post_mollie_webhook
+from tests.gifts import form_data, post_mollie_webhook
 
 PUBLIC_PAGES = [
     "/nl/",

@@ -24,7 +24,7 @@ from psycopg import sql
 
 from tests.conftest import skip_or_fail
 from tests.crowdfund.instances import GUNICORN, Browser, Instance, clean_env, image_src, manage
-from tests.donations.conftest import form_data
+from tests.gifts import form_data
 from tests.prisoners.test_admin import _new_prisoner
 
 PASSWORD = "two-instances-password"

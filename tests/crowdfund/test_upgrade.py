@@ -17,7 +17,7 @@ from django.db import connection
 
 from tests.crowdfund.instances import Browser, Instance, clean_env, manage
 from tests.crowdfund.test_two_instances import _admin, _server_url
-from tests.donations.conftest import form_data
+from tests.gifts import form_data
 
 CACHE_TABLES = ("crowdfund_cache", "crowdfund_page_cache")
 PAGES = [

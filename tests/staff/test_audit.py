@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ledger.models import Category, Correction, Donation, Expense, FundTransfer, StatementLine
-from tests.donations.test_corrections import INLINES
-from tests.donations.test_ledger_admin import PDF, imported  # noqa: F401 - a fixture
+from tests.ledger.test_corrections import INLINES
+from tests.ledger.test_ledger_admin import PDF, imported  # noqa: F401 - a fixture
 
 CREATE, UPDATE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE
 

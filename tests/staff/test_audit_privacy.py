@@ -22,9 +22,9 @@ from statements.importer import statement_import
 from statements.review import statement_line_record_donation
 from tests.agreements.helpers import agreement_in_force
 from tests.books import set_around_the_books
-from tests.donations.conftest import form_data
-from tests.donations.statement_samples import camt, ntry
-from tests.donations.test_corrections import INLINES
+from tests.gifts import form_data
+from tests.ledger.test_corrections import INLINES
+from tests.statements.samples import camt, ntry
 
 DONOR_ADDRESS = "198.51.100.23"
 STAFF_ADDRESS = "203.0.113.5"
