@@ -12,7 +12,7 @@ LOCAL_PG := postgres://postgres@127.0.0.1:5432/crowdfund
 PG_ANSWERS = $(shell (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && echo yes)
 TEST_DATABASE_URL = $(or $(DATABASE_URL),$(if $(PG_ANSWERS),$(LOCAL_PG)))
 
-.PHONY: install run test lint format messages bench loadtest clean
+.PHONY: install run test lint format messages bench loadtest screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -33,8 +33,11 @@ run: install
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops)."
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# In parallel, a database per worker (pytest-xdist); tests/conftest.py keeps the ones that
+# cannot share the machine on one worker. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
 test: install node_modules/.package-lock.json
-	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Speed and memory figures, printed (targets in the issues; never asserted in the suite).
 bench: install
@@ -49,13 +52,20 @@ $(VENV)/.installed-loadtest: $(STAMP)
 loadtest: $(VENV)/.installed-loadtest
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python loadtest/run.py $(LOADTEST_ARGS)
 
+# Style, and the apps' layers (the import-linter contracts in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The admin screenshots in docs/treasurer.md and docs/editor.md, from the demo data (needs
+# Chromium).
+screenshots: install
+	$(BIN)/python docs/screenshots.py
 
 # Refresh the gettext catalogs after changing interface strings (needs GNU gettext).
 messages: install
