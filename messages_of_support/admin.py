@@ -16,6 +16,11 @@ from messages_of_support.moderation import message_moderate
 ALL = "all"
 
 
+class PrisonerFilter(admin.RelatedOnlyFieldListFilter):
+    # Only gifts to a prisoner reach the queue (MessageQuerySet.submitted): no "-" choice.
+    include_empty_choice = False
+
+
 class ReviewFilter(admin.SimpleListFilter):
     """Opens on the messages waiting for review: that is the editor's work."""
 
@@ -49,7 +54,7 @@ class MessageOfSupportAdmin(admin.ModelAdmin):
     list_display = ["message", "prisoner", "created_at", "signed", "status", "reviewed"]
     # The list shows everything there is to see; the rows need not be links.
     list_display_links = None
-    list_filter = [ReviewFilter, ("donation__prisoner", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [ReviewFilter, ("donation__prisoner", PrisonerFilter)]
     list_select_related = ["donation__prisoner"]
     actions = ["approve", "hide"]
     fields = ["message", "prisoner", "created_at", "signed", "status", "reviewed"]
@@ -61,6 +66,14 @@ class MessageOfSupportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return MessageOfSupport.objects.submitted()
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        review = request.GET.get(ReviewFilter.parameter_name) or MessageStatus.WAITING
+        if review == MessageStatus.WAITING:
+            # Nobody has reviewed what waits: the column would only say "—".
+            columns.remove("reviewed")
+        return columns
 
     def has_add_permission(self, request):
         return False
@@ -83,7 +96,8 @@ class MessageOfSupportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("created"), ordering="donation__created_at")
     def created_at(self, obj):
-        return obj.donation.created_at
+        # The day is enough to find a message again, and leaves the review columns in sight.
+        return date_format(localtime(obj.donation.created_at), "SHORT_DATE_FORMAT")
 
     @admin.display(description=_("signed"))
     def signed(self, obj):

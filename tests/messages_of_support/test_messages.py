@@ -270,3 +270,17 @@ def test_it_offers_the_signature_choice_on_the_form(client, campaign):
     html = client.get("/nl/donate/").content.decode()
     assert 'name="message_signature" value="first_name"' in html
     assert 'value="first_name" id="id_message_signature_1" checked' in html
+
+
+def test_the_queue_fits_what_an_editor_needs_in_sight(client, editor, make_message):
+    waiting = make_message(text="Waiting one")
+    make_message(text="Approved one", message_status=APPROVED, message_moderated_by="ed")
+    client.force_login(editor)
+    html = client.get(QUEUE).content.decode()
+    # Nothing waiting was reviewed yet: no column that would only say "—".
+    assert "Waiting one" in html and "column-reviewed" not in html
+    # Only gifts to a prisoner reach the queue, so the prisoner filter offers no "none".
+    assert "donation__prisoner__isnull" not in html
+    assert waiting.donation.prisoner.name in html
+    approved = client.get(QUEUE + "?review=approved").content.decode()
+    assert "Approved one" in approved and "column-reviewed" in approved
