@@ -4,10 +4,10 @@ and the address's gifts join it."""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from donors.models import ANONYMISED_DOMAIN, Donor, normalise_email
+from donors.services import donor_create
 from ledger.models import Donation
 
 
@@ -33,12 +33,7 @@ def donor_for_email(email: str) -> Donor | None:
 def _donor_create(*, email: str, latest: Donation, loose) -> Donor:
     named = loose.filter(is_anonymous=False).exclude(donor_name="").order_by("-created_at")
     name = named.values_list("donor_name", flat=True).first() or ""
-    try:
-        with transaction.atomic():
-            return Donor.objects.create(email=email, name=name, language=latest.language)
-    except IntegrityError:
-        # Asked for twice at the same moment: the first request made the donor.
-        return Donor.objects.get(email=email)
+    return donor_create(email=email, name=name, language=latest.language)
 
 
 def donor_adopt_gifts(*, donor: Donor) -> int:

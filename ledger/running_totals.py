@@ -18,12 +18,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from crowdfund.content import content_changed
 from donors.models import Donor, normalise_email
+from donors.services import donor_create
 from ledger.entries import AMOUNTS, INCOME, ZERO, BooksEntry, Entry
 from ledger.journal import Line, totals_entries
 from ledger.models.journal import LedgerEntry
@@ -160,12 +161,7 @@ def donors_link(donations) -> None:
 
 def _donor_create(email: str, donation):
     name = "" if donation.is_anonymous else donation.donor_name
-    try:
-        with transaction.atomic():
-            return Donor.objects.create(email=email, name=name, language=donation.language)
-    except IntegrityError:
-        # The same donor's first two gifts at the same moment: the other one made it.
-        return Donor.objects.get(email=email)
+    return donor_create(email=email, name=name, language=donation.language)
 
 
 def donors_count(*, paid: list, unpaid: list = ()) -> None:
