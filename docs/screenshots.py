@@ -393,6 +393,9 @@ def treasurer(shots: Browser, statement: Path) -> None:
     shots.click("#content-main a[href$='/report/']", "the treasurer's report form")
     shots.shoot("report", bottom="#content")
 
+    shots.open(shots.admin_list("ledger", "ledgerentry"))
+    shots.shoot("journal", bottom="#changelist", height=700)
+
     shots.open(shots.admin_list("agreements", "periodicgiftagreement"))
     shots.shoot("agreements", bottom="#changelist", height=700)
 

@@ -1,12 +1,13 @@
 """The spending categories, the list of every correction, and the journal."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from crowdfund.admin_base import ReadOnlyAdminMixin
 from ledger import csv_export
 from ledger.admin.exports import CsvExportMixin
-from ledger.models import Category, Correction, LedgerEntry
+from ledger.models import Category, Correction, LedgerEntry, fund_label
 
 
 @admin.register(Category)
@@ -34,9 +35,22 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The journal, read-only: every movement of money, with the ledger row it came from and
     the reversals that corrected it."""
 
-    list_display = ["day", "kind", "fund", "amount", "category", "source", "source_id", "reverses"]
+    list_display = ["day", "kind", "fund_name", "amount", "category", "came_from"]
     list_filter = ["kind", "source"]
     list_select_related = ["fund", "category"]
     search_fields = ["source_id"]
     date_hierarchy = "day"
     ordering = ["-pk"]
+
+    @admin.display(description=_("fund"), ordering="fund__name")
+    def fund_name(self, entry):
+        return fund_label(entry.fund)
+
+    @admin.display(description=_("from"))
+    def came_from(self, entry):
+        # One column for the row of the books and the entry a reversal undoes: the list
+        # fits 1280 px beside the filters.
+        text = f"{entry.source} {entry.source_id}"
+        if entry.reverses_id:
+            text += " · " + _("reverses %(entry)s") % {"entry": entry.reverses_id}
+        return text
