@@ -129,7 +129,8 @@ def test_a_port_in_the_host_header_makes_no_copy_of_its_own(settings, ana, url):
     assert len(copies) == 1
     page = second.content.decode()
     assert f'<link rel="canonical" href="https://donar.example.org{url}">' in page
-    assert "1234" not in page and "5678" not in page
+    # As a port: the donate form's random attempt id may hold these digits by chance.
+    assert ":1234" not in page and ":5678" not in page
 
 
 def test_a_host_the_site_does_not_serve_gets_no_copy(settings, ana):
