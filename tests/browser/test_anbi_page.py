@@ -20,6 +20,7 @@ def test_it_reaches_the_anbi_page_and_a_years_statements_from_the_footer_on_a_ph
     page.goto(demo_site.url + "/nl/")
     page.locator('footer a[href="/nl/anbi/"]').click()
     assert page.url.endswith("/nl/anbi/")
+    page.wait_for_load_state()  # the new page, parsed: the URL changes first
     assert page.get_by_role("heading", level=1).count() == 1
     # Nothing sticks out sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

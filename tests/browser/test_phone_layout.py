@@ -59,6 +59,7 @@ def test_it_preselects_the_prisoner_from_a_card_without_javascript(browser, demo
     card = page.locator(".card").filter(has_text="Diego Demo")
     card.locator("a.button").click()
     assert page.url.endswith("/nl/donate/?prisoner=diego-demo")
+    page.wait_for_load_state()  # the new page, parsed: the URL changes first
     # A select today; radio buttons would do as well.
     chosen = page.locator("input[name=prisoner]:checked, select[name=prisoner] option:checked")
     assert chosen.first.get_attribute("value") == "diego-demo"

@@ -18,4 +18,5 @@ def test_it_reaches_the_privacy_statement_from_the_footer_on_a_phone(page, demo_
     page.goto(demo_site.url + "/nl/")
     page.locator('footer a[href="/nl/privacy/"]').click()
     assert page.url.endswith("/nl/privacy/")
+    page.wait_for_load_state()  # the new page, parsed: the URL changes first
     assert page.get_by_role("heading", level=1).count() == 1

@@ -15,17 +15,20 @@ pytestmark = [
 def test_it_lets_a_donor_switch_language_and_open_a_story(page, demo_site):
     page.goto(demo_site.url + "/")
     assert page.url.endswith("/es/")  # the phone's language is Spanish (es-CL)
+    page.wait_for_load_state()  # the new page, parsed: the URL changes first
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.get_by_role("progressbar").count() >= 1
 
     page.get_by_role("navigation", name="Idioma").get_by_role("link", name="English").click()
     assert page.url.endswith("/en/")
+    page.wait_for_load_state()  # the new page, parsed: the URL changes first
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Solidarity with Chile's political prisoners"
     )
 
     page.get_by_role("link", name="Diego Demo").click()
     assert page.url.endswith("/en/prisoners/diego-demo/")
+    page.wait_for_load_state()  # the new page, parsed: the URL changes first
     assert page.get_by_role("heading", level=1).inner_text() == "Diego Demo"
     assert page.get_by_text("Awaiting trial").first.is_visible()
 
